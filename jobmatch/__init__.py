@@ -1,0 +1,41 @@
+"""jobmatch: vacancies, resident profiles and explained matches for the job stall at community fairs."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: settings from JOBMATCH_* variables, overridden by `config`."""
+    from . import config as settings
+    from .db import db
+    from .errors import register_error_handlers
+    from .matching import Gazetteer
+    from .services import MatchIndex
+
+    instance_path = os.environ.get("JOBMATCH_INSTANCE_PATH") or (config or {}).get("INSTANCE_PATH")
+    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None)
+    app.config.update(settings.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    settings.ensure_secret(app.config, Path(app.instance_path))
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    places = Path(app.config["MODELS_DIR"]) / "places.json"
+    gazetteer = Gazetteer.load(places) if places.exists() else Gazetteer.empty()
+    if not places.exists():
+        app.logger.warning("no gazetteer at %s: places without coordinates cannot be located", places)
+    app.extensions["jobmatch.index"] = MatchIndex(gazetteer)
+
+    register_error_handlers(app)
+    from .api import bp as api_bp, health_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
+    return app

@@ -1,0 +1,60 @@
+"""Settings read from the environment (JOBMATCH_*), with safe defaults for a stall laptop."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_MODELS_DIR = PACKAGE_DIR.parent / "models"
+
+# Every variable the service reads, with its meaning; the README's configuration table mirrors this.
+ENVIRONMENT_VARIABLES = {
+    "JOBMATCH_ENV": "development (default) or production; production refuses to start without JOBMATCH_SECRET_KEY",
+    "JOBMATCH_SECRET_KEY": "signs sessions; in development a random key is kept in the instance folder",
+    "JOBMATCH_DATABASE_URL": "SQLAlchemy URL; default sqlite:///<instance>/jobmatch.sqlite3, or postgresql+psycopg://...",
+    "JOBMATCH_INSTANCE_PATH": "folder for the SQLite database and the generated secret; default ./instance",
+    "JOBMATCH_MODELS_DIR": "folder with the gazetteer, taxonomy and weights; default the repository's models/",
+    "JOBMATCH_WORKERS": "gunicorn workers for `jobmatch serve`; default 2 x cores + 1, at most 8",
+    "JOBMATCH_LOG_LEVEL": "logging level, default INFO",
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used to start the service."""
+
+
+def _secret_from_instance(instance_path: Path) -> str:
+    # One key per installation, shared by every worker, so sessions survive restarts without a default secret.
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: Path, environ=os.environ) -> dict:
+    """Build the Flask config mapping from JOBMATCH_* variables."""
+    env = environ.get("JOBMATCH_ENV", "development").strip().lower()
+    if env not in ("development", "production"):
+        raise ConfigError(f"JOBMATCH_ENV must be development or production, not {env!r}")
+    secret = environ.get("JOBMATCH_SECRET_KEY", "").strip()
+    if env == "production" and len(secret) < 16:
+        raise ConfigError("JOBMATCH_SECRET_KEY must be set to a random value of 16+ characters in production")
+    database_url = environ.get("JOBMATCH_DATABASE_URL") or f"sqlite:///{instance_path / 'jobmatch.sqlite3'}"
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret or None,  # filled lazily from the instance folder in create_app
+        "DATABASE_URL": database_url,
+        "MODELS_DIR": environ.get("JOBMATCH_MODELS_DIR") or str(DEFAULT_MODELS_DIR),
+        "LOG_LEVEL": environ.get("JOBMATCH_LOG_LEVEL", "INFO").upper(),
+        "JSON_AS_ASCII": False,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+
+
+def ensure_secret(config: dict, instance_path: Path) -> None:
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _secret_from_instance(instance_path)

@@ -1,0 +1,72 @@
+"""Domain errors, and their one JSON shape: {"error": {"code", "message", "fields"}}."""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class JobmatchError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(JobmatchError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(JobmatchError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(JobmatchError):
+    status = 422
+    code = "invalid"
+
+
+_HTTP_MESSAGES = {
+    400: "请求有误 (bad request)",
+    404: "找不到这个地址 (not found)",
+    405: "不支持这种请求方法 (method not allowed)",
+    413: "提交的内容太大 (request too large)",
+    415: "不支持这种内容格式 (unsupported media type)",
+    429: "请求太频繁，请稍后再试 (too many requests)",
+}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(JobmatchError)
+    def _domain(err: JobmatchError):
+        return error_body(err.code, err.message, err.fields), err.status
+
+    @app.errorhandler(ValidationError)
+    def _validation(err: ValidationError):
+        fields = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        return error_body("invalid", "输入有误，请检查标出的字段 (invalid input)", fields), 422
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        code = (err.name or "error").lower().replace(" ", "_")
+        message = _HTTP_MESSAGES.get(err.code, err.description or err.name)
+        return error_body(code, message), err.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        # The message (e.g. SQL parameters) may carry personal data, so only the type and frames are logged.
+        log.error("unhandled %s\n%s", type(err).__name__, "".join(traceback.format_tb(err.__traceback__)))
+        return error_body("internal", "服务器内部错误，请稍后再试 (internal error)"), 500

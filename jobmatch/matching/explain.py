@@ -1,0 +1,88 @@
+"""Short reasons in plain Chinese for one match, for residents and stall staff."""
+from __future__ import annotations
+
+import math
+import re
+
+from ..text import normalise
+from .records import JobRecord, ProfileRecord
+
+_SHIFT_NAMES = {"day": "只有白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点工，时间短", "flexible": "时间灵活"}
+_UNIT_NAMES = {"month": "月薪", "day": "日薪", "hour": "时薪"}
+_TERM_SPLIT = re.compile(r"[\s/、，,()（）;；·]+")
+
+
+def job_terms(job: JobRecord) -> list[str]:
+    """The job's title pieces and skills, normalised, longest first."""
+    pieces = _TERM_SPLIT.split(normalise(job.title)) + [normalise(s) for s in job.skills]
+    return sorted({p for p in pieces if len(p) >= 2}, key=len, reverse=True)
+
+
+def shared_terms(job: JobRecord, profile_text: str, limit: int = 2) -> list[str]:
+    """Job terms the resident's own words contain; falls back to shared two-character pieces."""
+    found = [t for t in job_terms(job) if t in profile_text]
+    if not found:
+        for term in job_terms(job):
+            found += [term[i : i + 2] for i in range(len(term) - 1) if term[i : i + 2] in profile_text]
+    unique = []
+    for term in found:
+        if not any(term in u for u in unique):
+            unique.append(term)
+    return unique[:limit]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.0f}" if x >= 100 or x == int(x) else f"{x:g}"
+
+
+def wage_text(job: JobRecord) -> str | None:
+    if job.wage_min is None and job.wage_max is None:
+        return None
+    lo, hi = job.wage_min, job.wage_max
+    span = _fmt(lo) if hi is None or lo == hi else (_fmt(hi) if lo is None else f"{_fmt(lo)}-{_fmt(hi)}")
+    return f"{_UNIT_NAMES.get(job.wage_unit, '月薪')} {span}"
+
+
+def explain(job: JobRecord, profile: ProfileRecord, f: dict[str, float], profile_text: str) -> list[str]:
+    """2-5 reasons: hard problems first, then occupation, shift, distance and pay."""
+    problems, reasons = [], []
+    if not f["age_ok"]:
+        lo = job.age_min if job.age_min is not None else "不限"
+        hi = job.age_max if job.age_max is not None else "不限"
+        problems.append(f"年龄要求 {lo}-{hi} 岁，您 {profile.age} 岁，不符合")
+    if not f["shift_ok"]:
+        if profile.availability == "part_time":
+            problems.append(f"要全职上班（{_SHIFT_NAMES.get(job.shift, job.shift)}），您只能做零工")
+        else:
+            problems.append(f"要上夜班（{_SHIFT_NAMES.get(job.shift, job.shift)}），您只能上白班")
+
+    terms = shared_terms(job, profile_text)
+    if terms:
+        reasons.append("、".join(f"「{t}」" for t in terms) + "，与岗位对口")
+    elif f["text"] < 0.05:
+        reasons.append("工种不太对口")
+    if f["shift_ok"]:
+        reasons.append(_SHIFT_NAMES.get(job.shift, job.shift))
+
+    distance = f["distance_km"]
+    if not math.isnan(distance):
+        perks = normalise(" ".join(job.perks) + job.description)
+        helps = "，有班车" if "班车" in perks or "接送" in perks else ("，包住" if "包住" in perks or "住宿" in perks else "")
+        text = f"离家 {distance:.1f} 公里{helps}"
+        if f["reach_ratio"] > 1:
+            text += f"，超出您能去的 {f['reach_km']:.0f} 公里"
+        reasons.append(text)
+
+    wage = wage_text(job)
+    if wage:
+        ratio = f["pay_ratio"]
+        if math.isnan(ratio):
+            reasons.append(wage)
+        elif ratio >= 1:
+            reasons.append(f"{wage}，能达到期望")
+        elif ratio >= 0.8:
+            reasons.append(f"{wage}，略低于期望的 {_fmt(profile.expected_wage)}")
+        else:
+            reasons.append(f"{wage}，低于期望的 {_fmt(profile.expected_wage)}")
+
+    return (problems + reasons)[:5]

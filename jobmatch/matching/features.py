@@ -1,0 +1,143 @@
+"""Structured features of job-profile pairs, vectorised over numpy arrays (one side may be a scalar)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text import normalise
+from .places import Gazetteer, haversine_km
+from .records import JobRecord, ProfileRecord
+
+SHIFT_CODES = {"day": 0, "two_shift": 1, "three_shift": 2, "part_time": 3, "flexible": 4}
+AVAILABILITY_CODES = {"any": 0, "day_only": 1, "part_time": 2}
+# Which job shifts each availability can work (rows: availability, columns: shift).
+SHIFT_ALLOWED = np.array(
+    [
+        [True, True, True, True, True],  # any
+        [True, False, False, True, True],  # day_only
+        [False, False, False, True, True],  # part_time
+    ]
+)
+DAYS_PER_MONTH = 26
+HOURS_PER_MONTH = 208
+PART_TIME_HOURS_PER_MONTH = 104
+DEFAULT_REACH_KM = 10.0
+# A shuttle bus or lodging makes a far job reachable.
+_REACH_STRETCHERS = re.compile(r"班车|接送|包住|包吃住|住宿|宿舍")
+
+
+def monthly(amount: float | None, unit: str, shift: str) -> float:
+    """Monthly CNY for a wage in month, day or hour units (part-time hours count half a month)."""
+    if amount is None:
+        return np.nan
+    if unit == "day":
+        return amount * DAYS_PER_MONTH
+    if unit == "hour":
+        return amount * (PART_TIME_HOURS_PER_MONTH if shift == "part_time" else HOURS_PER_MONTH)
+    return float(amount)
+
+
+def stretches_reach(job: JobRecord) -> bool:
+    return bool(_REACH_STRETCHERS.search(normalise(" ".join(job.perks) + " " + job.description)))
+
+
+def _nan(value) -> float:
+    return np.nan if value is None else float(value)
+
+
+@dataclass
+class JobTable:
+    """Column arrays of a list of jobs."""
+
+    shift: np.ndarray
+    age_min: np.ndarray
+    age_max: np.ndarray
+    pay_min: np.ndarray
+    pay_max: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    stretch: np.ndarray
+    openings: np.ndarray
+
+    @classmethod
+    def build(cls, jobs: list[JobRecord], gazetteer: Gazetteer) -> JobTable:
+        points = [_point(j.lat, j.lon, j.town, j.community, gazetteer) for j in jobs]
+        return cls(
+            shift=np.array([SHIFT_CODES.get(j.shift, 0) for j in jobs], dtype=np.int8),
+            age_min=np.array([_nan(j.age_min) for j in jobs]),
+            age_max=np.array([_nan(j.age_max) for j in jobs]),
+            pay_min=np.array([monthly(j.wage_min, j.wage_unit, j.shift) for j in jobs]),
+            pay_max=np.array([monthly(j.wage_max if j.wage_max is not None else j.wage_min, j.wage_unit, j.shift) for j in jobs]),
+            lat=np.array([p[0] for p in points]),
+            lon=np.array([p[1] for p in points]),
+            stretch=np.array([stretches_reach(j) for j in jobs], dtype=bool),
+            openings=np.array([np.nan if j.openings is None else j.openings for j in jobs], dtype=float),
+        )
+
+
+@dataclass
+class ProfileTable:
+    """Column arrays of a list of profiles."""
+
+    availability: np.ndarray
+    age: np.ndarray
+    expected: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    reach: np.ndarray
+
+    @classmethod
+    def build(cls, profiles: list[ProfileRecord], gazetteer: Gazetteer) -> ProfileTable:
+        points = [_point(p.lat, p.lon, p.town, p.community, gazetteer) for p in profiles]
+        return cls(
+            availability=np.array([AVAILABILITY_CODES.get(p.availability, 0) for p in profiles], dtype=np.int8),
+            age=np.array([_nan(p.age) for p in profiles]),
+            expected=np.array([_nan(p.expected_wage) if p.expected_wage else np.nan for p in profiles]),
+            lat=np.array([pt[0] for pt in points]),
+            lon=np.array([pt[1] for pt in points]),
+            reach=np.array([p.max_commute_km if p.max_commute_km else DEFAULT_REACH_KM for p in profiles], dtype=float),
+        )
+
+
+def _point(lat, lon, town, community, gazetteer: Gazetteer) -> tuple[float, float]:
+    if lat is not None and lon is not None:
+        return float(lat), float(lon)
+    found = gazetteer.locate(town, community)
+    return found if found else (np.nan, np.nan)
+
+
+def pair_features(p: ProfileTable, pi, j: JobTable, ji) -> dict[str, np.ndarray]:
+    """Features for profiles p[pi] against jobs j[ji]; `pi` and `ji` are index arrays or slices that broadcast."""
+    shift_ok = SHIFT_ALLOWED[p.availability[pi], j.shift[ji]]
+    age = p.age[pi]
+    with np.errstate(invalid="ignore"):
+        age_ok = ~((age < j.age_min[ji]) | (age > j.age_max[ji]))
+    expected = p.expected[pi]
+    pay_max = j.pay_max[ji]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pay_ratio = pay_max / expected
+    distance = haversine_km(p.lat[pi], p.lon[pi], j.lat[ji], j.lon[ji])
+    reach = p.reach[pi] * np.where(j.stretch[ji], 2.0, 1.0)
+    with np.errstate(invalid="ignore"):
+        reach_ratio = distance / reach
+    shape = np.broadcast_shapes(np.shape(age), np.shape(j.age_min[ji]))
+    return {
+        "shift_ok": np.broadcast_to(shift_ok, shape),
+        "age_ok": np.broadcast_to(age_ok, shape),
+        "pay_ratio": np.broadcast_to(pay_ratio, shape),
+        "distance_km": np.broadcast_to(distance, shape),
+        "reach_km": np.broadcast_to(reach, shape),
+        "reach_ratio": np.broadcast_to(reach_ratio, shape),
+        "openings": np.broadcast_to(j.openings[ji], shape),
+    }
+
+
+def fit_scores(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Turn raw features into 0..1 fits; unknown values get a neutral fit."""
+    pay = np.where(np.isnan(f["pay_ratio"]), 0.7, np.clip((f["pay_ratio"] - 0.5) / 0.5, 0.0, 1.0))
+    rr = f["reach_ratio"]
+    distance = np.where(np.isnan(rr), 0.5, np.clip(2.0 - rr, 0.0, 1.0))
+    openings = np.where(np.isnan(f["openings"]), 1.0, (f["openings"] > 0).astype(float))
+    return {"pay": pay, "distance": distance, "openings": openings}

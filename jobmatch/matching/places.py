@@ -1,0 +1,72 @@
+"""The place gazetteer in models/places.json: town and community names to coordinates."""
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+
+from ..text import normalise
+
+_SUFFIXES = ("街道", "镇", "乡", "社区", "村", "居委会")
+
+
+def _stem(name: str) -> str:
+    name = normalise(name)
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+class Gazetteer:
+    def __init__(self, towns: list[dict]):
+        self._towns: dict[str, tuple[float, float]] = {}
+        self._communities: dict[tuple[str, str], tuple[float, float]] = {}
+        self._community_anywhere: dict[str, tuple[float, float] | None] = {}
+        for town in towns:
+            point = (float(town["lat"]), float(town["lon"]))
+            keys = {_stem(town["town"]), *(_stem(a) for a in town.get("aliases", []))}
+            for key in keys:
+                self._towns[key] = point
+            for community in town.get("communities", []):
+                cpoint = (float(community["lat"]), float(community["lon"]))
+                cstem = _stem(community["name"])
+                for key in keys:
+                    self._communities[(key, cstem)] = cpoint
+                # A community name found in two towns is ambiguous without its town.
+                self._community_anywhere[cstem] = None if cstem in self._community_anywhere else cpoint
+
+    @classmethod
+    def load(cls, path: str | Path) -> Gazetteer:
+        with open(path, encoding="utf-8") as f:
+            return cls(json.load(f)["towns"])
+
+    @classmethod
+    def empty(cls) -> Gazetteer:
+        return cls([])
+
+    def locate(self, town: str | None, community: str | None) -> tuple[float, float] | None:
+        tstem = _stem(town) if town else None
+        cstem = _stem(community) if community else None
+        if tstem and cstem and (tstem, cstem) in self._communities:
+            return self._communities[(tstem, cstem)]
+        if tstem and tstem in self._towns:
+            return self._towns[tstem]
+        if cstem:
+            return self._community_anywhere.get(cstem)
+        return None
+
+    def __len__(self) -> int:
+        return len(self._towns)
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km; works element-wise on numpy arrays."""
+    import numpy as np
+
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+__all__ = ["Gazetteer", "haversine_km"]

@@ -1,0 +1,82 @@
+"""Plain records the matcher works on, built from validated dicts (API, database or batch files)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: str
+    title: str
+    employer: str = ""
+    description: str = ""
+    skills: tuple[str, ...] = ()
+    openings: int | None = None
+    wage_min: float | None = None
+    wage_max: float | None = None
+    wage_unit: str = "month"
+    town: str | None = None
+    community: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    shift: str = "day"
+    age_min: int | None = None
+    age_max: int | None = None
+    perks: tuple[str, ...] = ()
+    contact_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    id: str
+    age: int | None = None
+    town: str | None = None
+    community: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    experience: str = ""
+    desired: str = ""
+    expected_wage: float | None = None
+    availability: str = "any"
+    max_commute_km: float | None = None
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass
+class Match:
+    """One ranked pair, with the score, whether hard constraints hold, and reasons in plain Chinese."""
+
+    job_id: str
+    profile_id: str
+    score: float
+    eligible: bool
+    reasons: list[str]
+    features: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "job_id": self.job_id,
+            "profile_id": self.profile_id,
+            "score": self.score,
+            "eligible": self.eligible,
+            "reasons": list(self.reasons),
+        }
+
+
+def _tuple(value) -> tuple[str, ...]:
+    return tuple(str(v) for v in value or ())
+
+
+def job_from_dict(data: dict) -> JobRecord:
+    known = {k: data.get(k) for k in JobRecord.__dataclass_fields__ if data.get(k) is not None}
+    known["id"] = str(data["id"])
+    known["skills"] = _tuple(data.get("skills"))
+    known["perks"] = _tuple(data.get("perks"))
+    return JobRecord(**known)
+
+
+def profile_from_dict(data: dict) -> ProfileRecord:
+    known = {k: data.get(k) for k in ProfileRecord.__dataclass_fields__ if data.get(k) is not None}
+    known["id"] = str(data["id"])
+    return ProfileRecord(**known)

@@ -1,0 +1,154 @@
+"""SQLAlchemy models: Fair, Employer, Job (vacancy), Profile (resident), Outcome, DataVersion."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base
+
+SHIFTS = ("day", "two_shift", "three_shift", "part_time", "flexible")
+WAGE_UNITS = ("month", "day", "hour")
+AVAILABILITIES = ("any", "day_only", "part_time")
+OUTCOME_STATUSES = ("shown", "contacted", "interviewed", "hired", "declined", "no_show")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores no offset, so UTC is restored on read)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: use timezone-aware values")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Fair(Base):
+    __tablename__ = "fairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    date: Mapped[date] = mapped_column(Date)
+    town: Mapped[str] = mapped_column(String(50))
+    communities: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Employer(Base):
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    town: Mapped[str | None] = mapped_column(String(50))
+    community: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(300))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    jobs: Mapped[list[Job]] = relationship(back_populates="employer")
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("wage_min IS NULL OR wage_max IS NULL OR wage_min <= wage_max", name="ck_jobs_wage_order"),
+        CheckConstraint("age_min IS NULL OR age_max IS NULL OR age_min <= age_max", name="ck_jobs_age_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    fair_id: Mapped[int | None] = mapped_column(ForeignKey("fairs.id", ondelete="SET NULL"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    skills: Mapped[list] = mapped_column(JSON, default=list)
+    openings: Mapped[int] = mapped_column(Integer, default=1)
+    wage_min: Mapped[float | None] = mapped_column(Float)
+    wage_max: Mapped[float | None] = mapped_column(Float)
+    wage_unit: Mapped[str] = mapped_column(String(10), default="month")
+    town: Mapped[str | None] = mapped_column(String(50), index=True)
+    community: Mapped[str | None] = mapped_column(String(50))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    shift: Mapped[str] = mapped_column(String(20), default="day", index=True)
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    perks: Mapped[list] = mapped_column(JSON, default=list)
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    employer: Mapped[Employer] = relationship(back_populates="jobs", lazy="joined")
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    fair_id: Mapped[int | None] = mapped_column(ForeignKey("fairs.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    age: Mapped[int | None] = mapped_column(Integer)
+    town: Mapped[str | None] = mapped_column(String(50))
+    community: Mapped[str | None] = mapped_column(String(50))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    experience: Mapped[str] = mapped_column(Text, default="")
+    desired: Mapped[str] = mapped_column(Text, default="")
+    expected_wage: Mapped[float | None] = mapped_column(Float)
+    availability: Mapped[str] = mapped_column(String(20), default="any")
+    max_commute_km: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Deletion keeps the row (outcome statistics stay) but removes every personal field.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class Outcome(Base):
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DataVersion(Base):
+    """A counter bumped by every write that changes what the matcher sees; workers rebuild their index on change."""
+
+    __tablename__ = "data_versions"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=0)

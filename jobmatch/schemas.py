@@ -1,0 +1,320 @@
+"""Marshmallow schemas shared by the JSON API, the JSONL batch files, the importer and the CLI."""
+from __future__ import annotations
+
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .models import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, WAGE_UNITS
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
+# Largest believable wage per unit: a higher figure is a typing error, not a job.
+MAX_WAGE = {"month": 100_000, "day": 5_000, "hour": 1_000}
+
+
+class Text(fields.String):
+    """A trimmed string with a length limit and no control characters."""
+
+    def __init__(self, max_length: int = 200, multiline: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if _CONTROL.search(text) or (not self.multiline and ("\n" in text or "\r" in text)):
+            raise ValidationError("Contains control characters.")
+        if len(text) > self.max_length:
+            raise ValidationError(f"Longer than {self.max_length} characters.")
+        return text
+
+
+def _phone(**kwargs):
+    return Text(max_length=30, validate=validate.Regexp(_PHONE, error="Not a phone number."), **kwargs)
+
+
+def _optional(field_cls, *args, **kwargs):
+    return field_cls(*args, load_default=None, allow_none=True, **kwargs)
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class JobSchema(StrictSchema):
+    """A vacancy as written in a batch file or posted to the API."""
+
+    external_id = _optional(Text, max_length=64, data_key="id", metadata={"description": "your own reference, e.g. J001"})
+    title = Text(required=True, max_length=200, validate=validate.Length(min=1))
+    employer = _optional(Text, max_length=200, metadata={"description": "firm name; created if new"})
+    employer_id = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+    fair_id = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+    description = Text(max_length=4000, multiline=True, load_default="")
+    skills = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
+    openings = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0, max=10_000))
+    wage_min = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0))
+    wage_max = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0))
+    wage_unit = fields.String(load_default="month", validate=validate.OneOf(WAGE_UNITS))
+    town = _optional(Text, max_length=50)
+    community = _optional(Text, max_length=50)
+    lat = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-90, max=90))
+    lon = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-180, max=180))
+    shift = fields.String(load_default="day", validate=validate.OneOf(SHIFTS))
+    age_min = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
+    age_max = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
+    perks = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
+    contact_phone = _optional(_phone)
+
+    @validates_schema
+    def _check_ranges(self, data, partial=None, **kwargs):
+        errors = {}
+        lo, hi = data.get("wage_min"), data.get("wage_max")
+        if lo is not None and hi is not None and lo > hi:
+            errors["wage_min"] = ["wage_min is larger than wage_max."]
+        limit = MAX_WAGE.get(data.get("wage_unit") or "month", MAX_WAGE["month"])
+        for key in ("wage_min", "wage_max"):
+            if data.get(key) is not None and data[key] > limit:
+                errors.setdefault(key, []).append(f"Over {limit} per {data.get('wage_unit') or 'month'}: check the unit.")
+        amin, amax = data.get("age_min"), data.get("age_max")
+        if amin is not None and amax is not None and amin > amax:
+            errors["age_min"] = ["age_min is larger than age_max."]
+        if (data.get("lat") is None) != (data.get("lon") is None) and not partial:
+            errors["lat" if data.get("lat") is None else "lon"] = ["Give both lat and lon, or neither."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class JobCreateSchema(JobSchema):
+    """A vacancy posted to the service: it must name its employer."""
+
+    @validates_schema
+    def _check_employer(self, data, **kwargs):
+        if not data.get("employer") and not data.get("employer_id"):
+            raise ValidationError("Give employer (a name) or employer_id.", field_name="employer")
+
+
+class ProfileSchema(StrictSchema):
+    """A resident's profile as written in a batch file or submitted at the kiosk."""
+
+    external_id = _optional(Text, max_length=64, data_key="id")
+    fair_id = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+    name = _optional(Text, max_length=50)
+    age = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
+    phone = _optional(_phone)
+    town = _optional(Text, max_length=50)
+    community = _optional(Text, max_length=50)
+    lat = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-90, max=90))
+    lon = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-180, max=180))
+    experience = Text(max_length=2000, multiline=True, load_default="")
+    desired = Text(max_length=2000, multiline=True, load_default="")
+    expected_wage = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=MAX_WAGE["month"]))
+    availability = fields.String(load_default="any", validate=validate.OneOf(AVAILABILITIES))
+    max_commute_km = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=500))
+
+    @validates_schema
+    def _check_place(self, data, **kwargs):
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise ValidationError("Give both lat and lon, or neither.", field_name="lat")
+
+
+class EmployerSchema(StrictSchema):
+    name = Text(required=True, max_length=200, validate=validate.Length(min=1))
+    town = _optional(Text, max_length=50)
+    community = _optional(Text, max_length=50)
+    address = _optional(Text, max_length=300)
+    contact_phone = _optional(_phone)
+
+
+class FairSchema(StrictSchema):
+    name = Text(required=True, max_length=200, validate=validate.Length(min=1))
+    date = fields.Date(required=True)
+    town = Text(required=True, max_length=50, validate=validate.Length(min=1))
+    communities = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=100))
+
+
+class OutcomeSchema(StrictSchema):
+    profile_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    job_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    status = fields.String(required=True, validate=validate.OneOf(OUTCOME_STATUSES))
+    note = Text(max_length=1000, multiline=True, load_default="")
+
+
+# --- query strings ---------------------------------------------------------------------------------
+
+
+class PageQuery(StrictSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class JobQuery(PageQuery):
+    fair = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    town = Text(max_length=50, load_default=None)
+    shift = fields.String(load_default=None, validate=validate.OneOf(SHIFTS))
+    open = fields.Boolean(load_default=None)
+    q = Text(max_length=100, load_default=None)
+
+
+class EmployerQuery(PageQuery):
+    q = Text(max_length=100, load_default=None)
+
+
+class ProfileQuery(PageQuery):
+    fair = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class ProfileMatchQuery(StrictSchema):
+    top = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    fair = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    town = Text(max_length=50, load_default=None)
+
+
+class JobMatchQuery(ProfileMatchQuery):
+    shift = fields.String(load_default=None, validate=validate.OneOf(SHIFTS))
+
+
+class OutcomeQuery(PageQuery):
+    profile_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    job_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    status = fields.String(load_default=None, validate=validate.OneOf(OUTCOME_STATUSES))
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****5678: enough for a resident to recognise, not enough to call."""
+    if not phone:
+        return phone
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+class FairOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    date = fields.Date()
+    town = fields.String()
+    communities = fields.List(fields.String())
+    created_at = fields.DateTime()
+
+
+class EmployerOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    town = fields.String(allow_none=True)
+    community = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    contact_phone = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class JobOut(Schema):
+    id = fields.Integer()
+    external_id = fields.String(allow_none=True)
+    fair_id = fields.Integer(allow_none=True)
+    employer_id = fields.Integer()
+    employer = fields.Function(lambda job: job.employer.name)
+    title = fields.String()
+    description = fields.String()
+    skills = fields.List(fields.String())
+    openings = fields.Integer()
+    wage_min = fields.Float(allow_none=True)
+    wage_max = fields.Float(allow_none=True)
+    wage_unit = fields.String()
+    town = fields.String(allow_none=True)
+    community = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    shift = fields.String()
+    age_min = fields.Integer(allow_none=True)
+    age_max = fields.Integer(allow_none=True)
+    perks = fields.List(fields.String())
+    contact_phone = fields.String(allow_none=True)
+    is_open = fields.Boolean()
+    closed_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ProfileOut(Schema):
+    id = fields.Integer()
+    external_id = fields.String(allow_none=True)
+    fair_id = fields.Integer(allow_none=True)
+    name = fields.String(allow_none=True)
+    phone = fields.Function(lambda p: mask_phone(p.phone), metadata={"description": "masked, e.g. 138****5678"})
+    age = fields.Integer(allow_none=True)
+    town = fields.String(allow_none=True)
+    community = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    experience = fields.String()
+    desired = fields.String()
+    expected_wage = fields.Float(allow_none=True)
+    availability = fields.String()
+    max_commute_km = fields.Float(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class OutcomeOut(Schema):
+    id = fields.Integer()
+    profile_id = fields.Integer()
+    job_id = fields.Integer()
+    status = fields.String()
+    note = fields.String()
+    created_at = fields.DateTime()
+
+
+class JobMatchOut(Schema):
+    job = fields.Nested(JobOut)
+    score = fields.Float()
+    eligible = fields.Boolean()
+    reasons = fields.List(fields.String())
+
+
+class ProfileMatchOut(Schema):
+    profile = fields.Nested(ProfileOut)
+    score = fields.Float()
+    eligible = fields.Boolean()
+    reasons = fields.List(fields.String())
+
+
+class JobMatchesOut(Schema):
+    profile_id = fields.Integer()
+    matches = fields.List(fields.Nested(JobMatchOut))
+
+
+class ProfileMatchesOut(Schema):
+    job_id = fields.Integer()
+    matches = fields.List(fields.Nested(ProfileMatchOut))
+
+
+def page_schema(item_schema: type[Schema]) -> type[Schema]:
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+            "total": fields.Integer(),
+        },
+        name=f"{item_schema.__name__.removesuffix('Out')}Page",
+    )
+
+
+# "fields" would shadow Schema.fields as a class attribute, so this one is built from a dict.
+ErrorBody = Schema.from_dict(
+    {"code": fields.String(), "message": fields.String(), "fields": fields.Dict()}, name="ErrorBody"
+)
+
+
+class ErrorOut(Schema):
+    error = fields.Nested(ErrorBody)
+
+
+class HealthOut(Schema):
+    status = fields.String()
+    database = fields.String()

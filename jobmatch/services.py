@@ -1,0 +1,425 @@
+"""Service functions: everything the API, the CLI and (later) the pages do with the database."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .errors import Conflict, NotFound
+from .matching import Gazetteer, JobRecord, Match, Matcher, ProfileRecord
+from .models import DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
+
+MATCHING_VERSION = "matching"
+
+
+# --- data version ----------------------------------------------------------------------------------
+
+
+def bump_version(session: Session) -> None:
+    """Mark matchable data as changed, in the caller's transaction."""
+    result = session.execute(
+        update(DataVersion).where(DataVersion.name == MATCHING_VERSION).values(version=DataVersion.version + 1)
+    )
+    if result.rowcount == 0:
+        session.add(DataVersion(name=MATCHING_VERSION, version=1))
+
+
+def read_version(session: Session) -> int:
+    return session.scalar(select(DataVersion.version).where(DataVersion.name == MATCHING_VERSION)) or 0
+
+
+# --- pages of results ------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+
+def _paginate(session: Session, stmt, page: int, per_page: int) -> Page:
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items=list(items), page=page, per_page=per_page, total=total or 0)
+
+
+# --- fairs -----------------------------------------------------------------------------------------
+
+
+def create_fair(session: Session, data: dict) -> Fair:
+    fair = Fair(**data)
+    session.add(fair)
+    session.commit()
+    return fair
+
+
+def get_fair(session: Session, fair_id: int) -> Fair:
+    fair = session.get(Fair, fair_id)
+    if fair is None:
+        raise NotFound(f"没有编号为 {fair_id} 的集市 (fair not found)", {"fair_id": ["not found"]})
+    return fair
+
+
+def list_fairs(session: Session, page: int = 1, per_page: int = 20) -> Page:
+    return _paginate(session, select(Fair).order_by(Fair.date.desc(), Fair.id.desc()), page, per_page)
+
+
+# --- employers -------------------------------------------------------------------------------------
+
+
+def create_employer(session: Session, data: dict) -> Employer:
+    if session.scalar(select(Employer.id).where(Employer.name == data["name"])):
+        raise Conflict(f"企业「{data['name']}」已存在 (employer exists)", {"name": ["already exists"]})
+    employer = Employer(**data)
+    session.add(employer)
+    session.commit()
+    return employer
+
+
+def get_employer(session: Session, employer_id: int) -> Employer:
+    employer = session.get(Employer, employer_id)
+    if employer is None:
+        raise NotFound(f"没有编号为 {employer_id} 的企业 (employer not found)", {"employer_id": ["not found"]})
+    return employer
+
+
+def update_employer(session: Session, employer_id: int, data: dict) -> Employer:
+    employer = get_employer(session, employer_id)
+    if "name" in data and data["name"] != employer.name:
+        if session.scalar(select(Employer.id).where(Employer.name == data["name"])):
+            raise Conflict(f"企业「{data['name']}」已存在 (employer exists)", {"name": ["already exists"]})
+    for key, value in data.items():
+        setattr(employer, key, value)
+    bump_version(session)  # the employer's name is shown with every match
+    session.commit()
+    return employer
+
+
+def list_employers(session: Session, q: str | None = None, page: int = 1, per_page: int = 20) -> Page:
+    stmt = select(Employer).order_by(Employer.name)
+    if q:
+        stmt = stmt.where(Employer.name.contains(q, autoescape=True))
+    return _paginate(session, stmt, page, per_page)
+
+
+def employer_by_name(session: Session, name: str, phone: str | None = None, town: str | None = None) -> Employer:
+    """The employer with this name, created on first use (imports and batch files name firms, not ids)."""
+    employer = session.scalar(select(Employer).where(Employer.name == name))
+    if employer is None:
+        try:
+            with session.begin_nested():
+                employer = Employer(name=name, contact_phone=phone, town=town)
+                session.add(employer)
+        except IntegrityError:  # another worker created it a moment ago
+            employer = session.scalar(select(Employer).where(Employer.name == name))
+    return employer
+
+
+# --- jobs ------------------------------------------------------------------------------------------
+
+_JOB_FIELDS = set(JobRecord.__dataclass_fields__) - {"id", "employer"}
+
+
+def _resolve_employer(session: Session, data: dict) -> Employer:
+    if data.get("employer_id"):
+        return get_employer(session, data["employer_id"])
+    return employer_by_name(session, data["employer"], data.get("contact_phone"), data.get("town"))
+
+
+def _apply_job(session: Session, job: Job, data: dict) -> None:
+    if data.get("fair_id") is not None:
+        get_fair(session, data["fair_id"])
+    if data.get("external_id"):
+        clash = session.scalar(select(Job.id).where(Job.external_id == data["external_id"]))
+        if clash and clash != job.id:
+            raise Conflict(f"岗位编号 {data['external_id']} 已存在 (duplicate id)", {"id": ["already exists"]})
+    if data.get("employer_id") or data.get("employer"):
+        job.employer = _resolve_employer(session, data)
+    for key in _JOB_FIELDS | {"external_id", "fair_id"}:
+        if key in data:
+            setattr(job, key, data[key])
+
+
+def create_job(session: Session, data: dict) -> Job:
+    job = Job()
+    _apply_job(session, job, data)
+    session.add(job)
+    bump_version(session)
+    session.commit()
+    return job
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"没有编号为 {job_id} 的岗位 (job not found)", {"job_id": ["not found"]})
+    return job
+
+
+def update_job(session: Session, job_id: int, data: dict) -> Job:
+    job = get_job(session, job_id)
+    _apply_job(session, job, data)
+    _check_job_ranges(job)
+    bump_version(session)
+    session.commit()
+    return job
+
+
+def _check_job_ranges(job: Job) -> None:
+    # A partial update is validated field by field; the pair checks need the merged record.
+    from .errors import Invalid
+
+    if job.wage_min is not None and job.wage_max is not None and job.wage_min > job.wage_max:
+        raise Invalid("最低工资高于最高工资 (wage_min > wage_max)", {"wage_min": ["larger than wage_max"]})
+    if job.age_min is not None and job.age_max is not None and job.age_min > job.age_max:
+        raise Invalid("最低年龄高于最高年龄 (age_min > age_max)", {"age_min": ["larger than age_max"]})
+
+
+def close_job(session: Session, job_id: int) -> Job:
+    job = get_job(session, job_id)
+    if job.is_open:
+        job.is_open = False
+        job.closed_at = utcnow()
+        bump_version(session)
+        session.commit()
+    return job
+
+
+def list_jobs(
+    session: Session,
+    fair: int | None = None,
+    town: str | None = None,
+    shift: str | None = None,
+    open: bool | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    stmt = select(Job).join(Job.employer).order_by(Job.created_at.desc(), Job.id.desc())
+    if fair is not None:
+        stmt = stmt.where(Job.fair_id == fair)
+    if town:
+        stmt = stmt.where(Job.town == town)
+    if shift:
+        stmt = stmt.where(Job.shift == shift)
+    if open is not None:
+        stmt = stmt.where(Job.is_open.is_(open))
+    if q:
+        stmt = stmt.where(
+            or_(
+                Job.title.contains(q, autoescape=True),
+                Job.description.contains(q, autoescape=True),
+                Employer.name.contains(q, autoescape=True),
+            )
+        )
+    return _paginate(session, stmt, page, per_page)
+
+
+def import_jobs(session: Session, rows: Iterable[dict], fair_id: int | None = None) -> dict[str, int]:
+    """Create or update (by `id`) validated jobs in one transaction."""
+    created = updated = 0
+    for data in rows:
+        if fair_id is not None and data.get("fair_id") is None:
+            data = {**data, "fair_id": fair_id}
+        job = None
+        if data.get("external_id"):
+            job = session.scalar(select(Job).where(Job.external_id == data["external_id"]))
+        if job is None:
+            job = Job()
+            _apply_job(session, job, data)
+            session.add(job)
+            created += 1
+        else:
+            _apply_job(session, job, data)
+            updated += 1
+        session.flush()
+    bump_version(session)
+    session.commit()
+    return {"created": created, "updated": updated}
+
+
+# --- profiles --------------------------------------------------------------------------------------
+
+
+def create_profile(session: Session, data: dict) -> Profile:
+    if data.get("fair_id") is not None:
+        get_fair(session, data["fair_id"])
+    if data.get("external_id") and session.scalar(select(Profile.id).where(Profile.external_id == data["external_id"])):
+        raise Conflict(f"居民编号 {data['external_id']} 已存在 (duplicate id)", {"id": ["already exists"]})
+    profile = Profile(**data)
+    session.add(profile)
+    bump_version(session)
+    session.commit()
+    return profile
+
+
+def get_profile(session: Session, profile_id: int) -> Profile:
+    profile = session.get(Profile, profile_id)
+    if profile is None or profile.deleted_at is not None:
+        raise NotFound(f"没有编号为 {profile_id} 的居民信息 (profile not found)", {"profile_id": ["not found"]})
+    return profile
+
+
+def list_profiles(session: Session, fair: int | None = None, page: int = 1, per_page: int = 20) -> Page:
+    stmt = select(Profile).where(Profile.deleted_at.is_(None)).order_by(Profile.created_at.desc(), Profile.id.desc())
+    if fair is not None:
+        stmt = stmt.where(Profile.fair_id == fair)
+    return _paginate(session, stmt, page, per_page)
+
+
+def delete_profile(session: Session, profile_id: int) -> None:
+    """Erase a resident's personal fields; outcomes stay for the fair's statistics, tied to no one."""
+    profile = get_profile(session, profile_id)
+    for key in ("name", "phone", "lat", "lon", "community", "external_id"):
+        setattr(profile, key, None)
+    profile.experience = ""
+    profile.desired = ""
+    profile.deleted_at = utcnow()
+    bump_version(session)
+    session.commit()
+
+
+# --- outcomes --------------------------------------------------------------------------------------
+
+
+def create_outcome(session: Session, data: dict) -> Outcome:
+    get_profile(session, data["profile_id"])
+    get_job(session, data["job_id"])
+    outcome = Outcome(**data)
+    session.add(outcome)
+    session.commit()
+    return outcome
+
+
+def list_outcomes(
+    session: Session,
+    profile_id: int | None = None,
+    job_id: int | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    stmt = select(Outcome).order_by(Outcome.created_at.desc(), Outcome.id.desc())
+    if profile_id is not None:
+        stmt = stmt.where(Outcome.profile_id == profile_id)
+    if job_id is not None:
+        stmt = stmt.where(Outcome.job_id == job_id)
+    if status is not None:
+        stmt = stmt.where(Outcome.status == status)
+    return _paginate(session, stmt, page, per_page)
+
+
+# --- matching --------------------------------------------------------------------------------------
+
+
+def job_record(job: Job) -> JobRecord:
+    return JobRecord(
+        id=str(job.id),
+        title=job.title,
+        employer=job.employer.name if job.employer else "",
+        description=job.description or "",
+        skills=tuple(job.skills or ()),
+        openings=job.openings,
+        wage_min=job.wage_min,
+        wage_max=job.wage_max,
+        wage_unit=job.wage_unit,
+        town=job.town,
+        community=job.community,
+        lat=job.lat,
+        lon=job.lon,
+        shift=job.shift,
+        age_min=job.age_min,
+        age_max=job.age_max,
+        perks=tuple(job.perks or ()),
+        contact_phone=job.contact_phone,
+    )
+
+
+def profile_record(profile: Profile) -> ProfileRecord:
+    return ProfileRecord(
+        id=str(profile.id),
+        age=profile.age,
+        town=profile.town,
+        community=profile.community,
+        lat=profile.lat,
+        lon=profile.lon,
+        experience=profile.experience or "",
+        desired=profile.desired or "",
+        expected_wage=profile.expected_wage,
+        availability=profile.availability,
+        max_commute_km=profile.max_commute_km,
+    )
+
+
+class MatchIndex:
+    """A worker's in-memory matcher over open jobs and active profiles, rebuilt when the data version moves."""
+
+    def __init__(self, gazetteer: Gazetteer, weights: dict[str, float] | None = None):
+        self.gazetteer = gazetteer
+        self.weights = weights
+        self.version: int | None = None
+        self.matcher: Matcher | None = None
+        self.job_meta: dict[str, tuple[int | None, str | None, str]] = {}
+        self.profile_meta: dict[str, tuple[int | None, str | None]] = {}
+        self._lock = threading.Lock()
+
+    def refresh(self, session: Session) -> Matcher:
+        version = read_version(session)
+        if version != self.version or self.matcher is None:
+            with self._lock:
+                if version != self.version or self.matcher is None:
+                    self._rebuild(session, version)
+        return self.matcher
+
+    def _rebuild(self, session: Session, version: int) -> None:
+        jobs = session.scalars(select(Job).where(Job.is_open.is_(True)).order_by(Job.id)).unique().all()
+        profiles = session.scalars(select(Profile).where(Profile.deleted_at.is_(None)).order_by(Profile.id)).all()
+        matcher = Matcher(weights=self.weights, gazetteer=self.gazetteer)
+        matcher.fit([job_record(j) for j in jobs], [profile_record(p) for p in profiles])
+        self.job_meta = {str(j.id): (j.fair_id, j.town, j.shift) for j in jobs}
+        self.profile_meta = {str(p.id): (p.fair_id, p.town) for p in profiles}
+        self.matcher, self.version = matcher, version
+
+    def job_candidates(self, fair=None, town=None, shift=None) -> list[str]:
+        return [
+            jid
+            for jid, (jfair, jtown, jshift) in self.job_meta.items()
+            if (fair is None or jfair == fair) and (not town or jtown == town) and (not shift or jshift == shift)
+        ]
+
+    def profile_candidates(self, fair=None, town=None) -> list[str] | None:
+        if fair is None and not town:
+            return None
+        return [
+            pid
+            for pid, (pfair, ptown) in self.profile_meta.items()
+            if (fair is None or pfair == fair) and (not town or ptown == town)
+        ]
+
+
+def jobs_for_profile(
+    session: Session, index: MatchIndex, profile_id: int, top: int = 10, fair=None, town=None, shift=None
+) -> list[tuple[Job, Match]]:
+    profile = get_profile(session, profile_id)
+    matcher = index.refresh(session)
+    matches = matcher.jobs_for(profile_record(profile), top=top, candidates=index.job_candidates(fair, town, shift))
+    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_([int(m.job_id) for m in matches]))).unique()}
+    return [(jobs[int(m.job_id)], m) for m in matches if int(m.job_id) in jobs]
+
+
+def profiles_for_job(
+    session: Session, index: MatchIndex, job_id: int, top: int = 10, fair=None, town=None
+) -> list[tuple[Profile, Match]]:
+    job = get_job(session, job_id)
+    matcher = index.refresh(session)
+    candidates = index.profile_candidates(fair, town)
+    matches = matcher.profiles_for(job_record(job), top=top, candidates=candidates)
+    ids = [int(m.profile_id) for m in matches]
+    profiles = {p.id: p for p in session.scalars(select(Profile).where(Profile.id.in_(ids)))}
+    return [(profiles[int(m.profile_id)], m) for m in matches if int(m.profile_id) in profiles]
