@@ -5,11 +5,12 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask
 
-
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None):
     """Application factory: settings from JOBMATCH_* variables, overridden by `config`."""
+    # Imported here so that `jobmatch.matching` and the batch CLI load without Flask.
+    from flask import Flask
+
     from . import config as settings
     from .db import db
     from .errors import register_error_handlers

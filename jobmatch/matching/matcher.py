@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..text import normalise
@@ -39,9 +40,10 @@ class Matcher:
         job_texts = [job_text(j) for j in self.jobs]
         profile_texts = [profile_text(p) for p in self.profiles]
         self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-        self.vectorizer_.fit(job_texts + profile_texts or [""])
-        self.job_matrix_ = self.vectorizer_.transform(job_texts)
-        self.profile_matrix_ = self.vectorizer_.transform(profile_texts)
+        # A placeholder document keeps the vocabulary non-empty when every text is blank.
+        self.vectorizer_.fit([t for t in job_texts + profile_texts if t] or ["-"])
+        self.job_matrix_ = self._vectorise(job_texts)
+        self.profile_matrix_ = self._vectorise(profile_texts)
         self.profile_texts_ = profile_texts
         self.job_table_ = JobTable.build(self.jobs, self.gazetteer)
         self.profile_table_ = ProfileTable.build(self.profiles, self.gazetteer)
@@ -54,7 +56,7 @@ class Matcher:
         if not self.jobs:
             return []
         text = profile_text(profile)
-        sims = (self.job_matrix_ @ self.vectorizer_.transform([text]).T).toarray().ravel()
+        sims = (self.job_matrix_ @ self._vectorise([text]).T).toarray().ravel()
         table = ProfileTable.build([profile], self.gazetteer)
         feats = pair_features(table, 0, self.job_table_, slice(None))
         mask = self._mask(candidates, self.job_position_, len(self.jobs))
@@ -75,7 +77,7 @@ class Matcher:
         """Residents for one vacancy, best first, eligible residents before ineligible ones."""
         if not self.profiles:
             return []
-        sims = (self.profile_matrix_ @ self.vectorizer_.transform([job_text(job)]).T).toarray().ravel()
+        sims = (self.profile_matrix_ @ self._vectorise([job_text(job)]).T).toarray().ravel()
         table = JobTable.build([job], self.gazetteer)
         feats = pair_features(self.profile_table_, slice(None), table, 0)
         mask = self._mask(candidates, self.profile_position_, len(self.profiles))
@@ -91,6 +93,11 @@ class Matcher:
             )
             for i in order
         ]
+
+    def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
+        if not texts:
+            return sparse.csr_matrix((0, len(self.vectorizer_.vocabulary_)))
+        return self.vectorizer_.transform(texts)
 
     @staticmethod
     def _mask(candidates, positions: dict[str, int], n: int) -> np.ndarray:

@@ -1,0 +1,128 @@
+"""Fixtures: the real app on a real database, SQLite always and PostgreSQL when JOBMATCH_TEST_DATABASE_URL is set."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from jobmatch import create_app
+from jobmatch.db import upgrade
+
+PG_URL = os.environ.get("JOBMATCH_TEST_DATABASE_URL")
+# CI sets this, so a missing PostgreSQL fails the run instead of skipping its tests.
+REQUIRE_PG = os.environ.get("JOBMATCH_REQUIRE_POSTGRES") == "1"
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _pg_admin():
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    """A migrated PostgreSQL database that each test copies (CREATE DATABASE ... TEMPLATE is fast)."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("JOBMATCH_REQUIRE_POSTGRES=1 but JOBMATCH_TEST_DATABASE_URL is not set")
+        pytest.skip("PostgreSQL tests need JOBMATCH_TEST_DATABASE_URL")
+    admin = _pg_admin()
+    name = f"jobmatch_tpl_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    upgrade(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    yield admin, name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def new_database_url(request, backend: str, tmp_path) -> str:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'jobmatch-test.sqlite3'}"
+        upgrade(url)
+        return url
+    admin, template = request.getfixturevalue("pg_template")
+    name = f"jobmatch_t_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    request.addfinalizer(drop)
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(request, backend, tmp_path) -> str:
+    return new_database_url(request, backend, tmp_path)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance")})
+    yield app
+    app.extensions["jobmatch.db"]["engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def make_job(client, **overrides) -> dict:
+    body = {
+        "title": "平车工",
+        "employer": "东至县示范服饰有限公司",
+        "description": "服装厂平车缝制，计件，长白班。",
+        "skills": ["平车", "缝纫"],
+        "openings": 5,
+        "wage_min": 4000,
+        "wage_max": 6000,
+        "wage_unit": "month",
+        "town": "东流镇",
+        "community": "东流社区",
+        "shift": "day",
+        "age_min": 18,
+        "age_max": 55,
+        "perks": ["班车接送"],
+        "contact_phone": "0566-7020000",
+    }
+    body.update(overrides)
+    response = client.post("/api/v1/jobs", json=body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def make_profile(client, **overrides) -> dict:
+    body = {
+        "name": "王桂兰",
+        "phone": "13812345678",
+        "age": 48,
+        "town": "东流镇",
+        "community": "东流社区",
+        "experience": "在服装厂踩了十几年平车",
+        "desired": "想找个缝纫的活，白天上班",
+        "expected_wage": 4000,
+        "availability": "day_only",
+        "max_commute_km": 8,
+    }
+    body.update(overrides)
+    response = client.post("/api/v1/profiles", json=body)
+    assert response.status_code == 201, response.json
+    return response.json
