@@ -17,7 +17,7 @@ def create_app(config: dict | None = None):
     from .matching import Gazetteer
     from .services import MatchIndex
 
-    instance_path = os.environ.get("JOBMATCH_INSTANCE_PATH") or (config or {}).get("INSTANCE_PATH")
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("JOBMATCH_INSTANCE_PATH")
     app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None)
     app.config.update(settings.from_environment(Path(app.instance_path)))
     if config:

@@ -127,8 +127,8 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
         current_app.run(host=host, port=port, debug=True, use_reloader=True)
         return
     workers = workers or int(os.environ.get("JOBMATCH_WORKERS") or _default_workers())
-    if current_app.config.get("INSTANCE_PATH") is None:
-        os.environ.setdefault("JOBMATCH_INSTANCE_PATH", current_app.instance_path)
+    # Workers must find the same instance folder (database, secret) as this command did.
+    os.environ.setdefault("JOBMATCH_INSTANCE_PATH", current_app.instance_path)
     args = [
         sys.executable, "-m", "gunicorn",
         "--workers", str(workers),

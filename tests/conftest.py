@@ -126,3 +126,12 @@ def make_profile(client, **overrides) -> dict:
     response = client.post("/api/v1/profiles", json=body)
     assert response.status_code == 201, response.json
     return response.json
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many PostgreSQL tests ran, so a CI log shows they were not skipped."""
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        counts[outcome] = sum(1 for r in terminalreporter.stats.get(outcome, []) if "[postgresql" in getattr(r, "nodeid", ""))
+    line = "PostgreSQL backend: " + " / ".join(f"{outcome} {n}" for outcome, n in counts.items())
+    terminalreporter.write_line(line + ("" if PG_URL else " (JOBMATCH_TEST_DATABASE_URL not set)"))

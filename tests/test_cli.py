@@ -1,0 +1,138 @@
+"""The `jobmatch` command as real subprocesses."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+JOBMATCH = shutil.which("jobmatch", path=str(Path(sys.executable).parent)) or "jobmatch"
+
+JOBS = [
+    {"id": "J1", "title": "平车工", "employer": "服饰厂", "skills": ["平车", "缝纫"], "wage_min": 4000, "wage_max": 6000,
+     "town": "东流镇", "shift": "day", "age_max": 55, "perks": ["班车接送"]},
+    {"id": "J2", "title": "叉车司机", "employer": "物流公司", "description": "仓库叉车装卸", "skills": ["叉车"],
+     "wage_min": 5000, "wage_max": 6000, "wage_unit": "month", "town": "东流镇", "shift": "two_shift"},
+    {"id": "J3", "title": "保洁员", "employer": "物业公司", "wage_min": 15, "wage_max": 18, "wage_unit": "hour",
+     "town": "东流镇", "shift": "part_time"},
+]
+PROFILES = [
+    {"id": "P1", "name": "程桂芳", "age": 47, "town": "东流镇", "community": "东流社区", "experience": "在服裝廠做了十幾年車位，平車都會",
+     "desired": "白天上班", "expected_wage": 4000, "availability": "day_only", "max_commute_km": 8},
+    {"id": "P2", "age": 49, "town": "东流镇", "experience": "以前开叉车", "desired": "还是开叉车", "availability": "any"},
+]
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def run(*args, env=None, cwd=None):
+    return subprocess.run([JOBMATCH, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def cli_env(tmp_path, database_url):
+    env = dict(os.environ)
+    env.update({"JOBMATCH_DATABASE_URL": database_url, "JOBMATCH_INSTANCE_PATH": str(tmp_path / "instance")})
+    return env
+
+
+def test_rank_writes_one_line_per_profile_best_first(tmp_path):
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", JOBS)
+    profiles = write_jsonl(tmp_path / "profiles.jsonl", PROFILES)
+    result = run("rank", "--jobs", str(jobs), "--profiles", str(profiles), "--top", "2")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["profile_id"] for line in lines] == ["P1", "P2"]
+    assert lines[0]["matches"][0]["job_id"] == "J1"
+    assert lines[1]["matches"][0]["job_id"] == "J2"
+    assert all(len(line["matches"]) == 2 for line in lines)
+    first = lines[0]["matches"][0]
+    assert set(first) == {"job_id", "score", "eligible", "reasons"} and 0 < first["score"] <= 1
+    assert any("离家" in r for r in first["reasons"])  # places come from the gazetteer
+
+
+def test_rank_to_an_output_file(tmp_path):
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", JOBS)
+    profiles = write_jsonl(tmp_path / "profiles.jsonl", PROFILES)
+    out = tmp_path / "ranked.jsonl"
+    result = run("rank", "--jobs", str(jobs), "--profiles", str(profiles), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    "bad_line, expected",
+    [
+        ('{"id": "P9", "age": "old"}', "profiles.jsonl:3: field 'age'"),
+        ('{"id": "P9", "availability": "nights"}', "profiles.jsonl:3: field 'availability'"),
+        ('{"id": "P9", "age": 40', "profiles.jsonl:3: not valid JSON"),
+        ('["P9"]', "profiles.jsonl:3: each line must be a JSON object"),
+        ('{"id": "P1"}', "profiles.jsonl:3: field 'id': duplicate id 'P1' (first on line 1)"),
+        ('{"age": 40}', "field 'id': every profile needs an id"),
+    ],
+)
+def test_rank_names_the_malformed_line_and_writes_nothing(tmp_path, bad_line, expected):
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", JOBS)
+    profiles = write_jsonl(tmp_path / "profiles.jsonl", PROFILES)
+    with open(profiles, "a", encoding="utf-8") as f:
+        f.write(bad_line + "\n")
+    out = tmp_path / "ranked.jsonl"
+    result = run("rank", "--jobs", str(jobs), "--profiles", str(profiles), "-o", str(out))
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not out.exists()
+    result = run("rank", "--jobs", str(jobs), "--profiles", str(profiles))
+    assert result.returncode == 2 and result.stdout == ""
+
+
+def test_rank_reports_a_bad_job_line(tmp_path):
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [*JOBS, {"id": "J9", "title": "x", "wage_min": 9, "wage_max": 1}])
+    profiles = write_jsonl(tmp_path / "profiles.jsonl", PROFILES)
+    result = run("rank", "--jobs", str(jobs), "--profiles", str(profiles))
+    assert result.returncode == 2
+    assert "jobs.jsonl:4: field 'wage_min'" in result.stderr
+
+
+def test_rank_missing_file(tmp_path):
+    result = run("rank", "--jobs", str(tmp_path / "none.jsonl"), "--profiles", str(tmp_path / "none.jsonl"))
+    assert result.returncode == 2
+    assert "cannot open" in result.stderr
+
+
+def test_init_db_demo_and_import_jobs(tmp_path, cli_env, database_url):
+    from sqlalchemy import create_engine, func, select
+
+    from jobmatch.models import Employer, Fair, Job, Profile
+
+    assert run("init-db", env=cli_env).returncode == 0
+    demo = run("demo", env=cli_env)
+    assert demo.returncode == 0, demo.stderr
+    again = run("demo", env=cli_env)
+    assert again.returncode == 0 and "0 profiles created" in again.stdout
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Fair)) == 1
+        assert 55 <= conn.scalar(select(func.count()).select_from(Job)) <= 70
+        assert 90 <= conn.scalar(select(func.count()).select_from(Profile)) <= 110
+        assert conn.scalar(select(func.count()).select_from(Employer)) >= 6
+        jobs_before = conn.scalar(select(func.count()).select_from(Job))
+
+    jobs = write_jsonl(tmp_path / "jobs.jsonl", [{**j, "employer": j["employer"] + "（导入）"} for j in JOBS])
+    imported = run("import-jobs", str(jobs), env=cli_env)
+    assert imported.returncode == 0, imported.stderr
+    assert "3 created, 0 updated" in imported.stdout
+    assert "1 created" not in run("import-jobs", str(jobs), env=cli_env).stdout  # re-import updates by id
+
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "N1", "title": "新岗位", "employer": "新厂"}, {"id": "N2", "title": "缺企业"}])
+    failed = run("import-jobs", str(bad), env=cli_env)
+    assert failed.returncode == 2
+    assert "bad.jsonl:2: field 'employer'" in failed.stderr and "nothing was imported" in failed.stderr
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Job)) == jobs_before + 3
+    engine.dispose()

@@ -1,0 +1,49 @@
+"""Configuration from JOBMATCH_* variables."""
+import pytest
+
+from jobmatch import create_app
+from jobmatch.config import ConfigError, from_environment
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBMATCH_ENV", "production")
+    monkeypatch.delenv("JOBMATCH_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="JOBMATCH_SECRET_KEY"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+    monkeypatch.setenv("JOBMATCH_SECRET_KEY", "short")
+    with pytest.raises(ConfigError):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_production_uses_the_given_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOBMATCH_ENV", "production")
+    monkeypatch.setenv("JOBMATCH_SECRET_KEY", "a" * 32)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    assert app.config["SECRET_KEY"] == "a" * 32
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_development_keeps_one_random_secret_per_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("JOBMATCH_ENV", raising=False)
+    monkeypatch.delenv("JOBMATCH_SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    second = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path):
+    config = from_environment(tmp_path, environ={})
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'jobmatch.sqlite3'}"
+    assert from_environment(tmp_path, environ={"JOBMATCH_DATABASE_URL": "postgresql+psycopg://x/y"})["DATABASE_URL"] == "postgresql+psycopg://x/y"
+
+
+def test_unknown_environment_name_is_rejected(tmp_path):
+    with pytest.raises(ConfigError, match="development or production"):
+        from_environment(tmp_path, environ={"JOBMATCH_ENV": "staging"})
+
+
+def test_creating_the_app_does_not_touch_the_database(tmp_path):
+    create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/never.sqlite3"})
+    assert not (tmp_path / "never.sqlite3").exists()

@@ -1,0 +1,57 @@
+"""A real gunicorn with two workers: a vacancy posted through one worker is matched by every worker."""
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from helpers import Gunicorn, http
+
+from jobmatch.db import upgrade
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def server(database_url, tmp_path):
+    upgrade(database_url)
+    server = Gunicorn(database_url, tmp_path / "instance", workers=2)
+    yield server
+    server.stop()
+
+
+def _served_by(server, path: str, since: int = 0) -> set[str]:
+    return {fields[0] for fields in server.log_lines()[since:] if len(fields) >= 3 and fields[2] == path}
+
+
+def _fetch_matches_until_every_worker_answered(server, path: str, since: int, workers: int = 2, rounds: int = 60):
+    answers = []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(rounds):
+            answers += list(pool.map(lambda _: http("GET", server.base + path), range(4)))
+            time.sleep(0.05)  # let the workers write their access-log lines
+            if len(_served_by(server, path, since)) >= workers:
+                return answers
+    pytest.fail(f"not every worker answered {path} in {rounds} rounds: {_served_by(server, path, since)}")
+
+
+def test_a_vacancy_posted_through_one_worker_is_matched_by_every_worker(server):
+    status, profile = http("POST", server.base + "/api/v1/profiles", {
+        "name": "程桂芳", "age": 47, "town": "东流镇", "experience": "服装厂做了十几年平车",
+        "desired": "想找缝纫的活", "availability": "day_only", "expected_wage": 4000,
+    })
+    assert status == 201
+    status, _ = http("POST", server.base + "/api/v1/jobs", {"title": "叉车司机", "employer": "东流物流", "skills": ["叉车"]})
+    assert status == 201
+    path = f"/api/v1/profiles/{profile['id']}/matches"
+    # Every worker builds its index before the new vacancy exists.
+    warm = _fetch_matches_until_every_worker_answered(server, path, since=0)
+    assert all(status == 200 and len(body["matches"]) == 1 for status, body in warm)
+
+    status, job = http("POST", server.base + "/api/v1/jobs", {
+        "title": "平车工", "employer": "东流服饰", "skills": ["平车", "缝纫"], "town": "东流镇", "shift": "day",
+    })
+    assert status == 201
+    mark = len(server.log_lines())
+    answers = _fetch_matches_until_every_worker_answered(server, path, since=mark)
+    for status, body in answers:
+        assert status == 200
+        assert body["matches"][0]["job"]["id"] == job["id"]

@@ -1,0 +1,43 @@
+"""Alembic: an empty database upgrades to head, and head matches the models."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, select
+
+from jobmatch.db import Base
+from jobmatch.models import DataVersion
+
+
+def test_upgrade_from_empty_matches_the_models(database_url):
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+        assert diff == []
+        assert conn.scalar(select(DataVersion.version).where(DataVersion.name == "matching")) == 0
+        assert {"fairs", "employers", "jobs", "profiles", "outcomes", "alembic_version"} <= set(inspect(conn).get_table_names())
+    engine.dispose()
+
+
+def test_upgrade_is_idempotent_and_keeps_data(database_url, app, client):
+    from conftest import make_job
+
+    from jobmatch.db import upgrade
+
+    job = make_job(client)
+    upgrade(database_url)
+    assert client.get(f"/api/v1/jobs/{job['id']}").json["title"] == "平车工"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    from sqlalchemy import text
+
+    from jobmatch.db import make_engine, upgrade
+
+    url = f"sqlite:///{tmp_path / 'wal.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
+        assert conn.scalar(text("PRAGMA foreign_keys")) == 1
+        assert conn.scalar(text("PRAGMA synchronous")) == 2  # FULL
+    engine.dispose()
