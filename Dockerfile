@@ -1,0 +1,25 @@
+# jobmatch: one container serving the job stall. Data (SQLite database, generated secret) lives on the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    JOBMATCH_INSTANCE_PATH=/data \
+    JOBMATCH_MODELS_DIR=/app/models
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY jobmatch ./jobmatch
+COPY models ./models
+RUN pip install --no-cache-dir ".[postgres]" \
+ && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin jobmatch \
+ && mkdir -p /data && chown jobmatch:jobmatch /data
+
+USER jobmatch
+VOLUME ["/data"]
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
+
+# `serve` upgrades the database, then runs gunicorn. Set JOBMATCH_ENV=production and JOBMATCH_SECRET_KEY for real use.
+CMD ["jobmatch", "serve", "--port", "8000"]
