@@ -5,6 +5,7 @@ import logging
 import traceback
 
 from marshmallow import ValidationError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,34 @@ def register_error_handlers(app) -> None:
         fields = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
         return error_body("invalid", "输入有误，请检查标出的字段 (invalid input)", fields), 422
 
+    # Safety nets for races the services cannot rule out (two workers creating the same id at once):
+    # the database's refusal becomes a 4xx without echoing SQL or parameters.
+    @app.errorhandler(IntegrityError)
+    def _integrity(err: IntegrityError):
+        _rollback()
+        return error_body("conflict", "与已有记录冲突，请刷新后再试 (conflicts with an existing record)"), 409
+
+    @app.errorhandler(DataError)
+    def _data(err: DataError):
+        _rollback()
+        return error_body("invalid", "数据超出允许范围 (value out of range)"), 422
+
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         code = (err.name or "error").lower().replace(" ", "_")
         message = _HTTP_MESSAGES.get(err.code, err.description or err.name)
-        return error_body(code, message), err.code
+        # Keep werkzeug's headers, e.g. Allow on 405.
+        headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]
+        return error_body(code, message), err.code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         # The message (e.g. SQL parameters) may carry personal data, so only the type and frames are logged.
         log.error("unhandled %s\n%s", type(err).__name__, "".join(traceback.format_tb(err.__traceback__)))
         return error_body("internal", "服务器内部错误，请稍后再试 (internal error)"), 500
+
+
+def _rollback() -> None:
+    from .db import db
+
+    db.session.rollback()

@@ -4,34 +4,39 @@ from __future__ import annotations
 import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow.validate import Length, Regexp
 
 from .models import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, WAGE_UNITS
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
+# Record ids are 32-bit integers on every backend; a larger number cannot name a record.
+MAX_ID = 2**31 - 1
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
 # Largest believable wage per unit: a higher figure is a typing error, not a job.
 MAX_WAGE = {"month": 100_000, "day": 5_000, "hour": 1_000}
+# No control characters (single-line text also no line breaks); as regexes so the OpenAPI document states them.
+_NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+_NO_CONTROL_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 class Text(fields.String):
     """A trimmed string with a length limit and no control characters."""
 
-    def __init__(self, max_length: int = 200, multiline: bool = False, **kwargs):
-        super().__init__(**kwargs)
-        self.max_length = max_length
-        self.multiline = multiline
+    def __init__(self, max_length: int = 200, multiline: bool = False, pattern: Regexp | None = None, **kwargs):
+        # One pattern per field, since the OpenAPI document can state only one; a given one must exclude controls too.
+        pattern = pattern or Regexp(_NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error="Contains control characters.")
+        checks = [Length(max=max_length, error=f"Longer than {max_length} characters."), pattern]
+        extra = kwargs.pop("validate", None)
+        if extra is not None:
+            checks += extra if isinstance(extra, list) else [extra]
+        super().__init__(validate=checks, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if _CONTROL.search(text) or (not self.multiline and ("\n" in text or "\r" in text)):
-            raise ValidationError("Contains control characters.")
-        if len(text) > self.max_length:
-            raise ValidationError(f"Longer than {self.max_length} characters.")
-        return text
+        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 def _phone(**kwargs):
-    return Text(max_length=30, validate=validate.Regexp(_PHONE, error="Not a phone number."), **kwargs)
+    return Text(max_length=30, pattern=Regexp(_PHONE, error="Not a phone number."), **kwargs)
 
 
 def _optional(field_cls, *args, **kwargs):
@@ -49,8 +54,8 @@ class JobSchema(StrictSchema):
     external_id = _optional(Text, max_length=64, data_key="id", metadata={"description": "your own reference, e.g. J001"})
     title = Text(required=True, max_length=200, validate=validate.Length(min=1))
     employer = _optional(Text, max_length=200, metadata={"description": "firm name; created if new"})
-    employer_id = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
-    fair_id = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+    employer_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
+    fair_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
     description = Text(max_length=4000, multiline=True, load_default="")
     skills = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
     openings = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0, max=10_000))
@@ -99,7 +104,7 @@ class ProfileSchema(StrictSchema):
     """A resident's profile as written in a batch file or submitted at the kiosk."""
 
     external_id = _optional(Text, max_length=64, data_key="id")
-    fair_id = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+    fair_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
     name = _optional(Text, max_length=50)
     age = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
     phone = _optional(_phone)
@@ -135,8 +140,8 @@ class FairSchema(StrictSchema):
 
 
 class OutcomeSchema(StrictSchema):
-    profile_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    job_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    profile_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
+    job_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     status = fields.String(required=True, validate=validate.OneOf(OUTCOME_STATUSES))
     note = Text(max_length=1000, multiline=True, load_default="")
 
@@ -150,7 +155,7 @@ class PageQuery(StrictSchema):
 
 
 class JobQuery(PageQuery):
-    fair = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    fair = fields.Integer(load_default=None, validate=ID_RANGE)
     town = Text(max_length=50, load_default=None)
     shift = fields.String(load_default=None, validate=validate.OneOf(SHIFTS))
     open = fields.Boolean(load_default=None)
@@ -162,12 +167,12 @@ class EmployerQuery(PageQuery):
 
 
 class ProfileQuery(PageQuery):
-    fair = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    fair = fields.Integer(load_default=None, validate=ID_RANGE)
 
 
 class ProfileMatchQuery(StrictSchema):
     top = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
-    fair = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    fair = fields.Integer(load_default=None, validate=ID_RANGE)
     town = Text(max_length=50, load_default=None)
 
 
@@ -176,8 +181,8 @@ class JobMatchQuery(ProfileMatchQuery):
 
 
 class OutcomeQuery(PageQuery):
-    profile_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    job_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    profile_id = fields.Integer(load_default=None, validate=ID_RANGE)
+    job_id = fields.Integer(load_default=None, validate=ID_RANGE)
     status = fields.String(load_default=None, validate=validate.OneOf(OUTCOME_STATUSES))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from .errors import Conflict, NotFound
 from .matching import Gazetteer, JobRecord, Match, Matcher, ProfileRecord
+from .schemas import MAX_ID
 from .models import DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
 
 MATCHING_VERSION = "matching"
@@ -49,6 +50,13 @@ def _paginate(session: Session, stmt, page: int, per_page: int) -> Page:
     return Page(items=list(items), page=page, per_page=per_page, total=total or 0)
 
 
+def _get(session: Session, model, record_id: int, field: str, message: str):
+    record = session.get(model, record_id) if 0 < record_id <= MAX_ID else None
+    if record is None:
+        raise NotFound(message, {field: ["not found"]})
+    return record
+
+
 # --- fairs -----------------------------------------------------------------------------------------
 
 
@@ -60,10 +68,7 @@ def create_fair(session: Session, data: dict) -> Fair:
 
 
 def get_fair(session: Session, fair_id: int) -> Fair:
-    fair = session.get(Fair, fair_id)
-    if fair is None:
-        raise NotFound(f"没有编号为 {fair_id} 的集市 (fair not found)", {"fair_id": ["not found"]})
-    return fair
+    return _get(session, Fair, fair_id, "fair_id", f"没有编号为 {fair_id} 的集市 (fair not found)")
 
 
 def list_fairs(session: Session, page: int = 1, per_page: int = 20) -> Page:
@@ -83,10 +88,7 @@ def create_employer(session: Session, data: dict) -> Employer:
 
 
 def get_employer(session: Session, employer_id: int) -> Employer:
-    employer = session.get(Employer, employer_id)
-    if employer is None:
-        raise NotFound(f"没有编号为 {employer_id} 的企业 (employer not found)", {"employer_id": ["not found"]})
-    return employer
+    return _get(session, Employer, employer_id, "employer_id", f"没有编号为 {employer_id} 的企业 (employer not found)")
 
 
 def update_employer(session: Session, employer_id: int, data: dict) -> Employer:
@@ -156,10 +158,7 @@ def create_job(session: Session, data: dict) -> Job:
 
 
 def get_job(session: Session, job_id: int) -> Job:
-    job = session.get(Job, job_id)
-    if job is None:
-        raise NotFound(f"没有编号为 {job_id} 的岗位 (job not found)", {"job_id": ["not found"]})
-    return job
+    return _get(session, Job, job_id, "job_id", f"没有编号为 {job_id} 的岗位 (job not found)")
 
 
 def update_job(session: Session, job_id: int, data: dict) -> Job:
@@ -260,9 +259,10 @@ def create_profile(session: Session, data: dict) -> Profile:
 
 
 def get_profile(session: Session, profile_id: int) -> Profile:
-    profile = session.get(Profile, profile_id)
-    if profile is None or profile.deleted_at is not None:
-        raise NotFound(f"没有编号为 {profile_id} 的居民信息 (profile not found)", {"profile_id": ["not found"]})
+    message = f"没有编号为 {profile_id} 的居民信息 (profile not found)"
+    profile = _get(session, Profile, profile_id, "profile_id", message)
+    if profile.deleted_at is not None:
+        raise NotFound(message, {"profile_id": ["not found"]})
     return profile
 
 

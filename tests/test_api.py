@@ -118,8 +118,13 @@ def test_duplicate_job_id_is_a_conflict(client):
         ({"title": "包装\x00工", "employer": "某厂"}, "title"),
         ({"title": "包装工", "employer": "某厂", "salary": 3000}, "salary"),
         ({"title": "包装工", "employer": "某厂", "skills": "缝纫"}, "skills"),
+        ({"title": "包装工", "employer": "某厂", "skills": ["缝纫", "平\x07车"]}, "skills"),
+        ({"title": "包装\n工", "employer": "某厂"}, "title"),
+        ({"title": "   ", "employer": "某厂"}, "title"),
         ({"title": "包装工", "employer": "某厂", "contact_phone": "call me"}, "contact_phone"),
         ({"title": "包装工", "employer": "某厂", "fair_id": 0}, "fair_id"),
+        ({"title": "包装工", "employer": "某厂", "fair_id": 2**40}, "fair_id"),
+        ({"title": "包装工", "employer": "某厂", "employer_id": 2**63}, "employer_id"),
     ],
 )
 def test_bad_job_bodies_get_422_with_the_field(client, body, field):
@@ -139,7 +144,7 @@ def test_malformed_bodies_get_400(client, data, content_type):
     assert set(response.json["error"]) == {"code", "message", "fields"}
 
 
-@pytest.mark.parametrize("url", ["/api/v1/jobs/999", "/api/v1/employers/999", "/api/v1/profiles/999", "/api/v1/fairs/999", "/api/v1/jobs/999/matches", "/api/v1/profiles/999/matches", "/api/v1/nothing"])
+@pytest.mark.parametrize("url", ["/api/v1/jobs/999", "/api/v1/employers/999", "/api/v1/profiles/999", "/api/v1/fairs/999", "/api/v1/jobs/999/matches", "/api/v1/profiles/999/matches", "/api/v1/nothing", "/api/v1/jobs/99999999999999999999"])
 def test_not_found_is_json(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -152,7 +157,7 @@ def test_unknown_fair_on_a_job_is_404_with_the_field(client):
     assert "fair_id" in response.json["error"]["fields"]
 
 
-@pytest.mark.parametrize("query", ["shift=night", "page=0", "per_page=1000", "open=maybe", "fair=abc", "sort=title"])
+@pytest.mark.parametrize("query", ["fair=99999999999999", "shift=night", "page=0", "per_page=1000", "open=maybe", "fair=abc", "sort=title"])
 def test_bad_query_strings_get_422(client, query):
     response = client.get(f"/api/v1/jobs?{query}")
     assert response.status_code == 422
@@ -163,6 +168,7 @@ def test_method_not_allowed_is_json(client):
     response = client.delete("/api/v1/jobs")
     assert response.status_code == 405
     assert response.json["error"]["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
 # --- profiles --------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ _ERRORS = {"400": "Malformed request", "404": "Not found", "409": "Conflict", "4
 
 def _schema_name(resolver_input) -> str:
     cls = resolver_input if isinstance(resolver_input, type) else type(resolver_input)
-    name = cls.__name__
-    return name.removesuffix("Schema") or name
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    return name + "Patch" if getattr(resolver_input, "partial", False) is True else name
 
 
 def build_spec(app) -> dict:

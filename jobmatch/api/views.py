@@ -72,7 +72,7 @@ def get_employer(employer_id: int):
     return s.EmployerOut().dump(services.get_employer(db.session, employer_id))
 
 
-@route(bp, "/employers/<int:employer_id>", "PATCH", summary="Update an employer", tag=EMPLOYERS, body=s.EmployerSchema, response=s.EmployerOut)
+@route(bp, "/employers/<int:employer_id>", "PATCH", summary="Update an employer", tag=EMPLOYERS, body=s.EmployerSchema(partial=True), response=s.EmployerOut)
 def update_employer(employer_id: int):
     data = load_body(s.EmployerSchema(), partial=True)
     return s.EmployerOut().dump(services.update_employer(db.session, employer_id, data))
@@ -96,7 +96,7 @@ def get_job(job_id: int):
     return s.JobOut().dump(services.get_job(db.session, job_id))
 
 
-@route(bp, "/jobs/<int:job_id>", "PATCH", summary="Update a vacancy", tag=JOBS, body=s.JobSchema, response=s.JobOut)
+@route(bp, "/jobs/<int:job_id>", "PATCH", summary="Update a vacancy", tag=JOBS, body=s.JobSchema(partial=True), response=s.JobOut)
 def update_job(job_id: int):
     data = load_body(s.JobSchema(), partial=True)
     return s.JobOut().dump(services.update_job(db.session, job_id, data))

@@ -18,14 +18,20 @@ def job_terms(job: JobRecord) -> list[str]:
     return sorted({p for p in pieces if len(p) >= 2}, key=len, reverse=True)
 
 
+def _longest_shared_run(term: str, text: str) -> str:
+    for size in range(len(term), 1, -1):
+        for start in range(len(term) - size + 1):
+            if term[start : start + size] in text:
+                return term[start : start + size]
+    return ""
+
+
 def shared_terms(job: JobRecord, profile_text: str, limit: int = 2) -> list[str]:
-    """Job terms the resident's own words contain; falls back to shared two-character pieces."""
-    found = [t for t in job_terms(job) if t in profile_text]
-    if not found:
-        for term in job_terms(job):
-            found += [term[i : i + 2] for i in range(len(term) - 1) if term[i : i + 2] in profile_text]
-    unique = []
-    for term in found:
+    """Job terms in the resident's own words: whole terms first, else each term's longest shared run (2+ characters)."""
+    terms = job_terms(job)
+    found = [t for t in terms if t in profile_text] or [_longest_shared_run(t, profile_text) for t in terms]
+    unique: list[str] = []
+    for term in sorted(filter(None, found), key=len, reverse=True):
         if not any(term in u for u in unique):
             unique.append(term)
     return unique[:limit]
