@@ -56,43 +56,50 @@ class Matcher:
         if not self.jobs:
             return []
         text = profile_text(profile)
-        sims = (self.job_matrix_ @ self._vectorise([text]).T).toarray().ravel()
-        table = ProfileTable.build([profile], self.gazetteer)
-        feats = pair_features(table, 0, self.job_table_, slice(None))
+        sims = self._similarities(self.job_matrix_, text)
+        feats = pair_features(ProfileTable.build([profile], self.gazetteer), 0, self.job_table_, slice(None))
         mask = self._mask(candidates, self.job_position_, len(self.jobs))
-        order, scores, eligible, rel = self._order(sims, feats, mask, top)
-        return [
-            Match(
-                job_id=self.jobs[i].id,
-                profile_id=profile.id,
-                score=round(float(scores[i]), 4),
-                eligible=bool(eligible[i]),
-                reasons=explain(self.jobs[i], profile, _row(feats, i, rel), text),
-                features=_row(feats, i, rel),
-            )
-            for i in order
-        ]
+        return self._ranked(sims, feats, mask, top, lambda i: (self.jobs[i], profile, text))
 
     def profiles_for(self, job: JobRecord, top: int = 10, candidates: Iterable[str] | None = None) -> list[Match]:
         """Residents for one vacancy, best first, eligible residents before ineligible ones."""
         if not self.profiles:
             return []
-        sims = (self.profile_matrix_ @ self._vectorise([job_text(job)]).T).toarray().ravel()
-        table = JobTable.build([job], self.gazetteer)
-        feats = pair_features(self.profile_table_, slice(None), table, 0)
+        sims = self._similarities(self.profile_matrix_, job_text(job))
+        feats = pair_features(self.profile_table_, slice(None), JobTable.build([job], self.gazetteer), 0)
         mask = self._mask(candidates, self.profile_position_, len(self.profiles))
-        order, scores, eligible, rel = self._order(sims, feats, mask, top)
-        return [
-            Match(
-                job_id=job.id,
-                profile_id=self.profiles[i].id,
-                score=round(float(scores[i]), 4),
-                eligible=bool(eligible[i]),
-                reasons=explain(job, self.profiles[i], _row(feats, i, rel), self.profile_texts_[i]),
-                features=_row(feats, i, rel),
+        return self._ranked(sims, feats, mask, top, lambda i: (job, self.profiles[i], self.profile_texts_[i]))
+
+    def _similarities(self, matrix: sparse.csr_matrix, text: str) -> np.ndarray:
+        return (matrix @ self._vectorise([text]).T).toarray().ravel()
+
+    def _ranked(self, sims: np.ndarray, feats: dict, mask: np.ndarray, top: int, pair) -> list[Match]:
+        """Score every candidate, order eligible first then by score, and explain the top ones."""
+        best = sims[mask].max() if mask.any() else 0.0
+        # Similarity relative to the best candidate, so it combines with the 0..1 fits on one scale.
+        rel = sims / best if best > 0 else np.zeros_like(sims)
+        fits = fit_scores(feats)
+        w = self.weights
+        scores = (w.get("text", 0) * rel + sum(w.get(k, 0) * fits[k] for k in fits)) / (sum(w.values()) or 1.0)
+        eligible = feats["shift_ok"] & feats["age_ok"]
+        candidates = np.flatnonzero(mask)
+        # lexsort: the last key is primary; eligible first, then score, then position for a stable order.
+        order = candidates[np.lexsort((candidates, -scores[candidates], ~eligible[candidates]))][:top]
+        matches = []
+        for i in order:
+            job, profile, text = pair(i)
+            row = _row(feats, i, rel)
+            matches.append(
+                Match(
+                    job_id=job.id,
+                    profile_id=profile.id,
+                    score=round(float(scores[i]), 4),
+                    eligible=bool(eligible[i]),
+                    reasons=explain(job, profile, row, text),
+                    features=row,
+                )
             )
-            for i in order
-        ]
+        return matches
 
     def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
         if not texts:
@@ -107,20 +114,6 @@ class Matcher:
         idx = [positions[c] for c in candidates if c in positions]
         mask[idx] = True
         return mask
-
-    def _order(self, sims: np.ndarray, feats: dict, mask: np.ndarray, top: int):
-        best = sims[mask].max() if mask.any() else 0.0
-        # Similarity relative to the best candidate, so it combines with the 0..1 fits on one scale.
-        rel = sims / best if best > 0 else np.zeros_like(sims)
-        fits = fit_scores(feats)
-        w = self.weights
-        total = sum(w.values()) or 1.0
-        scores = (w.get("text", 0) * rel + sum(w.get(k, 0) * fits[k] for k in fits)) / total
-        eligible = feats["shift_ok"] & feats["age_ok"]
-        candidates = np.flatnonzero(mask)
-        # lexsort: last key is primary; eligible first, then score, then position for a stable order.
-        order = candidates[np.lexsort((candidates, -scores[candidates], ~eligible[candidates]))]
-        return order[:top], scores, eligible, rel
 
 
 def _row(feats: dict, i: int, rel: np.ndarray) -> dict[str, float]:
