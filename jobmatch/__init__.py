@@ -14,7 +14,7 @@ def create_app(config: dict | None = None):
     from . import config as settings
     from .db import db
     from .errors import register_error_handlers
-    from .matching import Gazetteer
+    from .matching.artifacts import Artefacts
     from .services import MatchIndex
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("JOBMATCH_INSTANCE_PATH")
@@ -28,11 +28,7 @@ def create_app(config: dict | None = None):
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
-    places = Path(app.config["MODELS_DIR"]) / "places.json"
-    gazetteer = Gazetteer.load(places) if places.exists() else Gazetteer.empty()
-    if not places.exists():
-        app.logger.warning("no gazetteer at %s: places without coordinates cannot be located", places)
-    app.extensions["jobmatch.index"] = MatchIndex(gazetteer)
+    app.extensions["jobmatch.index"] = MatchIndex(Artefacts.load(app.config["MODELS_DIR"]))
 
     register_error_handlers(app)
     from .api import bp as api_bp, health_bp

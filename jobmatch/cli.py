@@ -79,25 +79,8 @@ def import_jobs_command(file: str, fair_id: int | None):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write here instead of stdout.")
 def rank_command(jobs_file: str, profiles_file: str, top: int, output: str | None):
     """Rank JOBS for every profile, with no database: one JSON line a profile, best match first."""
-    from .batch import BatchError, read_jsonl
-    from .config import DEFAULT_MODELS_DIR
-    from .matching import Gazetteer, Matcher, job_from_dict, profile_from_dict
-    from .schemas import JobSchema, ProfileSchema
-
-    try:
-        jobs = read_jsonl(jobs_file, JobSchema())
-        profiles = read_jsonl(profiles_file, ProfileSchema())
-    except BatchError as err:
-        _fail(f"{err} (nothing was written)")
-    for kind, records, path in (("job", jobs, jobs_file), ("profile", profiles, profiles_file)):
-        for number, record in enumerate(records, start=1):
-            if not record.get("external_id"):
-                _fail(f"{path}: record {number}: field 'id': every {kind} needs an id (nothing was written)")
-    places = Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR) / "places.json"
-    gazetteer = Gazetteer.load(places) if places.exists() else Gazetteer.empty()
-    job_records = [job_from_dict({**j, "id": j["external_id"]}) for j in jobs]
-    profile_records = [profile_from_dict({**p, "id": p["external_id"]}) for p in profiles]
-    matcher = Matcher(gazetteer=gazetteer).fit(job_records, profile_records)
+    job_records, profile_records = _load_records(jobs_file, profiles_file, "nothing was written")
+    matcher = _artefacts().matcher().fit(job_records, profile_records)
     lines = []
     with click.progressbar(profile_records, label="ranking", file=sys.stderr) as bar:
         for profile in bar:
@@ -111,6 +94,57 @@ def rank_command(jobs_file: str, profiles_file: str, top: int, output: str | Non
         Path(output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+def _eval_options(command):
+    command = click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False), help="Judgements: profile_id, job_id, grade (TSV).")(command)
+    command = click.option("--profiles", "profiles_file", required=True, type=click.Path(dir_okay=False), help="Profiles, JSON Lines.")(command)
+    return click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False), help="Vacancies, JSON Lines.")(command)
+
+
+@main.command("evaluate", with_appcontext=False)
+@_eval_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, as_json: bool):
+    """Score jobmatch and two baselines (TF-IDF, BM25) on graded data, and check script invariance."""
+    from .matching.evaluation import evaluate, load_qrels
+
+    jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was evaluated")
+    artefacts = _artefacts()
+    report = evaluate(artefacts.matcher, jobs, profiles, load_qrels(qrels))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    systems = report["systems"]
+    n = next(iter(systems.values()))["profiles"]
+    click.echo(f"{n} profiles with a grade-3 job; {len(jobs)} vacancies; weights: {artefacts.model.metadata.get('source') or artefacts.model.metadata.get('trained_on', '?')}")
+    click.echo(f"{'system':<16}{'nDCG@5':>8}{'nDCG@10':>9}{'MRR':>8}{'P@1':>8}")
+    for name, m in systems.items():
+        click.echo(f"{name:<16}{m['ndcg5']:>8.4f}{m['ndcg10']:>9.4f}{m['mrr']:>8.4f}{m['p1']:>8.4f}")
+    for name, overlap in report["invariance"].items():
+        click.echo(f"top-5 overlap, as given vs {name.replace('_', ' ')}: {overlap:.4f}")
+
+
+@main.command("train", with_appcontext=False)
+@_eval_options
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Default: weights.json in the models folder.")
+def train_command(jobs_file: str, profiles_file: str, qrels: str, output: str | None):
+    """Fit the score weights on graded data (cross-validated) and write them with their metadata."""
+    from .config import DEFAULT_MODELS_DIR
+    from .matching.evaluation import load_qrels
+    from .matching.train import train
+
+    jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was trained")
+    artefacts = _artefacts()
+    description = f"{Path(jobs_file).name}, {Path(profiles_file).name}, {Path(qrels).name} ({len(jobs)} jobs, {len(profiles)} profiles)"
+    model = train(artefacts.matcher, jobs, profiles, load_qrels(qrels), description)
+    target = Path(output) if output else Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR) / "weights.json"
+    model.save(target)
+    meta = model.metadata
+    click.echo(
+        f"wrote {target}: C={meta['C']}, cross-validated nDCG@5 {meta['cv_ndcg5']:.4f} "
+        f"(hand-set default {meta['hand_set_default_ndcg5']:.4f}), P@1 {meta['cv_p1']:.4f}, {meta['pairs']} pairs"
+    )
 
 
 @main.command("serve")
@@ -140,6 +174,34 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
     ]
     click.echo(f"serving on http://{host}:{port} with {workers} workers", err=True)
     os.execv(sys.executable, args)
+
+
+def _load_records(jobs_file: str, profiles_file: str, consequence: str):
+    """Validated job and profile records from two batch files; exits with the line and field of the first error."""
+    from .batch import BatchError, read_jsonl
+    from .matching import job_from_dict, profile_from_dict
+    from .schemas import JobSchema, ProfileSchema
+
+    try:
+        jobs = read_jsonl(jobs_file, JobSchema())
+        profiles = read_jsonl(profiles_file, ProfileSchema())
+    except BatchError as err:
+        _fail(f"{err} ({consequence})")
+    for kind, records, path in (("job", jobs, jobs_file), ("profile", profiles, profiles_file)):
+        for number, record in enumerate(records, start=1):
+            if not record.get("external_id"):
+                _fail(f"{path}: record {number}: field 'id': every {kind} needs an id ({consequence})")
+    return (
+        [job_from_dict({**j, "id": j["external_id"]}) for j in jobs],
+        [profile_from_dict({**p, "id": p["external_id"]}) for p in profiles],
+    )
+
+
+def _artefacts():
+    from .config import DEFAULT_MODELS_DIR
+    from .matching.artifacts import Artefacts
+
+    return Artefacts.load(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR)
 
 
 def _safe_url(url: str) -> str:

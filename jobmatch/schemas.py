@@ -66,7 +66,10 @@ class JobSchema(StrictSchema):
     community = _optional(Text, max_length=50)
     lat = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-90, max=90))
     lon = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-180, max=180))
-    shift = fields.String(load_default="day", validate=validate.OneOf(SHIFTS))
+    shift = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(SHIFTS),
+        metadata={"description": "missing: read from the title (长白班, 两班倒 ...), else day"},
+    )
     age_min = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
     age_max = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
     perks = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))

@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .errors import Conflict, NotFound
-from .matching import Gazetteer, JobRecord, Match, Matcher, ProfileRecord
+from .matching import JobRecord, Match, Matcher, ProfileRecord
+from .matching.artifacts import Artefacts
 from .schemas import MAX_ID
+from .text import shift_from_text
 from .models import DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
 
 MATCHING_VERSION = "matching"
@@ -146,6 +148,8 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     for key in _JOB_FIELDS | {"external_id", "fair_id"}:
         if key in data:
             setattr(job, key, data[key])
+    if not job.shift:
+        job.shift = shift_from_text(f"{job.title} {job.description or ''}") or "day"
 
 
 def create_job(session: Session, data: dict) -> Job:
@@ -360,9 +364,8 @@ def profile_record(profile: Profile) -> ProfileRecord:
 class MatchIndex:
     """A worker's in-memory matcher over open jobs and active profiles, rebuilt when the data version moves."""
 
-    def __init__(self, gazetteer: Gazetteer, weights: dict[str, float] | None = None):
-        self.gazetteer = gazetteer
-        self.weights = weights
+    def __init__(self, artefacts: Artefacts):
+        self.artefacts = artefacts
         self.version: int | None = None
         self.matcher: Matcher | None = None
         self.job_meta: dict[str, tuple[int | None, str | None, str]] = {}
@@ -380,7 +383,7 @@ class MatchIndex:
     def _rebuild(self, session: Session, version: int) -> None:
         jobs = session.scalars(select(Job).where(Job.is_open.is_(True)).order_by(Job.id)).unique().all()
         profiles = session.scalars(select(Profile).where(Profile.deleted_at.is_(None)).order_by(Profile.id)).all()
-        matcher = Matcher(weights=self.weights, gazetteer=self.gazetteer)
+        matcher = self.artefacts.matcher()
         matcher.fit([job_record(j) for j in jobs], [profile_record(p) for p in profiles])
         self.job_meta = {str(j.id): (j.fair_id, j.town, j.shift) for j in jobs}
         self.profile_meta = {str(p.id): (p.fair_id, p.town) for p in profiles}

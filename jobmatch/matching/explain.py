@@ -49,7 +49,9 @@ def wage_text(job: JobRecord) -> str | None:
     return f"{_UNIT_NAMES.get(job.wage_unit, '月薪')} {span}"
 
 
-def explain(job: JobRecord, profile: ProfileRecord, f: dict[str, float], profile_text: str) -> list[str]:
+def explain(
+    job: JobRecord, profile: ProfileRecord, f: dict[str, float], profile_text: str, occupation: str | None = None
+) -> list[str]:
     """2-5 reasons: hard problems first, then occupation, shift, distance and pay."""
     problems, reasons = [], []
     if not f["age_ok"]:
@@ -63,16 +65,18 @@ def explain(job: JobRecord, profile: ProfileRecord, f: dict[str, float], profile
             problems.append(f"要上夜班（{_SHIFT_NAMES.get(job.shift, job.shift)}），您只能上白班")
 
     terms = shared_terms(job, profile_text)
-    if terms:
+    if occupation:
+        reasons.append(occupation)
+    elif terms:
         reasons.append("、".join(f"「{t}」" for t in terms) + "，与岗位对口")
-    elif f["text"] < 0.05:
+    elif f["text"] < 0.05 and f.get("occ_near", 0) < 0.4:
         reasons.append("工种不太对口")
     if f["shift_ok"]:
         reasons.append(_SHIFT_NAMES.get(job.shift, job.shift))
 
     distance = f["distance_km"]
     if not math.isnan(distance):
-        perks = normalise(" ".join(job.perks) + job.description)
+        perks = normalise(" ".join([job.title, *job.perks, job.description]))
         helps = "，有班车" if "班车" in perks or "接送" in perks else ("，包住" if "包住" in perks or "住宿" in perks else "")
         text = f"离家 {distance:.1f} 公里{helps}"
         if f["reach_ratio"] > 1:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..text import normalise
+from ..text import age_from_text, normalise, pay_from_text, shift_from_text
 from .places import Gazetteer, haversine_km
 from .records import JobRecord, ProfileRecord
 
@@ -40,7 +40,35 @@ def monthly(amount: float | None, unit: str, shift: str) -> float:
 
 
 def stretches_reach(job: JobRecord) -> bool:
-    return bool(_REACH_STRETCHERS.search(normalise(" ".join(job.perks) + " " + job.description)))
+    return bool(_REACH_STRETCHERS.search(normalise(" ".join([job.title, *job.perks, job.description]))))
+
+
+def completed_job(job: JobRecord) -> JobRecord:
+    """Fill pay and shift a recruiter wrote only in words ("长白班普工包吃住5-6k") into the structured fields."""
+    changes = {}
+    text = f"{job.title} {job.description}"
+    if job.wage_min is None and job.wage_max is None:
+        pay = pay_from_text(text)
+        if pay:
+            changes.update(wage_min=pay[0], wage_max=pay[1], wage_unit=pay[2])
+    if not job.shift:
+        changes["shift"] = shift_from_text(text) or "day"
+    return replace(job, **changes) if changes else job
+
+
+def completed_profile(profile: ProfileRecord) -> ProfileRecord:
+    """Fill the hoped-for pay ("三千左右") and age ("五十多岁") a resident wrote only in words."""
+    changes = {}
+    text = f"{profile.desired} {profile.experience}"
+    if not profile.expected_wage:
+        pay = pay_from_text(text)
+        if pay:
+            changes["expected_wage"] = monthly((pay[0] + pay[1]) / 2, pay[2], "day")
+    if profile.age is None:
+        age = age_from_text(text)
+        if age:
+            changes["age"] = age
+    return replace(profile, **changes) if changes else profile
 
 
 def _nan(value) -> float:
@@ -65,7 +93,7 @@ class JobTable:
     def build(cls, jobs: list[JobRecord], gazetteer: Gazetteer) -> JobTable:
         points = [_point(j.lat, j.lon, j.town, j.community, gazetteer) for j in jobs]
         return cls(
-            shift=np.array([SHIFT_CODES.get(j.shift, 0) for j in jobs], dtype=np.int8),
+            shift=np.array([SHIFT_CODES.get(j.shift or "day", 0) for j in jobs], dtype=np.int8),
             age_min=np.array([_nan(j.age_min) for j in jobs]),
             age_max=np.array([_nan(j.age_max) for j in jobs]),
             pay_min=np.array([monthly(j.wage_min, j.wage_unit, j.shift) for j in jobs]),
@@ -132,12 +160,3 @@ def pair_features(p: ProfileTable, pi, j: JobTable, ji) -> dict[str, np.ndarray]
         "reach_ratio": np.broadcast_to(reach_ratio, shape),
         "openings": np.broadcast_to(j.openings[ji], shape),
     }
-
-
-def fit_scores(f: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Turn raw features into 0..1 fits; unknown values get a neutral fit."""
-    pay = np.where(np.isnan(f["pay_ratio"]), 0.7, np.clip((f["pay_ratio"] - 0.5) / 0.5, 0.0, 1.0))
-    rr = f["reach_ratio"]
-    distance = np.where(np.isnan(rr), 0.5, np.clip(2.0 - rr, 0.0, 1.0))
-    openings = np.where(np.isnan(f["openings"]), 1.0, (f["openings"] > 0).astype(float))
-    return {"pay": pay, "distance": distance, "openings": openings}

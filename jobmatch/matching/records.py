@@ -19,7 +19,7 @@ class JobRecord:
     community: str | None = None
     lat: float | None = None
     lon: float | None = None
-    shift: str = "day"
+    shift: str | None = None  # None: read from the title/description, else day
     age_min: int | None = None
     age_max: int | None = None
     perks: tuple[str, ...] = ()

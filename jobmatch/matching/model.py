@@ -1,0 +1,125 @@
+"""The score model: ordinal logistic regression over pair features, fitted with scikit-learn.
+
+Three binary models estimate P(grade >= 1), P(grade >= 2) and P(grade >= 3). The score is the expected gain
+(2^grade - 1) divided by its maximum 7, so it lies in [0, 1] and orders pairs the way nDCG rewards them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+FEATURES = (
+    "text",
+    "occ_same",
+    "occ_near",
+    "occ_group",
+    "occ_negated",
+    "pay_fit",
+    "pay_ok",
+    "pay_bent",
+    "distance_fit",
+    "distance_ok",
+    "distance_bent",
+    "openings",
+    "fit_all",
+)
+# Expected gain = P(g>=1)*1 + P(g>=2)*2 + P(g>=3)*4, since the gains 2^g - 1 are 1, 3 and 7.
+GAIN_STEPS = np.array([1.0, 2.0, 4.0])
+
+
+def design_matrix(f: dict[str, np.ndarray]) -> np.ndarray:
+    """Model inputs, one row per pair, from raw pair features (see features.pair_features)."""
+    ratio = f["pay_ratio"]
+    unknown_pay = np.isnan(ratio)
+    with np.errstate(invalid="ignore"):
+        pay_ok = unknown_pay | (ratio >= 1.0)
+        pay_bent = ~unknown_pay & (ratio >= 0.8) & (ratio < 1.0)
+        rr = f["reach_ratio"]
+        unknown_place = np.isnan(rr)
+        distance_ok = unknown_place | (rr <= 1.0)
+        distance_bent = ~unknown_place & (rr > 1.0) & (rr <= 1.5)
+    pay_fit = np.where(unknown_pay, 0.7, np.clip((np.nan_to_num(ratio) - 0.5) / 0.5, 0.0, 1.0))
+    distance_fit = np.where(unknown_place, 0.5, np.clip(2.0 - np.nan_to_num(rr), 0.0, 1.0))
+    openings = np.where(np.isnan(f["openings"]), 1.0, (np.nan_to_num(f["openings"]) > 0).astype(float))
+    columns = {
+        "text": f["text"],
+        "occ_same": f["occ_same"],
+        "occ_near": f["occ_near"],
+        "occ_group": f["occ_group"],
+        "occ_negated": f["occ_negated"],
+        "pay_fit": pay_fit,
+        "pay_ok": pay_ok.astype(float),
+        "pay_bent": pay_bent.astype(float),
+        "distance_fit": distance_fit,
+        "distance_ok": distance_ok.astype(float),
+        "distance_bent": distance_bent.astype(float),
+        "openings": openings,
+        "fit_all": f["occ_same"] * pay_ok * distance_ok,
+    }
+    n = max(np.size(v) for v in columns.values())
+    return np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=float), (n,)) for name in FEATURES])
+
+
+@dataclass
+class ScoreModel:
+    coef: np.ndarray  # (3, len(FEATURES))
+    intercept: np.ndarray  # (3,)
+    metadata: dict = field(default_factory=dict)
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        logits = X @ self.coef.T + self.intercept
+        p = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return p @ GAIN_STEPS / GAIN_STEPS.sum()
+
+    @classmethod
+    def fit(cls, X: np.ndarray, grades: np.ndarray, C: float = 1.0, metadata: dict | None = None) -> ScoreModel:
+        from sklearn.linear_model import LogisticRegression
+
+        coef, intercept = [], []
+        for k in (1, 2, 3):
+            y = (grades >= k).astype(int)
+            if y.min() == y.max():  # no positives (or no negatives) at this level: a constant model
+                coef.append(np.zeros(X.shape[1]))
+                intercept.append(10.0 if y.min() else -10.0)
+                continue
+            model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
+            coef.append(model.coef_[0])
+            intercept.append(model.intercept_[0])
+        return cls(np.array(coef), np.array(intercept), dict(metadata or {}))
+
+    def to_dict(self) -> dict:
+        return {
+            "features": list(FEATURES),
+            "levels": [
+                {"grade_at_least": k + 1, "intercept": float(self.intercept[k]), "coef": dict(zip(FEATURES, map(float, self.coef[k])))}
+                for k in range(3)
+            ],
+            "metadata": self.metadata,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ScoreModel:
+        coef = np.array([[level["coef"].get(name, 0.0) for name in FEATURES] for level in data["levels"]])
+        intercept = np.array([level["intercept"] for level in data["levels"]])
+        return cls(coef, intercept, data.get("metadata", {}))
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> ScoreModel:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def default_model() -> ScoreModel:
+    """Hand-set weights used when models/weights.json is missing: occupation first, then pay and distance."""
+    per_level = {
+        "text": 1.5, "occ_same": 3.0, "occ_near": 1.2, "occ_group": 0.5, "occ_negated": -4.0, "pay_fit": 0.5,
+        "pay_ok": 0.8, "pay_bent": 0.3, "distance_fit": 0.5, "distance_ok": 0.8, "distance_bent": 0.3,
+        "openings": 0.2, "fit_all": 1.5,
+    }
+    coef = np.array([[per_level[name] for name in FEATURES]] * 3)
+    return ScoreModel(coef, np.array([-3.0, -4.5, -6.0]), {"source": "hand-set default"})

@@ -1,0 +1,199 @@
+"""The occupation layer: a taxonomy with colloquial aliases, and a coder from free text to occupations.
+
+Text is coded by exact alias hits, by pinyin (so the homophone typos 逢纫, 茶车, 住塑 still resolve) and by fuzzy
+matching of longer aliases. A hit preceded by 不想/不要/不能 ... or followed by 不想干了/干不动了 is negated: it lowers
+that occupation (or that whole group: 不想再进厂了) instead of raising it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..text import normalise
+
+EXACT, PINYIN, FUZZY = 1.0, 0.85, 0.6
+TASK_WEIGHT = 0.7
+_NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
+_NEGATION_AFTER = re.compile(r"^[^，。,.;；!！?？]{0,3}(不想干|不想做|不想再|不干了|不做了|干不动|做不动|干够了|做够了|太累|不行了|吃不消)")
+
+
+@dataclass(frozen=True)
+class Occupation:
+    id: str
+    name: str
+    csco_code: str
+    csco_name: str
+    group: str
+    aliases: tuple[str, ...]
+    tasks: tuple[str, ...]
+    neighbours: tuple[str, ...]
+
+
+@dataclass
+class Coding:
+    """Occupations found in a text: positive scores for what is wanted or done, the negated ones apart."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    negated: dict[str, float] = field(default_factory=dict)
+    # occupation id -> the resident's own words that named it, for reasons
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def top(self, k: int = 3) -> list[tuple[str, float]]:
+        return sorted(self.scores.items(), key=lambda kv: -kv[1])[:k]
+
+
+class Taxonomy:
+    def __init__(self, data: dict):
+        self.groups = {g["id"]: g for g in data.get("groups", [])}
+        self.occupations = {
+            o["id"]: Occupation(
+                id=o["id"],
+                name=o["name"],
+                csco_code=o.get("csco_code", ""),
+                csco_name=o.get("csco_name", ""),
+                group=o.get("group", ""),
+                aliases=tuple(o.get("aliases", ())),
+                tasks=tuple(o.get("tasks", ())),
+                neighbours=tuple(o.get("neighbours", ())),
+            )
+            for o in data.get("occupations", [])
+        }
+        self.ids = list(self.occupations)
+        self.position = {oid: i for i, oid in enumerate(self.ids)}
+        self.group_members: dict[str, list[str]] = {}
+        for occ in self.occupations.values():
+            self.group_members.setdefault(occ.group, []).append(occ.id)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Taxonomy:
+        with open(path, encoding="utf-8") as f:
+            return cls(json.load(f))
+
+    @classmethod
+    def empty(cls) -> Taxonomy:
+        return cls({})
+
+    def __len__(self) -> int:
+        return len(self.occupations)
+
+    def neighbour_matrix(self) -> np.ndarray:
+        """N[a, b] = 1 when b is a second choice for a (links are symmetric)."""
+        n = len(self.ids)
+        matrix = np.zeros((n, n))
+        for occ in self.occupations.values():
+            for other in occ.neighbours:
+                if other in self.position:
+                    matrix[self.position[occ.id], self.position[other]] = 1
+                    matrix[self.position[other], self.position[occ.id]] = 1
+        return matrix
+
+    def group_matrix(self) -> np.ndarray:
+        """G[a, b] = 1 when a and b are different occupations of one group."""
+        groups = np.array([self.occupations[i].group for i in self.ids])
+        matrix = (groups[:, None] == groups[None, :]).astype(float)
+        np.fill_diagonal(matrix, 0)
+        return matrix
+
+
+@lru_cache(maxsize=65536)
+def _syllables(text: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
+    # One syllable per character; non-Chinese characters stand for themselves.
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
+
+
+class OccupationCoder:
+    """Codes free text to occupations of a taxonomy."""
+
+    def __init__(self, taxonomy: Taxonomy, fuzzy_threshold: float = 88.0):
+        self.taxonomy = taxonomy
+        self.fuzzy_threshold = fuzzy_threshold
+        # term -> [(target, weight)]; a target is an occupation id or "group:<id>"
+        self.terms: dict[str, list[tuple[str, float]]] = {}
+        for occ in taxonomy.occupations.values():
+            for alias in {occ.name, *occ.aliases}:
+                self._add(alias, occ.id, 1.0)
+            for task in occ.tasks:
+                self._add(task, occ.id, TASK_WEIGHT)
+        for gid, group in taxonomy.groups.items():
+            for alias in group.get("aliases", []):
+                self._add(alias, f"group:{gid}", 1.0)
+        ordered = sorted(self.terms, key=len, reverse=True)
+        self._exact = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._pinyin: dict[tuple[str, ...], str] = {}
+        for term in ordered:
+            self._pinyin.setdefault(_syllables(term), term)
+        self._pinyin_lengths = sorted({len(k) for k in self._pinyin}, reverse=True)
+        self._fuzzy_terms = [t for t in ordered if len(t) >= 4]
+
+    def _add(self, term: str, target: str, weight: float) -> None:
+        term = normalise(term)
+        if len(term) >= 2:
+            entries = self.terms.setdefault(term, [])
+            if all(t != target for t, _ in entries):
+                entries.append((target, weight))
+
+    def hits(self, text: str) -> list[tuple[int, int, str, float]]:
+        """(start, end, term, confidence) for every alias found: exact first, then pinyin, then fuzzy."""
+        text = normalise(text)
+        if not text or self._exact is None:
+            return []
+        found = [(m.start(), m.end(), m.group(0), EXACT) for m in self._exact.finditer(text)]
+        covered = np.zeros(len(text) + 1, dtype=bool)
+        for start, end, _, _ in found:
+            covered[start:end] = True
+        syllables = _syllables(text)
+        if len(syllables) == len(text):  # pinyin keeps one syllable per character, so spans line up
+            i = 0
+            while i < len(text):
+                for size in self._pinyin_lengths:
+                    if size >= 2 and i + size <= len(text) and not covered[i : i + size].any():
+                        term = self._pinyin.get(syllables[i : i + size])
+                        if term is not None:
+                            found.append((i, i + size, term, PINYIN))
+                            covered[i : i + size] = True
+                            break
+                i += 1
+        if self._fuzzy_terms:
+            from rapidfuzz import fuzz
+
+            for term in self._fuzzy_terms:
+                if term in text:
+                    continue
+                alignment = fuzz.partial_ratio_alignment(term, text, score_cutoff=self.fuzzy_threshold)
+                if alignment is not None and not covered[alignment.dest_start : alignment.dest_end].any():
+                    found.append((alignment.dest_start, alignment.dest_end, term, FUZZY * alignment.score / 100))
+        return sorted(found)
+
+    def code(self, text: str | None) -> Coding:
+        coding = Coding()
+        if not text:
+            return coding
+        plain = normalise(text)
+        for start, end, term, confidence in self.hits(plain):
+            negated = bool(_NEGATION_BEFORE.search(plain[max(0, start - 8) : start]) or _NEGATION_AFTER.search(plain[end : end + 8]))
+            for target, weight in self.terms[term]:
+                score = confidence * weight
+                for occ_id in self._expand(target):
+                    bucket = coding.negated if negated else coding.scores
+                    # A group word is weaker evidence for each of its members than a word naming the job.
+                    value = score * (0.5 if target.startswith("group:") else 1.0)
+                    if value > bucket.get(occ_id, 0):
+                        bucket[occ_id] = value
+                        if not negated and not target.startswith("group:"):
+                            coding.evidence[occ_id] = plain[start:end]
+        for occ_id, value in coding.negated.items():
+            if value >= coding.scores.get(occ_id, 0):
+                coding.scores.pop(occ_id, None)
+        return coding
+
+    def _expand(self, target: str) -> list[str]:
+        if target.startswith("group:"):
+            return self.taxonomy.group_members.get(target[6:], [])
+        return [target]
