@@ -111,7 +111,7 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, as_json: bo
 
     jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was evaluated")
     artefacts = _artefacts()
-    report = evaluate(artefacts.matcher, jobs, profiles, load_qrels(qrels))
+    report = evaluate(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels))
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -137,7 +137,7 @@ def train_command(jobs_file: str, profiles_file: str, qrels: str, output: str | 
     jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was trained")
     artefacts = _artefacts()
     description = f"{Path(jobs_file).name}, {Path(profiles_file).name}, {Path(qrels).name} ({len(jobs)} jobs, {len(profiles)} profiles)"
-    model = train(artefacts.matcher, jobs, profiles, load_qrels(qrels), description)
+    model = train(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels), description)
     target = Path(output) if output else Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR) / "weights.json"
     model.save(target)
     meta = model.metadata
@@ -195,6 +195,13 @@ def _load_records(jobs_file: str, profiles_file: str, consequence: str):
         [job_from_dict({**j, "id": j["external_id"]}) for j in jobs],
         [profile_from_dict({**p, "id": p["external_id"]}) for p in profiles],
     )
+
+
+def _qrels(path: str, load):
+    try:
+        return load(path)
+    except ValueError as err:
+        _fail(str(err))
 
 
 def _artefacts():

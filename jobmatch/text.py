@@ -181,3 +181,20 @@ def shift_from_text(text: str | None) -> str | None:
         if pattern.search(text):
             return shift
     return None
+
+
+_AGE_SPAN = re.compile(r"(\d{2})\s*(?:-|~|到|至)\s*(\d{2})\s*(?:周岁|岁)")
+_AGE_MAX = re.compile(r"(\d{2})\s*(?:周岁|岁)\s*(?:以下|以内|之内)")
+_AGE_MIN = re.compile(r"(\d{2})\s*(?:周岁|岁)\s*以上")
+
+
+def age_limits_from_text(text: str | None) -> tuple[int | None, int | None]:
+    """A vacancy's age limits as written: 18-45岁, 50岁以下, 35岁以上, 五十五岁以内."""
+    if not text:
+        return None, None
+    plain = arabic_numbers(to_simplified(text))
+    span = _AGE_SPAN.search(plain)
+    if span:
+        return int(span.group(1)), int(span.group(2))
+    low, high = _AGE_MIN.search(plain), _AGE_MAX.search(plain)
+    return (int(low.group(1)) if low else None), (int(high.group(1)) if high else None)

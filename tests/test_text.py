@@ -41,7 +41,7 @@ def test_to_simplified_keeps_simplified_text():
     assert to_simplified("叉车司机，包住") == "叉车司机，包住"
 
 
-from jobmatch.text import age_from_text, arabic_numbers, chinese_numeral, pay_from_text, shift_from_text  # noqa: E402
+from jobmatch.text import age_from_text, age_limits_from_text, arabic_numbers, chinese_numeral, pay_from_text, shift_from_text  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,11 @@ def test_age_from_text(text, age):
 )
 def test_shift_from_text(text, shift):
     assert shift_from_text(text) == shift
+
+
+@pytest.mark.parametrize(
+    "text, limits",
+    [("18-45岁", (18, 45)), ("限50岁以下", (None, 50)), ("35岁以上优先", (35, None)), ("五十五岁以内", (None, 55)), ("不限年龄", (None, None))],
+)
+def test_age_limits_from_text(text, limits):
+    assert age_limits_from_text(text) == limits

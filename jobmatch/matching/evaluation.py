@@ -25,8 +25,10 @@ def load_qrels(path: str | Path) -> Qrels:
         for number, line in enumerate(f):
             if number == 0 or not line.strip():
                 continue
-            profile_id, job_id, grade = line.rstrip("\n").split("\t")
-            qrels[profile_id][job_id] = int(grade)
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3 or not parts[2].strip().lstrip("-").isdigit():
+                raise ValueError(f"{path}:{number + 1}: expected profile_id<TAB>job_id<TAB>grade")
+            qrels[parts[0]][parts[1]] = int(parts[2])
     return dict(qrels)
 
 

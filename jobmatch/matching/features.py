@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..text import age_from_text, normalise, pay_from_text, shift_from_text
+from ..text import age_from_text, age_limits_from_text, normalise, pay_from_text, shift_from_text
 from .places import Gazetteer, haversine_km
 from .records import JobRecord, ProfileRecord
 
@@ -53,6 +53,10 @@ def completed_job(job: JobRecord) -> JobRecord:
             changes.update(wage_min=pay[0], wage_max=pay[1], wage_unit=pay[2])
     if not job.shift:
         changes["shift"] = shift_from_text(text) or "day"
+    if job.age_min is None and job.age_max is None:
+        low, high = age_limits_from_text(text)
+        if low is not None or high is not None:
+            changes.update(age_min=low, age_max=high)
     return replace(job, **changes) if changes else job
 
 
