@@ -75,7 +75,7 @@ class Matcher:
         scores: dict[str, float] = {}
         parts = {"title": job.title, "skills": " ".join(job.skills), "description": job.description}
         for name, text in parts.items():
-            for occ_id, score in self.coder.code(text).scores.items():
+            for occ_id, score in self.coder.code(text, groups=False).scores.items():
                 scores[occ_id] = max(scores.get(occ_id, 0.0), score * JOB_FIELD_WEIGHTS[name])
         best = max(scores.values(), default=0.0)
         top = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS]

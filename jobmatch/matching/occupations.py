@@ -18,8 +18,11 @@ from ..text import normalise
 
 EXACT, PINYIN, FUZZY = 1.0, 0.85, 0.6
 TASK_WEIGHT = 0.7
-_NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
-_NEGATION_AFTER = re.compile(r"^[^，。,.;；!！?？]{0,3}(不想干|不想做|不想再|不干了|不做了|干不动|做不动|干够了|做够了|太累|不行了|吃不消)")
+_NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别(?![的人处])|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
+# 缝纫机我踩不来, 工地干不动了, 服务员不想干了
+_NEGATION_AFTER = re.compile(
+    r"^[^，。,.;；!！?？]{0,3}(不想干|不想做|不想再|不干了|不做了|干不动|做不动|干够了|做够了|太累|不行了|吃不消|[踩干做开]不来|[踩干做开]不了)"
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ class Taxonomy:
         self.group_members: dict[str, list[str]] = {}
         for occ in self.occupations.values():
             self.group_members.setdefault(occ.group, []).append(occ.id)
+        # A broad word covers related groups too: 进厂 means any factory floor, garment and plastics included.
+        for gid, group in self.groups.items():
+            for included in group.get("includes", []):
+                self.group_members.setdefault(gid, []).extend(self.group_members.get(included, []))
 
     @classmethod
     def load(cls, path: str | Path) -> Taxonomy:
@@ -106,6 +113,24 @@ def _syllables(text: str) -> tuple[str, ...]:
 
     # One syllable per character; non-Chinese characters stand for themselves.
     return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
+
+
+def _plausible_typo(text: str, start: int, end: int, term: str) -> bool:
+    """A same-sound span is a typing error only if it keeps a character of the term, is not a real word
+    and does not cut through one: 逢纫 stands for 缝纫, but 倒班 (a word) is not 道班, 上门为 holds no 门卫
+    and 踩不来 holds no 裁布.
+    """
+    import jieba
+
+    jieba.setLogLevel(60)
+    span = text[start:end]
+    if not any(a == b for a, b in zip(span, term)) or jieba.dt.FREQ.get(span):
+        return False
+    position, cuts = 0, {0}
+    for token in jieba.cut(text, HMM=False):
+        position += len(token)
+        cuts.add(position)
+    return start in cuts and end in cuts
 
 
 class OccupationCoder:
@@ -155,7 +180,7 @@ class OccupationCoder:
                 for size in self._pinyin_lengths:
                     if size >= 2 and i + size <= len(text) and not covered[i : i + size].any():
                         term = self._pinyin.get(syllables[i : i + size])
-                        if term is not None:
+                        if term is not None and _plausible_typo(text, i, i + size, term):
                             found.append((i, i + size, term, PINYIN))
                             covered[i : i + size] = True
                             break
@@ -171,7 +196,8 @@ class OccupationCoder:
                     found.append((alignment.dest_start, alignment.dest_end, term, FUZZY * alignment.score / 100))
         return sorted(found)
 
-    def code(self, text: str | None) -> Coding:
+    def code(self, text: str | None, groups: bool = True) -> Coding:
+        """Occupations named in `text`; `groups=False` ignores broad field words (a vacancy names its own job)."""
         coding = Coding()
         if not text:
             return coding
@@ -179,6 +205,8 @@ class OccupationCoder:
         for start, end, term, confidence in self.hits(plain):
             negated = bool(_NEGATION_BEFORE.search(plain[max(0, start - 8) : start]) or _NEGATION_AFTER.search(plain[end : end + 8]))
             for target, weight in self.terms[term]:
+                if not groups and target.startswith("group:"):
+                    continue
                 score = confidence * weight
                 for occ_id in self._expand(target):
                     bucket = coding.negated if negated else coding.scores
