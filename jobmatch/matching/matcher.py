@@ -66,7 +66,7 @@ class Matcher:
 
     def _vector(self, scores: dict[str, float]) -> np.ndarray:
         vector = np.zeros(len(self.taxonomy))
-        for occ_id, score in sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS]:
+        for occ_id, score in scores.items():
             vector[self.taxonomy.position[occ_id]] = score
         return vector
 
@@ -82,7 +82,10 @@ class Matcher:
         return {occ_id: round(score / best, 3) for occ_id, score in top} if best else {}
 
     def code_profile(self, profile: ProfileRecord) -> tuple[dict[str, float], dict[str, float], dict[str, tuple[str, str]]]:
-        """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done, words))."""
+        """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done, words)).
+
+        The wanted side holds the 1-3 occupations named outright, plus every member of a field named broadly.
+        """
         want: Coding = self.coder.code(profile.desired)
         done: Coding = self.coder.code(profile.experience)
         scores = dict(want.scores)
@@ -96,8 +99,11 @@ class Matcher:
         for occ_id in negated:
             if occ_id not in want.scores:  # "不想再进厂了" outweighs what they did, not what they ask for
                 scores.pop(occ_id, None)
-        top = dict(sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS])
-        return top, negated, evidence
+        wanted = dict(sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS])
+        for occ_id, score in {**done.group_scores, **want.group_scores}.items():
+            if occ_id not in negated and score > wanted.get(occ_id, 0.0):
+                wanted[occ_id] = score
+        return wanted, negated, evidence
 
     # --- fitting -------------------------------------------------------------------------------
 

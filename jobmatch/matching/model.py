@@ -28,6 +28,7 @@ FEATURES = (
 )
 # Expected gain = P(g>=1)*1 + P(g>=2)*2 + P(g>=3)*4, since the gains 2^g - 1 are 1, 3 and 7.
 GAIN_STEPS = np.array([1.0, 2.0, 4.0])
+TURNED_DOWN_PENALTY = 0.8
 
 
 def design_matrix(f: dict[str, np.ndarray]) -> np.ndarray:
@@ -72,7 +73,9 @@ class ScoreModel:
     def score(self, X: np.ndarray) -> np.ndarray:
         logits = X @ self.coef.T + self.intercept
         p = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        return p @ GAIN_STEPS / GAIN_STEPS.sum()
+        # Work the resident turned down in words ("不想再进厂了") is demoted whatever else fits: a rule, not
+        # a weight, because such pairs are too rare in graded data to learn it from.
+        return (p @ GAIN_STEPS / GAIN_STEPS.sum()) * (1.0 - TURNED_DOWN_PENALTY * X[:, FEATURES.index("occ_negated")])
 
     @classmethod
     def fit(cls, X: np.ndarray, grades: np.ndarray, C: float = 1.0, metadata: dict | None = None) -> ScoreModel:

@@ -18,6 +18,7 @@ from ..text import normalise
 
 EXACT, PINYIN, FUZZY = 1.0, 0.85, 0.6
 TASK_WEIGHT = 0.7
+GROUP_WEIGHT = 0.5
 _NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别(?![的人处])|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
 # 缝纫机我踩不来, 工地干不动了, 服务员不想干了
 _NEGATION_AFTER = re.compile(
@@ -42,6 +43,8 @@ class Coding:
     """Occupations found in a text: positive scores for what is wanted or done, the negated ones apart."""
 
     scores: dict[str, float] = field(default_factory=dict)
+    # every member of a field the text names broadly (进厂, 农活), at GROUP_WEIGHT
+    group_scores: dict[str, float] = field(default_factory=dict)
     negated: dict[str, float] = field(default_factory=dict)
     # occupation id -> the resident's own words that named it, for reasons
     evidence: dict[str, str] = field(default_factory=dict)
@@ -159,8 +162,11 @@ class OccupationCoder:
 
     def _add(self, term: str, target: str, weight: float) -> None:
         term = normalise(term)
-        if len(term) >= 2:
-            entries = self.terms.setdefault(term, [])
+        if len(term) < 2:
+            return
+        # Verb-object aliases also occur with the past marker: 打包 -> 打过包, 烧饭 -> 烧过饭.
+        for form in (term, f"{term[0]}过{term[1]}") if len(term) == 2 else (term,):
+            entries = self.terms.setdefault(form, [])
             if all(t != target for t, _ in entries):
                 entries.append((target, weight))
 
@@ -205,20 +211,21 @@ class OccupationCoder:
         for start, end, term, confidence in self.hits(plain):
             negated = bool(_NEGATION_BEFORE.search(plain[max(0, start - 8) : start]) or _NEGATION_AFTER.search(plain[end : end + 8]))
             for target, weight in self.terms[term]:
-                if not groups and target.startswith("group:"):
+                is_group = target.startswith("group:")
+                if is_group and not groups:
                     continue
-                score = confidence * weight
+                # A field word (进厂, 农活) is weaker evidence for each member than a word naming the job.
+                value = confidence * weight * (GROUP_WEIGHT if is_group else 1.0)
+                bucket = coding.negated if negated else (coding.group_scores if is_group else coding.scores)
                 for occ_id in self._expand(target):
-                    bucket = coding.negated if negated else coding.scores
-                    # A group word is weaker evidence for each of its members than a word naming the job.
-                    value = score * (0.5 if target.startswith("group:") else 1.0)
                     if value > bucket.get(occ_id, 0):
                         bucket[occ_id] = value
-                        if not negated and not target.startswith("group:"):
+                        if bucket is coding.scores:
                             coding.evidence[occ_id] = plain[start:end]
         for occ_id, value in coding.negated.items():
-            if value >= coding.scores.get(occ_id, 0):
-                coding.scores.pop(occ_id, None)
+            for bucket in (coding.scores, coding.group_scores):
+                if value >= bucket.get(occ_id, 0):
+                    bucket.pop(occ_id, None)
         return coding
 
     def _expand(self, target: str) -> list[str]:
