@@ -33,6 +33,7 @@ class Occupation:
     csco_code: str
     csco_name: str
     group: str
+    entry_level: bool
     aliases: tuple[str, ...]
     tasks: tuple[str, ...]
     neighbours: tuple[str, ...]
@@ -63,6 +64,7 @@ class Taxonomy:
                 csco_code=o.get("csco_code", ""),
                 csco_name=o.get("csco_name", ""),
                 group=o.get("group", ""),
+                entry_level=bool(o.get("entry_level", False)),
                 aliases=tuple(o.get("aliases", ())),
                 tasks=tuple(o.get("tasks", ())),
                 neighbours=tuple(o.get("neighbours", ())),
@@ -78,6 +80,12 @@ class Taxonomy:
         for gid, group in self.groups.items():
             for included in group.get("includes", []):
                 self.group_members.setdefault(gid, []).extend(self.group_members.get(included, []))
+        # Someone who asks for a whole field (想进厂) means the work anyone can start; turning a field down
+        # (不想进厂) turns down all of it.
+        self.group_entry = {
+            gid: [m for m in members if self.occupations[m].entry_level] or members
+            for gid, members in self.group_members.items()
+        }
 
     @classmethod
     def load(cls, path: str | Path) -> Taxonomy:
@@ -217,7 +225,7 @@ class OccupationCoder:
                 # A field word (进厂, 农活) is weaker evidence for each member than a word naming the job.
                 value = confidence * weight * (GROUP_WEIGHT if is_group else 1.0)
                 bucket = coding.negated if negated else (coding.group_scores if is_group else coding.scores)
-                for occ_id in self._expand(target):
+                for occ_id in self._expand(target, everyone=negated):
                     if value > bucket.get(occ_id, 0):
                         bucket[occ_id] = value
                         if bucket is coding.scores:
@@ -228,7 +236,8 @@ class OccupationCoder:
                     bucket.pop(occ_id, None)
         return coding
 
-    def _expand(self, target: str) -> list[str]:
+    def _expand(self, target: str, everyone: bool = False) -> list[str]:
         if target.startswith("group:"):
-            return self.taxonomy.group_members.get(target[6:], [])
+            members = self.taxonomy.group_members if everyone else self.taxonomy.group_entry
+            return members.get(target[6:], [])
         return [target]
