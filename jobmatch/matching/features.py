@@ -164,3 +164,19 @@ def pair_features(p: ProfileTable, pi, j: JobTable, ji) -> dict[str, np.ndarray]
         "reach_ratio": np.broadcast_to(reach_ratio, shape),
         "openings": np.broadcast_to(j.openings[ji], shape),
     }
+
+
+_PLACE_PREFIX = re.compile(r"^(?:安徽省?|池州市?|九华山|[\u4e00-\u9fff]{1,3}?[省市县区镇乡])")
+_FIRM_SUFFIX = re.compile(r"(?:股份)?有限(?:责任)?公司$|公司$|厂$")
+
+
+def employer_key(name: str | None) -> str:
+    """The distinctive part of a firm's name that residents say ("想回恒丰"): no place prefix, two characters."""
+    core = normalise(name or "")
+    for _ in range(3):
+        stripped = _PLACE_PREFIX.sub("", core)
+        if stripped == core or len(stripped) < 2:
+            break
+        core = stripped
+    core = _FIRM_SUFFIX.sub("", core)
+    return core[:2] if len(core) >= 4 else ""

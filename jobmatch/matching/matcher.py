@@ -9,7 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..text import normalise
 from .explain import explain
-from .features import JobTable, ProfileTable, completed_job, completed_profile, pair_features
+from .features import JobTable, ProfileTable, completed_job, completed_profile, employer_key, pair_features
 from .model import ScoreModel, default_model, design_matrix
 from .occupations import Coding, OccupationCoder, Taxonomy
 from .places import Gazetteer
@@ -122,12 +122,17 @@ class Matcher:
         self.profile_table_ = ProfileTable.build(self.profiles, self.gazetteer)
         self.job_position_ = {j.id: i for i, j in enumerate(self.jobs)}
         self.profile_position_ = {p.id: i for i, p in enumerate(self.profiles)}
+        self.employer_keys_ = [self._employer_key(j) for j in self.jobs]
         self.job_codes_ = [self.code_job(j) for j in self.jobs]
         self.job_occ_ = np.array([self._vector(c) for c in self.job_codes_]).reshape(len(self.jobs), len(self.taxonomy))
         self.profile_codes_ = [self.code_profile(p) for p in self.profiles]
         self.profile_occ_ = np.array([self._vector(c[0]) for c in self.profile_codes_]).reshape(len(self.profiles), len(self.taxonomy))
         self.profile_neg_ = np.array([self._vector(c[1]) for c in self.profile_codes_]).reshape(len(self.profiles), len(self.taxonomy))
         return self
+
+    def _employer_key(self, job: JobRecord) -> str:
+        key = employer_key(job.employer)
+        return "" if self.gazetteer.knows(key) else key
 
     def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
         if not texts:
@@ -159,8 +164,11 @@ class Matcher:
         wanted, negated, _ = codes
         p, q = self._vector(wanted), self._vector(negated)
         J = self.job_occ_
+        text = profile_text(profile)
         feats.update(
             text=_relative(sims, mask),
+            # "想回恒丰": the resident names the firm
+            employer_named=np.array([bool(key) and key in text for key in self.employer_keys_], dtype=bool),
             occ_same=_overlap(J, p),
             occ_near=_overlap(J, _spread(self._neighbours, p)),
             occ_group=_overlap(J, _spread(self._groups, p)),
@@ -179,8 +187,10 @@ class Matcher:
         codes = self.code_job(job)
         j = self._vector(codes)
         P = self.profile_occ_
+        key = self._employer_key(job)
         feats.update(
             text=_relative(sims, mask),
+            employer_named=np.array([bool(key) and key in t for t in self.profile_texts_], dtype=bool),
             occ_same=_overlap(P, j),
             occ_near=_overlap(P, _spread(self._neighbours, j)),
             occ_group=_overlap(P, _spread(self._groups, j)),

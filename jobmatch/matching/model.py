@@ -23,12 +23,16 @@ FEATURES = (
     "distance_fit",
     "distance_ok",
     "distance_bent",
-    "openings",
+    "no_openings",
+    "employer_named",
     "fit_all",
 )
 # Expected gain = P(g>=1)*1 + P(g>=2)*2 + P(g>=3)*4, since the gains 2^g - 1 are 1, 3 and 7.
 GAIN_STEPS = np.array([1.0, 2.0, 4.0])
 TURNED_DOWN_PENALTY = 0.8
+FULL_PENALTY = 0.5
+# Rules, not weights: graded data rarely holds such pairs, so a fitted weight would mean nothing.
+RULE_FEATURES = ("occ_negated", "no_openings")
 
 
 def design_matrix(f: dict[str, np.ndarray]) -> np.ndarray:
@@ -44,7 +48,7 @@ def design_matrix(f: dict[str, np.ndarray]) -> np.ndarray:
         distance_bent = ~unknown_place & (rr > 1.0) & (rr <= 1.5)
     pay_fit = np.where(unknown_pay, 0.7, np.clip((np.nan_to_num(ratio) - 0.5) / 0.5, 0.0, 1.0))
     distance_fit = np.where(unknown_place, 0.5, np.clip(2.0 - np.nan_to_num(rr), 0.0, 1.0))
-    openings = np.where(np.isnan(f["openings"]), 1.0, (np.nan_to_num(f["openings"]) > 0).astype(float))
+    no_openings = (~np.isnan(f["openings"]) & (np.nan_to_num(f["openings"]) <= 0)).astype(float)
     columns = {
         "text": f["text"],
         "occ_same": f["occ_same"],
@@ -57,7 +61,8 @@ def design_matrix(f: dict[str, np.ndarray]) -> np.ndarray:
         "distance_fit": distance_fit,
         "distance_ok": distance_ok.astype(float),
         "distance_bent": distance_bent.astype(float),
-        "openings": openings,
+        "no_openings": no_openings,
+        "employer_named": f["employer_named"].astype(float),
         "fit_all": f["occ_same"] * pay_ok * distance_ok,
     }
     n = max(np.size(v) for v in columns.values())
@@ -73,25 +78,32 @@ class ScoreModel:
     def score(self, X: np.ndarray) -> np.ndarray:
         logits = X @ self.coef.T + self.intercept
         p = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        # Work the resident turned down in words ("不想再进厂了") is demoted whatever else fits: a rule, not
-        # a weight, because such pairs are too rare in graded data to learn it from.
-        return (p @ GAIN_STEPS / GAIN_STEPS.sum()) * (1.0 - TURNED_DOWN_PENALTY * X[:, FEATURES.index("occ_negated")])
+        expected_gain = p @ GAIN_STEPS / GAIN_STEPS.sum()
+        # Work the resident turned down in words ("不想再进厂了") and vacancies with no places left are demoted
+        # whatever else fits.
+        turned_down = 1.0 - TURNED_DOWN_PENALTY * X[:, FEATURES.index("occ_negated")]
+        full = 1.0 - FULL_PENALTY * X[:, FEATURES.index("no_openings")]
+        return expected_gain * turned_down * full
 
     @classmethod
     def fit(cls, X: np.ndarray, grades: np.ndarray, C: float = 1.0, metadata: dict | None = None) -> ScoreModel:
         from sklearn.linear_model import LogisticRegression
 
+        learned = np.array([name not in RULE_FEATURES for name in FEATURES])
+        X = X[:, learned]
         coef, intercept = [], []
         for k in (1, 2, 3):
             y = (grades >= k).astype(int)
             if y.min() == y.max():  # no positives (or no negatives) at this level: a constant model
-                coef.append(np.zeros(X.shape[1]))
+                coef.append(np.zeros(learned.sum()))
                 intercept.append(10.0 if y.min() else -10.0)
                 continue
             model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
             coef.append(model.coef_[0])
             intercept.append(model.intercept_[0])
-        return cls(np.array(coef), np.array(intercept), dict(metadata or {}))
+        full = np.zeros((3, len(FEATURES)))
+        full[:, learned] = np.array(coef)
+        return cls(full, np.array(intercept), dict(metadata or {}))
 
     def to_dict(self) -> dict:
         return {
@@ -122,7 +134,7 @@ def default_model() -> ScoreModel:
     per_level = {
         "text": 1.5, "occ_same": 3.0, "occ_near": 1.2, "occ_group": 0.5, "occ_negated": -4.0, "pay_fit": 0.5,
         "pay_ok": 0.8, "pay_bent": 0.3, "distance_fit": 0.5, "distance_ok": 0.8, "distance_bent": 0.3,
-        "openings": 0.2, "fit_all": 1.5,
+        "no_openings": 0.0, "employer_named": 1.0, "fit_all": 1.5,
     }
     coef = np.array([[per_level[name] for name in FEATURES]] * 3)
     return ScoreModel(coef, np.array([-3.0, -4.5, -6.0]), {"source": "hand-set default"})

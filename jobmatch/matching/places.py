@@ -56,6 +56,11 @@ class Gazetteer:
             return self._community_anywhere.get(cstem)
         return None
 
+    def knows(self, name: str) -> bool:
+        """Whether `name` is a town or community of the gazetteer."""
+        stem = _stem(name)
+        return stem in self._towns or stem in self._community_anywhere
+
     def __len__(self) -> int:
         return len(self._towns)
 
