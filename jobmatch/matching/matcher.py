@@ -221,7 +221,7 @@ class Matcher:
         for i in order:
             job, profile, text, job_codes, profile_codes = pair(i)
             row = {k: (bool(v[i]) if v.dtype == bool else float(v[i])) for k, v in feats.items() if np.ndim(v)}
-            reasons = explain(job, profile, row, text, self._occupation_reason(row, job_codes, profile_codes))
+            reasons = explain(job, profile, row, text, self._occupation_reason(job, row, job_codes, profile_codes))
             matches.append(
                 Match(
                     job_id=job.id,
@@ -234,7 +234,7 @@ class Matcher:
             )
         return matches
 
-    def _occupation_reason(self, row: dict, job_codes: dict[str, float], profile_codes) -> str | None:
+    def _occupation_reason(self, job: JobRecord, row: dict, job_codes: dict[str, float], profile_codes) -> str | None:
         wanted, negated, evidence = profile_codes
         occupations = self.taxonomy.occupations
         if row["occ_negated"] >= 0.5:
@@ -244,8 +244,10 @@ class Matcher:
         if row["occ_same"] >= 0.4:
             shared = max((o for o in job_codes if o in wanted), key=lambda o: min(wanted[o], job_codes[o]), default=None)
             if shared:
-                kind, words = evidence.get(shared, ("want", occupations[shared].name))
-                return f"{'做过' if kind == 'done' else '想做'}{words}，对口"
+                name = occupations[shared].name
+                if shared not in evidence:  # reached through a broad wish such as 想进厂
+                    return f"{job.title}，新手也能做"
+                return f"{'做过' if evidence[shared][0] == 'done' else '想做'}{name}，对口"
         if row["occ_near"] >= 0.4 and wanted:
             top_wanted = max(wanted, key=wanted.get)
             return f"和{occupations[top_wanted].name}相近，可作备选"

@@ -16,13 +16,17 @@ import numpy as np
 
 from ..text import normalise
 
-EXACT, PINYIN, FUZZY = 1.0, 0.85, 0.6
+EXACT, GAPPED, PINYIN, FUZZY = 1.0, 0.9, 0.85, 0.6
+# Verbs of two-character verb-object aliases that residents split: 踩了十几年车, 打过包, 看了几年门.
+_SPLITTABLE_VERBS = set("踩开烧洗打看采扫搬修切做种养带喂")
+# What may stand between them: aspect markers and durations, nothing else.
+_GAP = "[了过着几十百一二三四五六七八九两多年个月天辈子些的点好久0-9]{1,6}?"
 TASK_WEIGHT = 0.7
 GROUP_WEIGHT = 0.5
 _NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别(?![的人处])|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
 # 缝纫机我踩不来, 工地干不动了, 服务员不想干了
 _NEGATION_AFTER = re.compile(
-    r"^[^，。,.;；!！?？]{0,3}(不想干|不想做|不想再|不干了|不做了|干不动|做不动|干够了|做够了|太累|不行了|吃不消|[踩干做开]不来|[踩干做开]不了)"
+    r"^[^，。,.;；!！?？]{0,3}(不想[踩干做开弄搞碰再]|不[干做踩开]了|[干做踩]不动|[干做踩]够了|太累|不行了|吃不消|[踩干做开]不来|[踩干做开]不了)"
 )
 
 
@@ -167,16 +171,21 @@ class OccupationCoder:
             self._pinyin.setdefault(_syllables(term), term)
         self._pinyin_lengths = sorted({len(k) for k in self._pinyin}, reverse=True)
         self._fuzzy_terms = [t for t in ordered if len(t) >= 4]
+        split = [t for t in ordered if len(t) == 2 and t[0] in _SPLITTABLE_VERBS]
+        self._gapped = (
+            re.compile("|".join(f"(?P<g{i}>{re.escape(t[0])}{_GAP}{re.escape(t[1])})" for i, t in enumerate(split)))
+            if split
+            else None
+        )
+        self._gapped_terms = split
 
     def _add(self, term: str, target: str, weight: float) -> None:
         term = normalise(term)
         if len(term) < 2:
             return
-        # Verb-object aliases also occur with the past marker: 打包 -> 打过包, 烧饭 -> 烧过饭.
-        for form in (term, f"{term[0]}过{term[1]}") if len(term) == 2 else (term,):
-            entries = self.terms.setdefault(form, [])
-            if all(t != target for t, _ in entries):
-                entries.append((target, weight))
+        entries = self.terms.setdefault(term, [])
+        if all(t != target for t, _ in entries):
+            entries.append((target, weight))
 
     def hits(self, text: str) -> list[tuple[int, int, str, float]]:
         """(start, end, term, confidence) for every alias found: exact first, then pinyin, then fuzzy."""
@@ -187,6 +196,12 @@ class OccupationCoder:
         covered = np.zeros(len(text) + 1, dtype=bool)
         for start, end, _, _ in found:
             covered[start:end] = True
+        if self._gapped is not None:
+            for m in self._gapped.finditer(text):
+                if not covered[m.start() : m.end()].any():
+                    term = self._gapped_terms[int(m.lastgroup[1:])]
+                    found.append((m.start(), m.end(), term, GAPPED))
+                    covered[m.start() : m.end()] = True
         syllables = _syllables(text)
         if len(syllables) == len(text):  # pinyin keeps one syllable per character, so spans line up
             i = 0
