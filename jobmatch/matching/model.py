@@ -26,6 +26,8 @@ FEATURES = (
     "no_openings",
     "employer_named",
     "fit_all",
+    "near_all",
+    "text_same",
 )
 # Expected gain = P(g>=1)*1 + P(g>=2)*2 + P(g>=3)*4, since the gains 2^g - 1 are 1, 3 and 7.
 GAIN_STEPS = np.array([1.0, 2.0, 4.0])
@@ -64,6 +66,9 @@ def design_matrix(f: dict[str, np.ndarray]) -> np.ndarray:
         "no_openings": no_openings,
         "employer_named": f["employer_named"].astype(float),
         "fit_all": f["occ_same"] * pay_ok * distance_ok,
+        # a second-choice field counts only when nothing else is bent (grade 1 in the rubric)
+        "near_all": f["occ_near"] * pay_ok * distance_ok,
+        "text_same": f["text"] * f["occ_same"],
     }
     n = max(np.size(v) for v in columns.values())
     return np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=float), (n,)) for name in FEATURES])
@@ -134,7 +139,7 @@ def default_model() -> ScoreModel:
     per_level = {
         "text": 1.5, "occ_same": 3.0, "occ_near": 1.2, "occ_group": 0.5, "occ_negated": -4.0, "pay_fit": 0.5,
         "pay_ok": 0.8, "pay_bent": 0.3, "distance_fit": 0.5, "distance_ok": 0.8, "distance_bent": 0.3,
-        "no_openings": 0.0, "employer_named": 1.0, "fit_all": 1.5,
+        "no_openings": 0.0, "employer_named": 1.0, "fit_all": 1.5, "near_all": 0.5, "text_same": 0.0,
     }
     coef = np.array([[per_level[name] for name in FEATURES]] * 3)
     return ScoreModel(coef, np.array([-3.0, -4.5, -6.0]), {"source": "hand-set default"})
