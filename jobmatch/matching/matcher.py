@@ -16,7 +16,7 @@ from .places import Gazetteer
 from .records import JobRecord, Match, ProfileRecord
 
 # How much each part of a text says about the occupation.
-JOB_FIELD_WEIGHTS = {"title": 1.0, "skills": 0.9, "description": 0.5}
+JOB_FIELD_WEIGHTS = {"title": 1.0, "skills": 0.9, "description": 0.4}
 EXPERIENCE_WEIGHT = 0.8  # what someone did counts a little less than what they ask for
 MAX_OCCUPATIONS = 3
 
