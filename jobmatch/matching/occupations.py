@@ -23,6 +23,7 @@ _SPLITTABLE_VERBS = set("踩开烧洗打看采扫搬修切做种养带喂")
 _GAP = "[了过着几十百一二三四五六七八九两多年个月天辈子些的点好久0-9]{1,6}?"
 TASK_WEIGHT = 0.7
 GROUP_WEIGHT = 0.5
+MEMO_SIZE = 50_000
 _NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别(?![的人处])|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
 # 缝纫机我踩不来, 工地干不动了, 服务员不想干了
 _NEGATION_AFTER = re.compile(
@@ -154,6 +155,7 @@ class OccupationCoder:
     def __init__(self, taxonomy: Taxonomy, fuzzy_threshold: float = 88.0):
         self.taxonomy = taxonomy
         self.fuzzy_threshold = fuzzy_threshold
+        self._memo: dict[tuple[str, bool], Coding] = {}
         # term -> [(target, weight)]; a target is an occupation id or "group:<id>"
         self.terms: dict[str, list[tuple[str, float]]] = {}
         for occ in taxonomy.occupations.values():
@@ -227,9 +229,19 @@ class OccupationCoder:
 
     def code(self, text: str | None, groups: bool = True) -> Coding:
         """Occupations named in `text`; `groups=False` ignores broad field words (a vacancy names its own job)."""
-        coding = Coding()
         if not text:
-            return coding
+            return Coding()
+        key = (text, groups)
+        if key not in self._memo:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = self._code(text, groups)
+        coding = self._memo[key]
+        # A copy, so that callers may edit theirs.
+        return Coding(dict(coding.scores), dict(coding.group_scores), dict(coding.negated), dict(coding.evidence))
+
+    def _code(self, text: str, groups: bool) -> Coding:
+        coding = Coding()
         plain = normalise(text)
         for start, end, term, confidence in self.hits(plain):
             negated = bool(_NEGATION_BEFORE.search(plain[max(0, start - 8) : start]) or _NEGATION_AFTER.search(plain[end : end + 8]))
