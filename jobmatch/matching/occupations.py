@@ -105,9 +105,14 @@ class Taxonomy:
         return len(self.occupations)
 
     def neighbour_matrix(self) -> np.ndarray:
-        """N[a, b] = 1 when b is a second choice for a (links are symmetric)."""
+        """N[a, b] = 1 when b is a second choice for a: our own links, and the classification's hierarchy
+        (two occupations of one CSCO minor group, such as 6-05-01 缝纫人员). Links are symmetric."""
         n = len(self.ids)
         matrix = np.zeros((n, n))
+        minor = np.array([self.occupations[i].csco_code[:7] for i in self.ids])
+        if n:
+            matrix[(minor[:, None] == minor[None, :]) & (minor[:, None] != "")] = 1
+            np.fill_diagonal(matrix, 0)
         for occ in self.occupations.values():
             for other in occ.neighbours:
                 if other in self.position:
