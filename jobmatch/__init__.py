@@ -32,7 +32,9 @@ def create_app(config: dict | None = None):
 
     register_error_handlers(app)
     from .api import bp as api_bp, health_bp
+    from .web import bp as web_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)
     return app

@@ -147,6 +147,53 @@ def train_command(jobs_file: str, profiles_file: str, qrels: str, output: str | 
     )
 
 
+@main.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["staff", "office"]), required=True, help="staff: the stall; office: vacancies only.")
+@click.password_option(help="At least 8 characters; asked for when not given.")
+def create_user_command(username: str, role: str, password: str):
+    """Create a login for the staff or office pages."""
+    from .auth import create_user
+    from .db import db, upgrade
+    from .errors import JobmatchError
+
+    upgrade(current_app.config["DATABASE_URL"])
+    try:
+        create_user(db.session, username, password, role)
+    except JobmatchError as err:
+        _fail(err.message)
+    click.echo(f"created {role} user {username}")
+
+
+@main.command("print-fair")
+@click.option("--fair", "fair_id", type=int, required=True, help="The fair whose residents to print.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True, help="The PDF to write.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 20), help="Jobs per resident.")
+def print_fair_command(fair_id: int, output: str, top: int):
+    """One PDF of every resident of a fair, a page each, with their best jobs."""
+    from sqlalchemy import select
+
+    from .db import db
+    from .errors import JobmatchError
+    from .models import Profile
+    from .printing import resident_shortlist, shortlists_pdf
+    from .services import get_fair, jobs_for_profile
+
+    try:
+        fair = get_fair(db.session, fair_id)
+    except JobmatchError as err:
+        _fail(err.message)
+    index = current_app.extensions["jobmatch.index"]
+    profiles = db.session.scalars(
+        select(Profile).where(Profile.fair_id == fair_id, Profile.deleted_at.is_(None)).order_by(Profile.id)
+    ).all()
+    with click.progressbar(profiles, label=f"{fair.name}: {len(profiles)} residents", file=sys.stderr) as bar:
+        shortlists = [resident_shortlist(p, jobs_for_profile(db.session, index, p.id, top=top), fair.name) for p in bar]
+    data = shortlists_pdf(shortlists)
+    Path(output).write_bytes(data)
+    click.echo(f"wrote {output}: {len(shortlists)} pages")
+
+
 @main.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -50,9 +50,34 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+_PAGE_HEADINGS = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "找不到这个页面", 405: "不支持这种操作", 413: "上传的文件太大", 500: "服务器出错了"}
+_PAGE_MESSAGES = {
+    400: "页面可能已过期，请返回后刷新再试。",
+    403: "您的账号不能打开这个页面，请联系管理员。",
+    404: "地址可能输错了，或者这条信息已经删除。",
+    413: "文件不能超过 2 MB，请拆成几个文件再上传。",
+    500: "请稍后再试；如果一直这样，请联系管理员。",
+}
+
+
+def _wants_page() -> bool:
+    from flask import request
+
+    return not (request.path.startswith("/api/") or request.path == "/healthz")
+
+
+def _page(status: int, message: str | None = None):
+    from flask import render_template
+
+    heading = _PAGE_HEADINGS.get(status, "出错了")
+    return render_template("error.html", heading=heading, message=message or _PAGE_MESSAGES.get(status, "")), status
+
+
 def register_error_handlers(app) -> None:
     @app.errorhandler(JobmatchError)
     def _domain(err: JobmatchError):
+        if _wants_page():
+            return _page(err.status, err.message.split(" (")[0])
         return error_body(err.code, err.message, err.fields), err.status
 
     @app.errorhandler(ValidationError)
@@ -74,6 +99,8 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
+        if _wants_page() and err.code != 405:
+            return _page(err.code)
         code = (err.name or "error").lower().replace(" ", "_")
         message = _HTTP_MESSAGES.get(err.code, err.description or err.name)
         # Keep werkzeug's headers, e.g. Allow on 405.
@@ -84,6 +111,8 @@ def register_error_handlers(app) -> None:
     def _unexpected(err: Exception):
         # The message (e.g. SQL parameters) may carry personal data, so only the type and frames are logged.
         log.error("unhandled %s\n%s", type(err).__name__, "".join(traceback.format_tb(err.__traceback__)))
+        if _wants_page():
+            return _page(500)
         return error_body("internal", "服务器内部错误，请稍后再试 (internal error)"), 500
 
 

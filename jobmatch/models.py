@@ -25,6 +25,7 @@ SHIFTS = ("day", "two_shift", "three_shift", "part_time", "flexible")
 WAGE_UNITS = ("month", "day", "hour")
 AVAILABILITIES = ("any", "day_only", "part_time")
 OUTCOME_STATUSES = ("shown", "contacted", "interviewed", "hired", "declined", "no_show")
+ROLES = ("office", "staff")
 
 
 def utcnow() -> datetime:
@@ -130,6 +131,10 @@ class Profile(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Deletion keeps the row (outcome statistics stay) but removes every personal field.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The resident's slip: a short code that shows this profile's matches and nothing else.
+    ticket: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # Set by the kiosk form when it is drawn, so a double tap or a resubmit stores the profile once.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class Outcome(Base):
@@ -140,6 +145,7 @@ class Outcome(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -152,3 +158,27 @@ class DataVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """A person who logs in to the staff or office pages."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who looked at or did what with personal data, and when. Written once, never edited."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -426,3 +426,88 @@ def profiles_for_job(
     ids = [int(m.profile_id) for m in matches]
     profiles = {p.id: p for p in session.scalars(select(Profile).where(Profile.id.in_(ids)))}
     return [(profiles[int(m.profile_id)], m) for m in matches if int(m.profile_id) in profiles]
+
+
+# --- kiosk -----------------------------------------------------------------------------------------
+
+# No 0/O, 1/I/L: a resident reads the code off a slip and may type it back.
+TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TICKET_LENGTH = 8  # 31^8, about 8.5e11 codes: not guessable at kiosk rates
+
+
+def new_ticket() -> str:
+    import secrets
+
+    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+
+
+def create_kiosk_profile(session: Session, data: dict, submission_key: str) -> Profile:
+    """Store a kiosk submission once: the same form key (a double tap, a resubmit) returns the first profile."""
+    existing = session.scalar(select(Profile).where(Profile.submission_key == submission_key))
+    if existing is not None:
+        return existing
+    profile = Profile(**data, submission_key=submission_key, ticket=new_ticket())
+    session.add(profile)
+    bump_version(session)
+    try:
+        session.commit()
+    except IntegrityError:  # the same key committed by another worker a moment ago
+        session.rollback()
+        existing = session.scalar(select(Profile).where(Profile.submission_key == submission_key))
+        if existing is None:
+            raise
+        return existing
+    return profile
+
+
+def profile_by_ticket(session: Session, ticket: str) -> Profile:
+    code = (ticket or "").strip().upper()
+    profile = session.scalar(select(Profile).where(Profile.ticket == code)) if 0 < len(code) <= 16 else None
+    if profile is None or profile.deleted_at is not None:
+        raise NotFound("没有找到这个号码，请核对单子上的号码 (ticket not found)", {"ticket": ["not found"]})
+    return profile
+
+
+# --- stall staff -----------------------------------------------------------------------------------
+
+REFERRED = ("contacted", "interviewed", "hired")
+
+
+def search_profiles(session: Session, fair: int | None, q: str | None, page: int = 1, per_page: int = 30) -> Page:
+    """A fair's residents, newest first; `q` matches name, phone digits, ticket or the resident's words."""
+    stmt = select(Profile).where(Profile.deleted_at.is_(None)).order_by(Profile.created_at.desc(), Profile.id.desc())
+    if fair is not None:
+        stmt = stmt.where(Profile.fair_id == fair)
+    if q:
+        stmt = stmt.where(
+            or_(
+                Profile.name.contains(q, autoescape=True),
+                Profile.phone.contains(q, autoescape=True),
+                Profile.ticket == q.upper(),
+                Profile.experience.contains(q, autoescape=True),
+                Profile.desired.contains(q, autoescape=True),
+            )
+        )
+    return _paginate(session, stmt, page, per_page)
+
+
+def outcome_status(session: Session, profile_id: int) -> dict[int, str]:
+    """job id -> latest status recorded for this resident."""
+    rows = session.execute(
+        select(Outcome.job_id, Outcome.status).where(Outcome.profile_id == profile_id).order_by(Outcome.created_at, Outcome.id)
+    )
+    return {job_id: status for job_id, status in rows}
+
+
+def referred_profiles(session: Session, job_id: int) -> set[int]:
+    rows = session.scalars(select(Outcome.profile_id).where(Outcome.job_id == job_id, Outcome.status.in_(REFERRED)))
+    return set(rows)
+
+
+def record_outcome(session: Session, profile_id: int, job_id: int, status: str, user_id: int | None) -> Outcome:
+    get_profile(session, profile_id)
+    get_job(session, job_id)
+    outcome = Outcome(profile_id=profile_id, job_id=job_id, status=status, recorded_by=user_id)
+    session.add(outcome)
+    session.commit()
+    return outcome

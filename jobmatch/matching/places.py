@@ -20,6 +20,7 @@ def _stem(name: str) -> str:
 
 class Gazetteer:
     def __init__(self, towns: list[dict]):
+        self._listing = [(t["town"], [c["name"] for c in t.get("communities", [])]) for t in towns]
         self._towns: dict[str, tuple[float, float]] = {}
         self._communities: dict[tuple[str, str], tuple[float, float]] = {}
         self._community_anywhere: dict[str, tuple[float, float] | None] = {}
@@ -55,6 +56,10 @@ class Gazetteer:
         if cstem:
             return self._community_anywhere.get(cstem)
         return None
+
+    def towns(self) -> list[tuple[str, list[str]]]:
+        """(town, its communities) in the gazetteer's order, for pickers."""
+        return [(town, list(communities)) for town, communities in self._listing]
 
     def knows(self, name: str) -> bool:
         """Whether `name` is a town or community of the gazetteer."""

@@ -1,0 +1,292 @@
+"""Shortlists for printing: the data, an A4 HTML page (see templates/print_*.html) and a PDF with real Chinese text.
+
+The PDF embeds WenQuanYi Zen Hei from Debian's fonts-wqy-zenhei when it is installed (a TrueType font, so it can be
+subset and embedded); otherwise it uses reportlab's built-in STSong-Light CJK font, which PDF readers supply.
+"""
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from .matching.explain import wage_text
+from .schemas import mask_phone
+
+SHIFT_LABELS = {"day": "白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点/半天", "flexible": "时间灵活"}
+AVAILABILITY_LABELS = {"any": "都可以", "day_only": "只上白班", "part_time": "只做零工/半天"}
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+
+
+def mask_name(name: str | None) -> str:
+    """王桂兰 -> 王*兰, 李强 -> 李*."""
+    if not name:
+        return ""
+    return name[0] + "*" if len(name) <= 2 else name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@dataclass
+class JobLine:
+    job_id: int
+    title: str
+    employer: str
+    pay: str
+    shift: str
+    place: str
+    distance: str
+    contact_phone: str
+    reasons: list[str]
+    eligible: bool
+
+
+@dataclass
+class ResidentLine:
+    profile_id: int
+    name: str
+    age: str
+    place: str
+    phone: str
+    availability: str
+    reasons: list[str]
+    eligible: bool
+
+
+@dataclass
+class Shortlist:
+    heading: str
+    subject: str
+    details: list[str]
+    jobs: list[JobLine] = field(default_factory=list)
+    residents: list[ResidentLine] = field(default_factory=list)
+    printed_at: str = field(default_factory=lambda: datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M"))
+
+
+def _heading(fair_name: str | None, what: str) -> str:
+    fair = fair_name or "社区服务大集"
+    return f"{fair} · {what}" if "送岗" in fair else f"{fair} · 送岗摊位 · {what}"
+
+
+def _place(town, community) -> str:
+    return " ".join(p for p in (town, community) if p)
+
+
+def resident_shortlist(profile, pairs, fair_name: str | None = None) -> Shortlist:
+    """Jobs for one resident; `pairs` are (Job, Match) from services.jobs_for_profile."""
+    lines = []
+    for job, match in pairs:
+        distance = match.features.get("distance_km")
+        lines.append(
+            JobLine(
+                job_id=job.id,
+                title=job.title,
+                employer=job.employer.name,
+                pay=wage_text(_record(job)) or "面议",
+                shift=SHIFT_LABELS.get(job.shift, job.shift),
+                place=_place(job.town, job.community),
+                distance="" if distance is None or distance != distance else f"{distance:.1f} 公里",
+                contact_phone=job.contact_phone or job.employer.contact_phone or "",
+                reasons=match.reasons,
+                eligible=match.eligible,
+            )
+        )
+    details = [f"号码 {profile.ticket}" if profile.ticket else f"编号 {profile.id}"]
+    if profile.age:
+        details.append(f"{profile.age} 岁")
+    details.append(AVAILABILITY_LABELS.get(profile.availability, profile.availability))
+    return Shortlist(
+        heading=_heading(fair_name, "推荐岗位"),
+        subject=mask_name(profile.name) or "居民",
+        details=details,
+        jobs=lines,
+    )
+
+
+def job_shortlist(job, pairs, show_phone: bool, fair_name: str | None = None) -> Shortlist:
+    """Residents for one vacancy; phones are masked unless `show_phone` (staff printing for their own calls)."""
+    lines = [
+        ResidentLine(
+            profile_id=p.id,
+            name=p.name or "",
+            age=str(p.age) if p.age else "",
+            place=_place(p.town, p.community),
+            phone=(p.phone or "") if show_phone else (mask_phone(p.phone) or ""),
+            availability=AVAILABILITY_LABELS.get(p.availability, p.availability),
+            reasons=m.reasons,
+            eligible=m.eligible,
+        )
+        for p, m in pairs
+    ]
+    return Shortlist(
+        heading=_heading(fair_name, "候选居民"),
+        subject=f"{job.title}（{job.employer.name}）",
+        details=[wage_text(_record(job)) or "面议", SHIFT_LABELS.get(job.shift, job.shift), _place(job.town, job.community)],
+        residents=lines,
+    )
+
+
+def _record(job):
+    from .services import job_record
+
+    return job_record(job)
+
+
+# --- QR codes --------------------------------------------------------------------------------------
+
+
+def qr_drawing(value: str, size_mm: float = 20.0):
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.units import mm
+
+    widget = QrCodeWidget(value)
+    x0, y0, x1, y1 = widget.getBounds()
+    size = size_mm * mm
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def _qr_flowable(value: str, size_mm: float = 20.0):
+    """A QR code drawn once per document as a PDF form and reused: a fair's slips repeat a few firm phones."""
+    import hashlib
+
+    from reportlab.graphics import renderPDF
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Flowable
+
+    class QrForm(Flowable):
+        def wrap(self, available_width, available_height):
+            return size_mm * mm, size_mm * mm
+
+        def draw(self):
+            name = "qr" + hashlib.sha1(value.encode()).hexdigest()[:16]
+            drawn = self.canv.__dict__.setdefault("_jobmatch_forms", set())
+            if name not in drawn:
+                self.canv.beginForm(name)
+                renderPDF.draw(qr_drawing(value, size_mm), self.canv, 0, 0)
+                self.canv.endForm()
+                drawn.add(name)
+            self.canv.doForm(name)
+
+    return QrForm()
+
+
+def qr_svg(value: str) -> str:
+    """An inline SVG of a QR code, for the HTML print pages (no script, no image request)."""
+    from reportlab.graphics import renderSVG
+
+    svg = renderSVG.drawToString(qr_drawing(value, 22))
+    return svg[svg.index("<svg") :]
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def pdf_font() -> str:
+    """Register and name the CJK font for PDFs (see the module docstring)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for path in (os.environ.get("JOBMATCH_PDF_FONT"), *FONT_CANDIDATES):
+        if path and os.path.exists(path):
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            pdfmetrics.registerFont(TTFont("JobmatchCJK", path, subfontIndex=0))
+            return "JobmatchCJK"
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+@lru_cache(maxsize=1)
+def _styles():
+    from reportlab.lib.styles import ParagraphStyle
+
+    font = pdf_font()
+    base = ParagraphStyle("base", fontName=font, fontSize=11, leading=15, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=base, fontSize=17, leading=22, spaceAfter=4),
+        "subject": ParagraphStyle("subject", parent=base, fontSize=14, leading=19),
+        "job": ParagraphStyle("job", parent=base, fontSize=13, leading=17),
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=9.5, leading=13),
+    }
+
+
+def _esc(text) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(str(text or ""))
+
+
+def _story(shortlist: Shortlist) -> list:
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    s = _styles()
+    story = [
+        Paragraph(_esc(shortlist.heading), s["title"]),
+        Paragraph(f"{_esc(shortlist.subject)}　{_esc('　'.join(shortlist.details))}", s["subject"]),
+        Spacer(1, 4 * mm),
+    ]
+    rows = []
+    for i, job in enumerate(shortlist.jobs, start=1):
+        text = [
+            Paragraph(f"{i}. {_esc(job.title)}　{_esc(job.employer)}", s["job"]),
+            Paragraph(f"{_esc(job.pay)}　{_esc(job.shift)}　{_esc(job.place)}　{_esc(job.distance)}", s["body"]),
+            Paragraph(f"联系电话 {_esc(job.contact_phone) or '请问工作人员'}", s["body"]),
+            Paragraph("；".join(_esc(r) for r in job.reasons), s["small"]),
+        ]
+        rows.append([text, _qr_flowable(job.contact_phone) if job.contact_phone else ""])
+    for i, person in enumerate(shortlist.residents, start=1):
+        text = [
+            Paragraph(f"{i}. {_esc(person.name)}　{_esc(person.age)} 岁　{_esc(person.place)}", s["job"]),
+            Paragraph(f"电话 {_esc(person.phone)}　{_esc(person.availability)}", s["body"]),
+            Paragraph("；".join(_esc(r) for r in person.reasons), s["small"]),
+        ]
+        rows.append([text, ""])
+    if not rows:
+        story.append(Paragraph("暂时没有合适的岗位，请问工作人员。", s["body"]))
+        return story
+    table = Table(rows, colWidths=[150 * mm, 26 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 4 * mm), Paragraph(f"打印时间 {_esc(shortlist.printed_at)}", s["small"])]
+    return story
+
+
+def shortlists_pdf(shortlists: Iterable[Shortlist], progress: Callable[[int], None] | None = None) -> bytes:
+    """One PDF, each shortlist starting on a new A4 page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
+        title="jobmatch shortlist", author="jobmatch",
+    )
+    story: list = []
+    for number, shortlist in enumerate(shortlists, start=1):
+        if story:
+            story.append(PageBreak())
+        story += _story(shortlist)
+        if progress:
+            progress(number)
+    document.build(story)
+    return buffer.getvalue()

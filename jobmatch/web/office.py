@@ -1,0 +1,238 @@
+"""Office pages: employers and vacancies, list import with a preview, the template, and exports."""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from .. import services
+from ..auth import audit, current_user, login_required
+from ..db import db
+from ..errors import JobmatchError
+from ..importing import FIELDS, HEADINGS, ImportFileError, parse, template_xlsx, to_job_body, workbook
+from ..models import Job, Outcome
+from ..schemas import EmployerSchema, JobCreateSchema, JobSchema
+from .views import bp
+
+FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {"employer_id": "企业名称", "fair_id": "集市", "_schema": "整行"}
+_MESSAGES = [
+    (re.compile(r"Missing data|Give employer"), "必须填写"),
+    (re.compile(r"Not a valid integer"), "应是整数"),
+    (re.compile(r"Not a valid number"), "应是数字"),
+    (re.compile(r"Must be one of"), "不在可选范围内"),
+    (re.compile(r"wage_min is larger"), "高于最高工资"),
+    (re.compile(r"age_min is larger"), "高于最大年龄"),
+    (re.compile(r"Longer than"), "太长了"),
+    (re.compile(r"control characters"), "含有特殊字符"),
+    (re.compile(r"^Over "), "超出合理范围，请检查工资单位"),
+    (re.compile(r"greater than or equal|less than or equal|Must be"), "超出范围"),
+    (re.compile(r"phone"), "电话格式不对"),
+    (re.compile(r"both lat and lon"), "经度纬度要一起填"),
+    (re.compile(r"重复"), None),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def chinese_errors(errors: dict) -> list[str]:
+    """Field errors as short Chinese phrases a clerk understands."""
+    out = []
+    for field, messages in errors.items():
+        for message in messages if isinstance(messages, list) else [str(messages)]:
+            text = str(message)
+            phrase = next((p for pattern, p in _MESSAGES if pattern.search(text)), "填写有误")
+            out.append(f"{FIELD_LABELS.get(field, field)}：{phrase or text}")
+    return out
+
+
+def _xlsx(data: bytes, filename: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response
+
+
+def _form_body() -> dict:
+    raw = {key: request.form.get(key, "").strip() for key in FIELDS}
+    body = to_job_body(raw)
+    if request.form.get("fair_id", "").strip().isdigit():
+        body["fair_id"] = int(request.form["fair_id"])
+    return body
+
+
+# --- vacancies -------------------------------------------------------------------------------------
+
+
+@bp.get("/office/jobs")
+@login_required("office")
+def office_jobs():
+    q = request.args.get("q", "").strip()[:50] or None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    result = services.list_jobs(db.session, q=q, page=page, per_page=30)
+    return render_template("office_jobs.html", result=result, q=q or "")
+
+
+@bp.route("/office/jobs/new", methods=["GET", "POST"])
+@login_required("office")
+def office_job_new():
+    errors, values = [], {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            job = services.create_job(db.session, JobCreateSchema().load(_form_body()))
+            return redirect(url_for("web.office_jobs", q=job.title), code=303)
+        except ValidationError as err:
+            errors = chinese_errors(err.messages)
+        except JobmatchError as err:
+            db.session.rollback()
+            errors = [err.message.split(" (")[0]]
+    return render_template("office_job_form.html", job=None, values=values, errors=errors, fairs=services.list_fairs(db.session, per_page=50).items), (422 if errors else 200)
+
+
+@bp.route("/office/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@login_required("office")
+def office_job_edit(job_id: int):
+    job = services.get_job(db.session, job_id)
+    errors = []
+    values = {key: getattr(job, "external_id" if key == "id" else key, "") for key in FIELDS if key != "employer"}
+    values.update(employer=job.employer.name, skills="、".join(job.skills or []), perks="、".join(job.perks or []), fair_id=job.fair_id or "")
+    values = {k: ("" if v is None else v) for k, v in values.items()}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            body = JobSchema().load(_form_body())
+            services.update_job(db.session, job_id, body)
+            return redirect(url_for("web.office_jobs", q=job.title), code=303)
+        except ValidationError as err:
+            errors = chinese_errors(err.messages)
+        except JobmatchError as err:
+            db.session.rollback()
+            errors = [err.message.split(" (")[0]]
+    return render_template("office_job_form.html", job=job, values=values, errors=errors, fairs=services.list_fairs(db.session, per_page=50).items), (422 if errors else 200)
+
+
+@bp.post("/office/jobs/<int:job_id>/close")
+@login_required("office")
+def office_job_close(job_id: int):
+    services.close_job(db.session, job_id)
+    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url) else url_for("web.office_jobs"), code=303)
+
+
+# --- employers -------------------------------------------------------------------------------------
+
+
+@bp.route("/office/employers", methods=["GET", "POST"])
+@login_required("office")
+def office_employers():
+    errors, values = [], {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        body = {k: v.strip() for k, v in values.items() if k in ("name", "town", "community", "address", "contact_phone") and v.strip()}
+        try:
+            services.create_employer(db.session, EmployerSchema().load(body))
+            return redirect(url_for("web.office_employers"), code=303)
+        except ValidationError as err:
+            errors = chinese_errors(err.messages)
+        except JobmatchError as err:
+            errors = [err.message.split(" (")[0]]
+    employers = services.list_employers(db.session, per_page=200).items
+    return render_template("office_employers.html", employers=employers, values=values, errors=errors), (422 if errors else 200)
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+
+def _pending(token: str) -> Path:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""):
+        abort(404)
+    return Path(current_app.instance_path) / "imports" / f"{token}.json"
+
+
+@bp.route("/office/import", methods=["GET", "POST"])
+@login_required("office")
+def office_import():
+    if request.method == "GET":
+        return render_template("office_import.html", error=None, fairs=services.list_fairs(db.session, per_page=50).items)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("office_import.html", error="请先选择要上传的文件", fairs=services.list_fairs(db.session, per_page=50).items), 422
+    try:
+        rows = parse(upload.filename, upload.read())
+    except ImportFileError as err:
+        return render_template("office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items), 422
+    token = secrets.token_urlsafe(24)
+    path = _pending(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fair_id = request.form.get("fair_id", type=int)
+    path.write_text(json.dumps({
+        "user_id": current_user().id, "filename": upload.filename, "fair_id": fair_id,
+        "rows": [{"number": r.number, "raw": r.raw, "data": r.data, "errors": r.errors} for r in rows],
+    }, ensure_ascii=False), encoding="utf-8")
+    return render_template("office_import_preview.html", token=token, rows=rows, filename=upload.filename, chinese_errors=chinese_errors)
+
+
+@bp.post("/office/import/confirm")
+@login_required("office")
+def office_import_confirm():
+    path = _pending(request.form.get("token", ""))
+    if not path.exists():
+        return render_template("office_import.html", error="预览已过期，请重新上传", fairs=services.list_fairs(db.session, per_page=50).items), 422
+    pending = json.loads(path.read_text(encoding="utf-8"))
+    if pending["user_id"] != current_user().id:
+        abort(403)
+    chosen = {int(n) for n in request.form.getlist("row") if n.isdigit()}
+    rows = [r for r in pending["rows"] if r["number"] in chosen and not r["errors"] and r["data"]]
+    if not rows:
+        return render_template("office_import.html", error="没有选中可以保存的行", fairs=services.list_fairs(db.session, per_page=50).items), 422
+    try:
+        counts = services.import_jobs(db.session, [r["data"] for r in rows], fair_id=pending.get("fair_id"))
+    except JobmatchError as err:
+        db.session.rollback()
+        return render_template("office_import.html", error=err.message.split(" (")[0], fairs=services.list_fairs(db.session, per_page=50).items), 422
+    audit(db.session, "import", f"{len(rows)} rows")
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    return render_template("office_import_done.html", counts=counts, skipped=len(pending["rows"]) - len(rows))
+
+
+@bp.get("/office/import/template.xlsx")
+@login_required("office")
+def office_import_template():
+    return _xlsx(template_xlsx(), "jobmatch-template.xlsx")
+
+
+# --- exports ---------------------------------------------------------------------------------------
+
+
+@bp.get("/office/export/jobs.xlsx")
+@login_required("office")
+def office_export_jobs():
+    jobs = db.session.scalars(select(Job).order_by(Job.id)).unique().all()
+    rows = [
+        (j.external_id or j.id, j.title, j.employer.name, j.openings, j.wage_min, j.wage_max, j.wage_unit, j.town, j.community,
+         j.shift, j.age_min, j.age_max, "、".join(j.perks or []), j.contact_phone, "招聘中" if j.is_open else "已关闭")
+        for j in jobs
+    ]
+    headings = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "社区", "班次", "最小年龄", "最大年龄", "福利", "联系电话", "状态"]
+    audit(db.session, "export", "jobs")
+    db.session.commit()
+    return _xlsx(workbook("岗位", headings, rows), "jobs.xlsx")
+
+
+@bp.get("/office/export/outcomes.xlsx")
+@login_required("office")
+def office_export_outcomes():
+    outcomes = db.session.execute(select(Outcome, Job).join(Job, Job.id == Outcome.job_id).order_by(Outcome.created_at)).all()
+    # No names or phones: the office reports counts, and the stall holds the contacts.
+    rows = [
+        (o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"), o.profile_id, j.external_id or j.id, j.title, j.employer.name, o.status)
+        for o, j in outcomes
+    ]
+    audit(db.session, "export", "outcomes")
+    db.session.commit()
+    return _xlsx(workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows), f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx")

@@ -1,0 +1,264 @@
+"""Thin page views: parse a form with a schema, call a service, render a template."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError
+
+from .. import services
+from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required
+from ..db import db
+from ..errors import JobmatchError
+from ..models import Fair
+from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
+from ..schemas import KioskForm, OutcomeForm, mask_phone
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+
+KIOSK_MESSAGES = {
+    "name": "请填写您的姓名",
+    "phone": "请填写正确的手机号码，例如 13812345678",
+    "age": "请填写年龄，14 到 100 岁之间的数字",
+    "place": "请选择您住的社区",
+    "availability": "请选择您能上班的时间",
+    "expected_wage": "希望的月工资请填数字，例如 3000，也可以不填",
+    "reach": "请选择您能去多远",
+    "consent": "请勾选同意，我们才能为您推荐岗位",
+    "experience": "“做过什么”最多 2000 字，不要用特殊符号",
+    "desired": "“想做什么”最多 2000 字，不要用特殊符号",
+    "submission_key": "页面已过期，请重新填写",
+}
+OUTCOME_LABELS = {"contacted": "已联系", "interviewed": "已面试", "hired": "已录用", "declined": "不合适", "shown": "已推荐", "no_show": "未到场"}
+REACH_LABELS = {"walk": "走路能到（约 2 公里）", "ebike": "骑电动车（约 8 公里）", "bus": "坐公交（约 20 公里）", "live_in": "可以住厂里"}
+
+
+@bp.before_request
+def _protect_forms():
+    check_csrf()
+
+
+@bp.app_context_processor
+def _template_globals():
+    return {
+        "csrf_token": csrf_token,
+        "current_user": current_user,
+        "shift_labels": SHIFT_LABELS,
+        "availability_labels": AVAILABILITY_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "mask_phone": mask_phone,
+        "mask_name": mask_name,
+    }
+
+
+def _index() -> services.MatchIndex:
+    return current_app.extensions["jobmatch.index"]
+
+
+def _latest_fair() -> Fair | None:
+    page = services.list_fairs(db.session, page=1, per_page=1)
+    return page.items[0] if page.items else None
+
+
+def _places(fair: Fair | None) -> list[tuple[str, list[str]]]:
+    """(town, communities) for the kiosk's picker: the fair's own town first."""
+    towns = current_app.extensions["jobmatch.index"].artefacts.gazetteer.towns()
+    if fair is not None:
+        towns.sort(key=lambda t: t[0] != fair.town)
+    return towns
+
+
+def _pdf_response(data: bytes, filename: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- home, login -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        user = authenticate(db.session, request.form.get("username", "").strip(), request.form.get("password", ""))
+        if user is not None:
+            session.clear()
+            session["user_id"] = user.id
+            csrf_token()
+            target = request.args.get("next") or ""
+            # Only local paths: a login link must not send people elsewhere.
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("web.staff_home" if user.role == "staff" else "web.office_jobs")
+            return redirect(target)
+        error = "用户名或密码不对，请再试一次"
+    return render_template("login.html", error=error), (401 if error else 200)
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("web.home"))
+
+
+# --- kiosk -----------------------------------------------------------------------------------------
+
+
+@bp.route("/kiosk", methods=["GET", "POST"])
+def kiosk():
+    fair = _latest_fair()
+    errors: dict[str, str] = {}
+    values = {"submission_key": secrets.token_urlsafe(24), "fair_id": str(fair.id) if fair else ""}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            form = KioskForm().load(KioskForm.clean(values))
+            profile = services.create_kiosk_profile(db.session, KioskForm.to_profile(form), form["submission_key"])
+            return redirect(url_for("web.kiosk_ticket", ticket=profile.ticket), code=303)
+        except ValidationError as err:
+            errors = {field: KIOSK_MESSAGES.get(field, "这一项填写有误") for field in err.messages}
+            errors = {("place" if k in ("town", "community") else k): v for k, v in errors.items()}
+        except JobmatchError as err:
+            errors = {"_form": err.message}
+    status = 422 if errors else 200
+    return render_template(
+        "kiosk.html", fair=fair, places=_places(fair), values=values, errors=errors, reach_labels=REACH_LABELS
+    ), status
+
+
+@bp.get("/kiosk/t/<ticket>")
+def kiosk_ticket(ticket: str):
+    profile = services.profile_by_ticket(db.session, ticket)
+    pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
+    return render_template("kiosk_ticket.html", profile=profile, pairs=pairs)
+
+
+@bp.get("/kiosk/t/<ticket>/slip.pdf")
+def kiosk_slip(ticket: str):
+    profile = services.profile_by_ticket(db.session, ticket)
+    pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
+    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    return _pdf_response(shortlists_pdf([resident_shortlist(profile, pairs, fair.name if fair else None)]), f"slip-{profile.ticket}.pdf")
+
+
+# --- staff -----------------------------------------------------------------------------------------
+
+
+@bp.get("/staff")
+@login_required("staff")
+def staff_home():
+    return render_template("staff_home.html", fairs=services.list_fairs(db.session, per_page=50).items)
+
+
+@bp.get("/staff/fairs/<int:fair_id>")
+@login_required("staff")
+def staff_residents(fair_id: int):
+    fair = services.get_fair(db.session, fair_id)
+    q = request.args.get("q", "").strip()[:50] or None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template("staff_residents.html", fair=fair, q=q or "", result=services.search_profiles(db.session, fair_id, q, page))
+
+
+def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200):
+    profile = services.get_profile(db.session, profile_id)
+    statuses = services.outcome_status(db.session, profile.id)
+    pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=15)
+    referred = [(job, match) for job, match in pairs if statuses.get(job.id) in services.REFERRED]
+    open_pairs = [(job, match) for job, match in pairs if statuses.get(job.id) not in services.REFERRED]
+    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    return render_template(
+        "staff_resident.html", profile=profile, pairs=open_pairs[:10], referred=referred, statuses=statuses,
+        show_phone=show_phone, fair=fair,
+    ), status
+
+
+@bp.get("/staff/residents/<int:profile_id>")
+@login_required("staff")
+def staff_resident(profile_id: int):
+    return _resident_view(profile_id)
+
+
+@bp.post("/staff/residents/<int:profile_id>/phone")
+@login_required("staff")
+def staff_show_phone(profile_id: int):
+    services.get_profile(db.session, profile_id)
+    audit(db.session, "show_phone", f"profile:{profile_id}")
+    db.session.commit()
+    return _resident_view(profile_id, show_phone=True)
+
+
+@bp.post("/staff/residents/<int:profile_id>/outcomes")
+@login_required("staff")
+def staff_record_outcome(profile_id: int):
+    try:
+        form = OutcomeForm().load(request.form.to_dict())
+    except ValidationError:
+        abort(400)
+    services.record_outcome(db.session, profile_id, form["job_id"], form["status"], current_user().id)
+    return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
+
+
+@bp.get("/staff/residents/<int:profile_id>/print")
+@login_required("staff")
+def staff_print_resident(profile_id: int):
+    profile = services.get_profile(db.session, profile_id)
+    pairs = services.jobs_for_profile(db.session, _index(), profile_id, top=5)
+    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    shortlist = resident_shortlist(profile, pairs, fair.name if fair else None)
+    audit(db.session, "print", f"profile:{profile_id}")
+    db.session.commit()
+    return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_resident_pdf", profile_id=profile_id))
+
+
+@bp.get("/staff/residents/<int:profile_id>/shortlist.pdf")
+@login_required("staff")
+def staff_resident_pdf(profile_id: int):
+    profile = services.get_profile(db.session, profile_id)
+    pairs = services.jobs_for_profile(db.session, _index(), profile_id, top=5)
+    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    audit(db.session, "print", f"profile:{profile_id}")
+    db.session.commit()
+    return _pdf_response(shortlists_pdf([resident_shortlist(profile, pairs, fair.name if fair else None)]), f"resident-{profile_id}.pdf")
+
+
+def _candidates(job_id: int):
+    job = services.get_job(db.session, job_id)
+    referred = services.referred_profiles(db.session, job_id)
+    pairs = [(p, m) for p, m in services.profiles_for_job(db.session, _index(), job_id, top=20 + len(referred)) if p.id not in referred]
+    fair = db.session.get(Fair, job.fair_id) if job.fair_id else None
+    return job, pairs[:20], fair
+
+
+@bp.get("/staff/jobs/<int:job_id>")
+@login_required("staff")
+def staff_job(job_id: int):
+    job, pairs, fair = _candidates(job_id)
+    return render_template("staff_job.html", job=job, pairs=pairs, fair=fair)
+
+
+@bp.get("/staff/jobs/<int:job_id>/shortlist.pdf")
+@login_required("staff")
+def staff_job_pdf(job_id: int):
+    job, pairs, fair = _candidates(job_id)
+    audit(db.session, "print", f"job:{job_id}")
+    db.session.commit()
+    return _pdf_response(shortlists_pdf([job_shortlist(job, pairs[:10], show_phone=True, fair_name=fair.name if fair else None)]), f"job-{job_id}.pdf")
+
+
+@bp.get("/staff/jobs/<int:job_id>/print")
+@login_required("staff")
+def staff_print_job(job_id: int):
+    job, pairs, fair = _candidates(job_id)
+    audit(db.session, "print", f"job:{job_id}")
+    db.session.commit()
+    shortlist = job_shortlist(job, pairs[:10], show_phone=True, fair_name=fair.name if fair else None)
+    return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_job_pdf", job_id=job_id))
+
+
+
