@@ -18,7 +18,8 @@ def create_app(config: dict | None = None):
     from .services import MatchIndex
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("JOBMATCH_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None)
+    # static_folder=None: the pages blueprint serves /static from jobmatch/web/static.
+    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None, static_folder=None)
     app.config.update(settings.from_environment(Path(app.instance_path)))
     if config:
         app.config.update(config)

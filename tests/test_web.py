@@ -1,0 +1,312 @@
+"""The pages through the Flask test client: kiosk, staff console, office import, printing."""
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import make_job
+
+from jobmatch.auth import create_user
+from jobmatch.db import db
+from jobmatch.models import AuditEvent, Job, Profile
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+KEY = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
+def csrf(client, url="/login"):
+    return CSRF.search(client.get(url).get_data(as_text=True)).group(1)
+
+
+def kiosk_form(client, **overrides):
+    page = client.get("/kiosk").get_data(as_text=True)
+    form = {
+        "csrf_token": CSRF.search(page).group(1), "submission_key": KEY.search(page).group(1), "fair_id": "",
+        "name": "王桂兰", "phone": "13812345678", "age": "52", "place": "东流镇/东流社区",
+        "experience": "在厂里踩了十几年缝纫机", "desired": "想找白班的缝纫活", "availability": "day_only",
+        "expected_wage": "4000", "reach": "ebike", "consent": "yes",
+    }
+    form.update(overrides)
+    return form
+
+
+@pytest.fixture
+def users(app):
+    with app.app_context():
+        create_user(db.session, "stall", "stall-password", "staff")
+        create_user(db.session, "clerk", "clerk-password", "office")
+
+
+def login(client, username, password):
+    return client.post("/login", data={"csrf_token": csrf(client), "username": username, "password": password})
+
+
+@pytest.fixture
+def staff(client, users):
+    assert login(client, "stall", "stall-password").status_code == 302
+    return client
+
+
+@pytest.fixture
+def clerk(client, users):
+    assert login(client, "clerk", "clerk-password").status_code == 302
+    return client
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.query(model).count()
+
+
+# --- kiosk -----------------------------------------------------------------------------------------
+
+
+def test_kiosk_page_is_chinese_with_consent_and_no_script(client):
+    page = client.get("/kiosk").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page and "我同意劳动保障所保存我的姓名" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_kiosk_submission_gives_a_ticket_and_matches_once(client, app):
+    make_job(client)
+    form = kiosk_form(client)
+    first = client.post("/kiosk", data=form)
+    assert first.status_code == 303
+    again = client.post("/kiosk", data=form)  # a double tap or the browser resubmitting
+    assert again.headers["Location"] == first.headers["Location"]
+    assert count(app, Profile) == 1
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    ticket = first.headers["Location"].rsplit("/", 1)[1]
+    assert re.fullmatch(r"[23456789A-HJKMNP-Z]{8}", ticket)
+    assert ticket in page and "平车工" in page and "缝纫工，对口" in page
+    assert "13812345678" not in page  # the ticket page shows no phone
+
+
+@pytest.mark.parametrize(
+    "overrides, field_message",
+    [
+        ({"age": "abc"}, "请填写年龄"),
+        ({"phone": "123"}, "请填写正确的手机号码"),
+        ({"consent": ""}, "请勾选同意"),
+        ({"place": ""}, "请选择您住的社区"),
+        ({"name": ""}, "请填写您的姓名"),
+        ({"availability": "night"}, "请选择您能上班的时间"),
+        ({"expected_wage": "很多"}, "希望的月工资请填数字"),
+    ],
+)
+def test_kiosk_errors_are_friendly_and_keep_what_was_typed(client, app, overrides, field_message):
+    response = client.post("/kiosk", data=kiosk_form(client, **overrides))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_message in page
+    assert "在厂里踩了十几年缝纫机" in page and "想找白班的缝纫活" in page
+    assert count(app, Profile) == 0
+
+
+def test_unknown_ticket_is_a_friendly_404(client):
+    response = client.get("/kiosk/t/ZZZZZZZZ")
+    assert response.status_code == 404 and "找不到" in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_csrf_token_is_refused(client, app):
+    form = kiosk_form(client)
+    form.pop("csrf_token")
+    assert client.post("/kiosk", data=form).status_code == 400
+    assert count(app, Profile) == 0
+
+
+# --- logins ----------------------------------------------------------------------------------------
+
+
+def test_staff_pages_need_a_login(client, users):
+    response = client.get("/staff")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert login(client, "stall", "wrong-password").status_code == 401
+
+
+def test_office_clerk_cannot_open_the_staff_console(clerk):
+    assert clerk.get("/staff").status_code == 403
+    assert clerk.get("/office/jobs").status_code == 200
+
+
+def test_login_does_not_redirect_off_site(client, users):
+    response = client.post("/login?next=//evil.example/", data={"csrf_token": csrf(client), "username": "stall", "password": "stall-password"})
+    assert response.headers["Location"] == "/staff"
+
+
+# --- staff console ---------------------------------------------------------------------------------
+
+
+def test_staff_find_a_resident_show_the_phone_record_an_outcome(staff, app, client):
+    job = make_job(client)
+    client.post("/kiosk", data=kiosk_form(client))
+    with app.app_context():
+        profile = db.session.query(Profile).one()
+        pid = profile.id
+    page = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
+    assert "138****5678" in page and "13812345678" not in page
+    token = CSRF.search(page).group(1)
+    shown = staff.post(f"/staff/residents/{pid}/phone", data={"csrf_token": token}).get_data(as_text=True)
+    assert "13812345678" in shown
+    with app.app_context():
+        event = db.session.query(AuditEvent).one()
+        assert (event.action, event.target) == ("show_phone", f"profile:{pid}")
+    recorded = staff.post(f"/staff/residents/{pid}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "contacted"})
+    assert recorded.status_code == 303
+    page = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
+    assert "已推荐过的岗位" in page and "已联系" in page
+    candidates = staff.get(f"/staff/jobs/{job['id']}").get_data(as_text=True)
+    assert "王桂兰" not in candidates  # already referred to this job
+
+
+def test_staff_resident_list_of_a_fair_newest_first_with_search(staff, app, client):
+    fair = client.post("/api/v1/fairs", json={"name": "东流大集", "date": "2026-11-21", "town": "东流镇"}).json
+    client.post("/kiosk", data=kiosk_form(client, fair_id=str(fair["id"])))
+    client.post("/kiosk", data=kiosk_form(client, fair_id=str(fair["id"]), name="李建国", phone="15900001111"))
+    page = staff.get(f"/staff/fairs/{fair['id']}").get_data(as_text=True)
+    assert page.index("李建国") < page.index("王桂兰")
+    assert "159****1111" in page and "15900001111" not in page
+    only = staff.get(f"/staff/fairs/{fair['id']}?q=李建国").get_data(as_text=True)
+    assert "李建国" in only and "王桂兰" not in only
+
+
+# --- printing --------------------------------------------------------------------------------------
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+@needs_poppler
+def test_resident_pdf_has_real_chinese_text_and_an_embedded_font(staff, app, client, tmp_path):
+    make_job(client)
+    client.post("/kiosk", data=kiosk_form(client))
+    with app.app_context():
+        pid = db.session.query(Profile).one().id
+    response = staff.get(f"/staff/residents/{pid}/shortlist.pdf")
+    assert response.headers["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "shortlist.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "推荐岗位" in text and "平车工" in text and "东至县示范服饰有限公司" in text and "王*兰" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    # WenQuanYi Zen Hei embedded as a subset (Debian fonts-wqy-zenhei), or reportlab's built-in STSong.
+    assert re.search(r"WenQuanYiZenHei\S*\s+TrueType.*yes yes yes", fonts) or "STSong" in fonts
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 1000
+
+
+def test_print_page_is_a4_with_a_qr_code_of_the_phone(staff, app, client):
+    make_job(client)
+    client.post("/kiosk", data=kiosk_form(client))
+    with app.app_context():
+        pid = db.session.query(Profile).one().id
+    page = staff.get(f"/staff/residents/{pid}/print").get_data(as_text=True)
+    assert "print.css" in page and "<svg" in page and "0566-7020000" in page
+    with staff.get("/static/print.css") as response:  # a file response: close it
+        assert "size: A4" in response.get_data(as_text=True)
+
+
+def test_job_shortlist_shows_phones_to_staff(staff, app, client):
+    job = make_job(client)
+    client.post("/kiosk", data=kiosk_form(client))
+    page = staff.get(f"/staff/jobs/{job['id']}/print").get_data(as_text=True)
+    assert "13812345678" in page
+
+
+# --- office ----------------------------------------------------------------------------------------
+
+
+def _xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+HEAD = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "班次", "最大年龄", "福利", "联系电话"]
+
+
+def _upload(client, name: str, data: bytes):
+    token = csrf(client, "/office/import")
+    return client.post("/office/import", data={"csrf_token": token, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def test_import_xlsx_previews_then_saves_only_confirmed_rows(clerk, app):
+    data = _xlsx([
+        HEAD,
+        ["X1", "包装工", "东流塑胶厂", 5, 3500, 4500, "月", "东流镇", "白班", 55, "包午餐、班车接送", "0566-7020001"],
+        [None] * len(HEAD),  # a blank row in the middle
+        ["X2", "叉车司机", "东流物流", 2, 6000, 5000, "月", "东流镇", "两班倒", 50, "", ""],
+        ["X3", "保洁员", "", 3, 2200, 2600, "月", "东流镇", "白班", 60, "", ""],
+    ])
+    preview = _upload(clerk, "清单.xlsx", data)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "最低工资：高于最高工资" in page and "企业名称：必须填写" in page and "可以保存" in page
+    assert count(app, Job) == 0  # a preview saves nothing
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    done = clerk.post("/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "4"]})
+    assert done.status_code == 200 and "新增 1 个岗位" in done.get_data(as_text=True)
+    with app.app_context():
+        job = db.session.query(Job).one()
+        assert (job.title, job.shift, job.perks, job.age_max) == ("包装工", "day", ["包午餐", "班车接送"], 55)
+
+
+def test_import_gbk_csv(clerk, app):
+    text = "岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n缝纫工,东流服饰,8,4000,6000,元/月,长白班\n采茶工,张溪茶业,20,120,160,天,时间灵活\n"
+    page = _upload(clerk, "清单.csv", text.encode("gbk")).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    clerk.post("/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "3"]})
+    with app.app_context():
+        jobs = {j.title: j for j in db.session.query(Job)}
+        assert jobs["采茶工"].wage_unit == "day" and jobs["采茶工"].shift == "flexible"
+        assert jobs["缝纫工"].employer.name == "东流服饰"
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("清单.pdf", b"%PDF-1.4", "只能上传 .xlsx 或 .csv 文件"),
+        ("清单.xlsx", b"PK\x03\x04 not really", "无法打开这个 Excel 文件"),
+        ("清单.csv", "工资,人数\n1,2\n".encode(), "包含“岗位名称”列"),
+        ("清单.csv", b"", "文件里没有内容"),
+    ],
+)
+def test_bad_import_files_get_a_friendly_message(clerk, app, name, data, message):
+    response = _upload(clerk, name, data)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert count(app, Job) == 0
+
+
+def test_template_and_exports_are_xlsx(clerk, client):
+    from openpyxl import load_workbook
+
+    make_job(client)
+    template = load_workbook(io.BytesIO(clerk.get("/office/import/template.xlsx").data)).active
+    assert [c.value for c in template[1]][:3] == ["岗位编号", "岗位名称", "企业名称"]
+    jobs = load_workbook(io.BytesIO(clerk.get("/office/export/jobs.xlsx").data)).active
+    assert jobs.cell(2, 2).value == "平车工"
+    outcomes = load_workbook(io.BytesIO(clerk.get("/office/export/outcomes.xlsx").data)).active
+    assert outcomes.cell(1, 2).value == "居民编号"
+
+
+def test_office_creates_edits_and_closes_a_vacancy(clerk, app):
+    token = csrf(clerk, "/office/jobs/new")
+    bad = clerk.post("/office/jobs/new", data={"csrf_token": token, "title": "门卫", "employer": "", "wage_unit": "month", "shift": "day"})
+    assert bad.status_code == 422 and "企业名称：必须填写" in bad.get_data(as_text=True)
+    made = clerk.post("/office/jobs/new", data={"csrf_token": token, "title": "门卫", "employer": "东流物业", "openings": "2",
+                                                 "wage_min": "2600", "wage_max": "3000", "wage_unit": "month", "shift": "two_shift"})
+    assert made.status_code == 303
+    with app.app_context():
+        job_id = db.session.query(Job).one().id
+    edited = clerk.post(f"/office/jobs/{job_id}/edit", data={"csrf_token": token, "title": "白班门卫", "employer": "东流物业",
+                                                            "wage_unit": "month", "shift": "day", "wage_min": "2600", "wage_max": "3200"})
+    assert edited.status_code == 303
+    clerk.post(f"/office/jobs/{job_id}/close", data={"csrf_token": token})
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert (job.title, job.shift, job.wage_max, job.is_open) == ("白班门卫", "day", 3200, False)
