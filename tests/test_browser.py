@@ -1,0 +1,208 @@
+"""End to end in a real headless Chromium against a live gunicorn: the kiosk, the staff console, the office import,
+and axe-core accessibility checks. Screenshots go to test-artifacts/.
+
+Needs Debian's chromium and chromium-driver and `npm ci` (axe-core). They are skipped when missing, unless
+JOBMATCH_REQUIRE_BROWSER=1 (CI sets it), which makes a missing browser a failure.
+"""
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import Gunicorn
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+MISSING = [name for name, found in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER), ("axe-core (npm ci)", AXE.exists())) if not found]
+
+if MISSING and os.environ.get("JOBMATCH_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(f"browser tests required but missing: {', '.join(MISSING)}")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(MISSING), reason=f"missing: {', '.join(MISSING)}")]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from jobmatch import create_app
+    from jobmatch.auth import create_user
+    from jobmatch.db import db, upgrade
+    from jobmatch.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'live.sqlite3'}"
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder)})
+    with app.app_context():
+        load_demo(db.session)
+        create_user(db.session, "stall", "stall-password", "staff")
+        create_user(db.session, "clerk", "clerk-password", "office")
+    app.extensions["jobmatch.db"]["engine"].dispose()
+    live = Gunicorn(url, folder, workers=2)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1000,1400", "--lang=zh-CN", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name: str) -> None:
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1000, min(max(height + 100, 800), 5000))
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    driver.set_window_size(1000, 1400)
+
+
+def axe_violations(driver) -> list[dict]:
+    """Serious and critical axe-core violations of the current page."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)), e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', description: String(e)}])));"
+    )
+    return [v for v in json.loads(result) if v.get("impact") in ("serious", "critical")]
+
+
+def click_and_wait(driver, element) -> None:
+    """Click something that loads a new page, and wait until it has."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def gone(_driver) -> bool:
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:  # stale, or no longer in the document: the new page is there
+            return True
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(gone)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def fill(driver, field_id: str, text: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    element = driver.find_element(By.ID, field_id)
+    element.clear()
+    element.send_keys(text)
+
+
+def login(driver, server, username, password) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    driver.get(server.base + "/login")
+    fill(driver, "username", username)
+    fill(driver, "password", password)
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+
+def test_a_resident_fills_in_the_kiosk_and_sees_matches(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server.base + "/kiosk")
+    assert axe_violations(browser) == []
+    shot(browser, "kiosk-form")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))  # empty form first: errors, nothing lost
+    assert "请填写您的姓名" in browser.page_source
+    fill(browser, "name", "陈秀英")
+    fill(browser, "phone", "13912345678")
+    fill(browser, "age", "53")
+    Select(browser.find_element(By.ID, "place")).select_by_value("东流镇/东流社区")
+    fill(browser, "experience", "在服裝廠踩了十幾年縫紉機")  # traditional script, as some residents type
+    fill(browser, "desired", "想找白班，工资三千左右")
+    browser.find_element(By.CSS_SELECTOR, "input[name=availability][value=day_only]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=reach][value=ebike]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=consent]").click()
+    assert axe_violations(browser) == []  # the page with its error messages
+    shot(browser, "kiosk-errors-fixed")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "/kiosk/t/" in browser.current_url
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "为您推荐的岗位" in text and "缝纫" in text and "对口" in text
+    assert axe_violations(browser) == []
+    shot(browser, "kiosk-ticket")
+    ticket_url = browser.current_url
+    browser.back()  # the browser's back button, then a second tap on submit: the same ticket, no duplicate
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert browser.current_url == ticket_url
+
+
+def test_staff_find_the_resident_record_contacted_and_print(server, browser):
+    from selenium.webdriver.common.by import By
+
+    login(browser, server, "stall", "stall-password")
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "东流镇"))
+    fill(browser, "q", "陈秀英")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form[role=search] button"))
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "陈秀英"))
+    assert "139****5678" in browser.page_source and "13912345678" not in browser.page_source
+    assert axe_violations(browser) == []
+    shot(browser, "staff-resident")
+    first_card = browser.find_element(By.CSS_SELECTOR, "section.card")
+    job_title = first_card.find_element(By.CSS_SELECTOR, "h3 a").text
+    click_and_wait(browser, first_card.find_element(By.XPATH, ".//button[text()='已联系']"))
+    assert "已推荐过的岗位" in browser.page_source and job_title in browser.find_element(By.XPATH, "//h2[text()='已推荐过的岗位']/following-sibling::ul").text
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='显示电话']"))
+    assert "13912345678" in browser.page_source
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "打印推荐单"))
+    assert "推荐岗位" in browser.page_source and "<svg" in browser.page_source
+    shot(browser, "print-resident")
+    pdf = browser.print_page()  # Chromium's own print of the A4 page
+    assert len(pdf) > 1000
+
+
+def test_office_imports_an_xlsx_and_a_gbk_csv(server, browser, tmp_path):
+    from openpyxl import Workbook
+    from selenium.webdriver.common.by import By
+
+    book = Workbook()
+    book.active.append(["岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "班次"])
+    book.active.append(["质检员", "东流新材料厂", 3, 4000, 5000, "月", "白班"])
+    book.active.append(["搬运工", "", 2, 150, 200, "天", "灵活"])
+    xlsx = tmp_path / "清单.xlsx"
+    book.save(xlsx)
+    csv = tmp_path / "清单.csv"
+    csv.write_bytes("岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n绿化工,东流物业,4,2600,3000,月,白班\n".encode("gbk"))
+
+    login(browser, server, "clerk", "clerk-password")
+    for path, saved in ((xlsx, "质检员"), (csv, "绿化工")):
+        browser.get(server.base + "/office/import")
+        browser.find_element(By.ID, "file").send_keys(str(path))
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        assert "还没有保存任何内容" in browser.page_source
+        if path == xlsx:
+            assert "企业名称：必须填写" in browser.page_source
+            assert axe_violations(browser) == []
+            shot(browser, "office-import-preview")
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        assert "新增 1 个岗位" in browser.page_source
+        browser.get(server.base + f"/office/jobs?q={saved}")
+        assert saved in browser.find_element(By.TAG_NAME, "table").text
+    shot(browser, "office-jobs")
+
+
+def test_login_page_is_accessible(server, browser):
+    browser.delete_all_cookies()
+    browser.get(server.base + "/login")
+    assert axe_violations(browser) == []
