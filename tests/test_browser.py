@@ -152,7 +152,10 @@ def test_staff_find_the_resident_record_contacted_and_print(server, browser):
     from selenium.webdriver.common.by import By
 
     login(browser, server, "stall", "stall-password")
+    shot(browser, "staff-fairs")
     click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "东流镇"))
+    assert axe_violations(browser) == []
+    shot(browser, "staff-residents")
     fill(browser, "q", "陈秀英")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form[role=search] button"))
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "陈秀英"))
@@ -170,6 +173,13 @@ def test_staff_find_the_resident_record_contacted_and_print(server, browser):
     shot(browser, "print-resident")
     pdf = browser.print_page()  # Chromium's own print of the A4 page
     assert len(pdf) > 1000
+    browser.back()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "section.card h3 a"))
+    assert "合适的居民" in browser.page_source
+    assert axe_violations(browser) == []
+    shot(browser, "staff-job")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "打印候选名单"))
+    shot(browser, "print-job")
 
 
 def test_office_imports_an_xlsx_and_a_gbk_csv(server, browser, tmp_path):
@@ -186,6 +196,10 @@ def test_office_imports_an_xlsx_and_a_gbk_csv(server, browser, tmp_path):
     csv.write_bytes("岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n绿化工,东流物业,4,2600,3000,月,白班\n".encode("gbk"))
 
     login(browser, server, "clerk", "clerk-password")
+    for page, name in (("/office/jobs/new", "office-job-form"), ("/office/employers", "office-employers"), ("/office/import", "office-import")):
+        browser.get(server.base + page)
+        assert axe_violations(browser) == []
+        shot(browser, name)
     for path, saved in ((xlsx, "质检员"), (csv, "绿化工")):
         browser.get(server.base + "/office/import")
         browser.find_element(By.ID, "file").send_keys(str(path))
@@ -197,6 +211,7 @@ def test_office_imports_an_xlsx_and_a_gbk_csv(server, browser, tmp_path):
             shot(browser, "office-import-preview")
         click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         assert "新增 1 个岗位" in browser.page_source
+        shot(browser, "office-import-done")
         browser.get(server.base + f"/office/jobs?q={saved}")
         assert saved in browser.find_element(By.TAG_NAME, "table").text
     shot(browser, "office-jobs")
@@ -206,3 +221,4 @@ def test_login_page_is_accessible(server, browser):
     browser.delete_all_cookies()
     browser.get(server.base + "/login")
     assert axe_violations(browser) == []
+    shot(browser, "login")

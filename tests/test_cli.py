@@ -1,5 +1,6 @@
 """The `jobmatch` command as real subprocesses."""
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -136,3 +137,29 @@ def test_init_db_demo_and_import_jobs(tmp_path, cli_env, database_url):
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Job)) == jobs_before + 3
     engine.dispose()
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+def test_print_fair_writes_one_page_per_resident(tmp_path, cli_env):
+    assert run("demo", env=cli_env).returncode == 0
+    out = tmp_path / "fair.pdf"
+    result = run("print-fair", "--fair", "1", "-o", str(out), env=cli_env)
+    assert result.returncode == 0, result.stderr
+    assert "residents" in result.stderr  # the progress bar's label
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert f"wrote {out}: {pages} pages" in result.stdout and 90 <= pages <= 110
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "推荐岗位" in second and "联系电话" in second
+    assert run("print-fair", "--fair", "99", "-o", str(out), env=cli_env).returncode == 2
+
+
+def test_create_user(cli_env):
+    made = subprocess.run([JOBMATCH, "create-user", "stall", "--role", "staff"], input="stall-password\nstall-password\n",
+                          capture_output=True, text=True, env=cli_env, timeout=120)
+    assert made.returncode == 0, made.stderr
+    again = subprocess.run([JOBMATCH, "create-user", "stall", "--role", "staff", "--password", "another-password"],
+                           capture_output=True, text=True, env=cli_env, timeout=120)
+    assert again.returncode == 2 and "已存在" in again.stderr
+    short = run("create-user", "clerk", "--role", "office", "--password", "short", env=cli_env)
+    assert short.returncode == 2 and "至少 8 位" in short.stderr

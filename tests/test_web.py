@@ -310,3 +310,18 @@ def test_office_creates_edits_and_closes_a_vacancy(clerk, app):
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert (job.title, job.shift, job.wage_max, job.is_open) == ("白班门卫", "day", 3200, False)
+
+
+def test_office_edits_an_employer(clerk, app):
+    token = csrf(clerk, "/office/employers")
+    clerk.post("/office/employers", data={"csrf_token": token, "name": "东流物业", "town": "东流镇"})
+    clerk.post("/office/employers", data={"csrf_token": token, "name": "东流超市"})
+    with app.app_context():
+        from jobmatch.models import Employer
+
+        eid = db.session.query(Employer).filter_by(name="东流物业").one().id
+    clash = clerk.post(f"/office/employers/{eid}/edit", data={"csrf_token": token, "name": "东流超市"})
+    assert clash.status_code == 422 and "已存在" in clash.get_data(as_text=True)
+    done = clerk.post(f"/office/employers/{eid}/edit", data={"csrf_token": token, "name": "东流安居物业", "contact_phone": "0566-7020002"})
+    assert done.status_code == 303
+    assert "东流安居物业" in clerk.get("/office/employers").get_data(as_text=True)

@@ -144,6 +144,30 @@ def office_employers():
     return render_template("office_employers.html", employers=employers, values=values, errors=errors), (422 if errors else 200)
 
 
+@bp.route("/office/employers/<int:employer_id>/edit", methods=["GET", "POST"])
+@login_required("office")
+def office_employer_edit(employer_id: int):
+    employer = services.get_employer(db.session, employer_id)
+    errors = []
+    values = {k: getattr(employer, k) or "" for k in ("name", "town", "community", "address", "contact_phone")}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        body = {k: v.strip() or None for k, v in values.items() if k in ("name", "town", "community", "address", "contact_phone")}
+        if not body.get("name"):
+            body.pop("name", None)
+            errors = ["企业名称：必须填写"]
+        else:
+            try:
+                services.update_employer(db.session, employer_id, EmployerSchema().load(body, partial=True))
+                return redirect(url_for("web.office_employers"), code=303)
+            except ValidationError as err:
+                errors = chinese_errors(err.messages)
+            except JobmatchError as err:
+                db.session.rollback()
+                errors = [err.message.split(" (")[0]]
+    return render_template("office_employer_form.html", employer=employer, values=values, errors=errors), (422 if errors else 200)
+
+
 # --- import ----------------------------------------------------------------------------------------
 
 
