@@ -51,6 +51,10 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
         "MODELS_DIR": environ.get("JOBMATCH_MODELS_DIR") or str(DEFAULT_MODELS_DIR),
         "LOG_LEVEL": environ.get("JOBMATCH_LOG_LEVEL", "INFO").upper(),
         "JSON_AS_ASCII": False,
+        # Session cookies: not readable by scripts, not sent on cross-site posts, HTTPS-only in production.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     }
 

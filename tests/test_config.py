@@ -47,3 +47,11 @@ def test_unknown_environment_name_is_rejected(tmp_path):
 def test_creating_the_app_does_not_touch_the_database(tmp_path):
     create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/never.sqlite3"})
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_session_cookies_are_httponly_samesite_and_secure_in_production(tmp_path):
+    development = from_environment(tmp_path, environ={})
+    assert development["SESSION_COOKIE_HTTPONLY"] and development["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert not development["SESSION_COOKIE_SECURE"]  # the stall's laptop serves plain HTTP on its own network
+    production = from_environment(tmp_path, environ={"JOBMATCH_ENV": "production", "JOBMATCH_SECRET_KEY": "x" * 32})
+    assert production["SESSION_COOKIE_SECURE"]

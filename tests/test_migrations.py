@@ -41,3 +41,26 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
         assert conn.scalar(text("PRAGMA synchronous")) == 2  # FULL
     engine.dispose()
+
+
+def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
+    from sqlalchemy import text
+
+    from jobmatch.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0001")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO profiles (id, name, phone, experience, desired, availability, created_at) "
+            "VALUES (7, '王桂兰', '13812345678', '平车', '白班', 'day_only', '2026-01-01')"
+        ))
+    upgrade(url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT name, phone, ticket, submission_key FROM profiles WHERE id = 7")).one()
+        assert tuple(row) == ("王桂兰", "13812345678", None, None)
+        assert conn.scalar(text("SELECT name FROM employers WHERE id = 1")) == "东流服饰"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+    engine.dispose()
