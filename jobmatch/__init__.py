@@ -12,7 +12,7 @@ def create_app(config: dict | None = None):
     from flask import Flask
 
     from . import config as settings
-    from .db import db
+    from .extensions import db, limiter
     from .errors import register_error_handlers
     from .matching.artifacts import Artefacts
     from .services import MatchIndex
@@ -29,6 +29,8 @@ def create_app(config: dict | None = None):
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
+    limiter.init_app(app)
+    app.after_request(_security_headers)
     app.extensions["jobmatch.index"] = MatchIndex(Artefacts.load(app.config["MODELS_DIR"]))
 
     register_error_handlers(app)
@@ -39,3 +41,20 @@ def create_app(config: dict | None = None):
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)
     return app
+
+
+# No script at all, styles and images from this server only, never framed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")  # pages may show personal data
+    return response

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import secrets
 
@@ -10,11 +11,98 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .errors import Conflict, Invalid
-from .models import ROLES, AuditEvent, User
+from .errors import Conflict, Invalid, JobmatchError, NotFound
+from .models import ROLES, TOKEN_ROLES, ApiToken, AuditEvent, User, utcnow
 
-# What each role may open: office pages for both, staff pages for staff only (DESIGN.md's table).
-ROLE_GRANTS = {"office": {"office"}, "staff": {"office", "staff"}}
+# What each role may do (DESIGN.md's table): staff may do everything the office may; the kiosk only its own things.
+ROLE_GRANTS = {"office": {"office"}, "staff": {"office", "staff"}, "kiosk": {"kiosk"}}
+ACCESS_LEVELS = ("public", "kiosk", "office", "staff")
+
+
+class Unauthorised(JobmatchError):
+    status = 401
+    code = "unauthorised"
+
+
+class Forbidden(JobmatchError):
+    status = 403
+    code = "forbidden"
+
+
+def _digest(token: str) -> str:
+    # Tokens are 256-bit random strings, so a plain SHA-256 is enough to store them safely.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session_: Session, name: str, role: str) -> str:
+    """A new API token for `role`; the plain token is returned once and never stored."""
+    if role not in TOKEN_ROLES:
+        raise Invalid(f"角色只能是 {', '.join(TOKEN_ROLES)} (unknown role)", {"role": [f"one of {', '.join(TOKEN_ROLES)}"]})
+    if not name or len(name) > 50:
+        raise Invalid("名称要 1 到 50 个字 (bad name)", {"name": ["1-50 characters"]})
+    if session_.scalar(select(ApiToken.id).where(ApiToken.name == name)):
+        raise Conflict(f"令牌「{name}」已存在 (token name exists)", {"name": ["already exists"]})
+    token = "jm_" + secrets.token_urlsafe(32)
+    session_.add(ApiToken(name=name, token_hash=_digest(token), role=role))
+    session_.commit()
+    return token
+
+
+def revoke_token(session_: Session, name: str) -> None:
+    record = session_.scalar(select(ApiToken).where(ApiToken.name == name))
+    if record is None:
+        raise NotFound(f"没有名为「{name}」的令牌 (token not found)", {"name": ["not found"]})
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        session_.commit()
+
+
+def token_role(session_: Session, token: str) -> str | None:
+    record = session_.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    return record.role if record is not None and record.revoked_at is None else None
+
+
+def api_role() -> str | None:
+    """The role of the request's bearer token, or None."""
+    if "api_role" not in g:
+        from .db import db
+
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        g.api_role = token_role(db.session, token) if token else None
+    return g.api_role
+
+
+def api_access(*levels: str):
+    """Declare and enforce who may call an API view: "public", or the roles whose grants include a level."""
+    assert levels and set(levels) <= set(ACCESS_LEVELS), levels
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if "public" not in levels:
+                role = api_role()
+                if role is None:
+                    raise Unauthorised("需要有效的访问令牌 (send Authorization: Bearer <token>)")
+                if not ROLE_GRANTS[role] & set(levels):
+                    raise Forbidden("这个令牌没有权限 (this token's role may not do this)")
+            return view(*args, **kwargs)
+
+        wrapped.access = frozenset(levels)
+        return wrapped
+
+    return decorator
+
+
+def page_access(level: str):
+    """Declare a page open to anyone ("public") or to anyone at the kiosk ("kiosk"): no login."""
+    assert level in ("public", "kiosk")
+
+    def decorator(view):
+        view.access = frozenset({level})
+        return view
+
+    return decorator
 
 
 def create_user(session_: Session, username: str, password: str, role: str) -> User:
@@ -39,8 +127,10 @@ def authenticate(session_: Session, username: str, password: str) -> User | None
 
 
 def audit(session_: Session, action: str, target: str = "") -> None:
-    """Record an action on personal data by the logged-in user, in the caller's transaction."""
-    user = current_user()
+    """Record an action on personal data by the logged-in user (none for the CLI), in the caller's transaction."""
+    from flask import has_request_context
+
+    user = current_user() if has_request_context() else None
     session_.add(AuditEvent(user_id=user.id if user else None, action=action, target=target))
 
 
@@ -66,7 +156,7 @@ def login_required(area: str):
                 abort(403)
             return view(*args, **kwargs)
 
-        wrapped.area = area
+        wrapped.access = frozenset({area})
         return wrapped
 
     return decorator

@@ -165,6 +165,52 @@ def create_user_command(username: str, role: str, password: str):
     click.echo(f"created {role} user {username}")
 
 
+@main.command("create-token")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["staff", "office", "kiosk"]), required=True)
+def create_token_command(name: str, role: str):
+    """Create an API bearer token for ROLE; it is printed once and stored only as a hash."""
+    from .auth import create_token
+    from .db import db, upgrade
+    from .errors import JobmatchError
+
+    upgrade(current_app.config["DATABASE_URL"])
+    try:
+        token = create_token(db.session, name, role)
+    except JobmatchError as err:
+        _fail(err.message)
+    click.echo(token)
+
+
+@main.command("revoke-token")
+@click.argument("name")
+def revoke_token_command(name: str):
+    """Revoke the API token called NAME; requests with it get 401 from now on."""
+    from .auth import revoke_token
+    from .db import db
+    from .errors import JobmatchError
+
+    try:
+        revoke_token(db.session, name)
+    except JobmatchError as err:
+        _fail(err.message)
+    click.echo(f"revoked {name}")
+
+
+@main.command("purge")
+@click.option("--older-than", "days", type=click.IntRange(min=1), required=True, help="Days since the profile was made.")
+def purge_command(days: int):
+    """Erase the personal data of profiles older than DAYS (for cron); outcomes stay, tied to no one."""
+    from .auth import audit
+    from .db import db
+    from .services import purge_profiles
+
+    count = purge_profiles(db.session, days)
+    audit(db.session, "purge", f"{count} profiles older than {days} days")
+    db.session.commit()
+    click.echo(f"purged {count} profiles older than {days} days")
+
+
 @main.command("print-fair")
 @click.option("--fair", "fair_id", type=int, required=True, help="The fair whose residents to print.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True, help="The PDF to write.")

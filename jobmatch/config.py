@@ -17,6 +17,10 @@ ENVIRONMENT_VARIABLES = {
     "JOBMATCH_MODELS_DIR": "folder with the gazetteer, taxonomy and weights; default the repository's models/",
     "JOBMATCH_WORKERS": "gunicorn workers for `jobmatch serve`; default 2 x cores + 1, at most 8",
     "JOBMATCH_LOG_LEVEL": "logging level, default INFO",
+    "JOBMATCH_REDIS_URL": "redis://... for rate-limit counters shared by all workers; default in memory per worker",
+    "JOBMATCH_RATE_LIMIT_KIOSK": "kiosk submissions per client address, default 30 per minute",
+    "JOBMATCH_RATE_LIMIT_LOGIN": "login attempts per client address, default 10 per minute",
+    "JOBMATCH_RATE_LIMIT_TICKET": "ticket look-ups per client address, default 60 per minute",
 }
 
 
@@ -51,6 +55,11 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
         "MODELS_DIR": environ.get("JOBMATCH_MODELS_DIR") or str(DEFAULT_MODELS_DIR),
         "LOG_LEVEL": environ.get("JOBMATCH_LOG_LEVEL", "INFO").upper(),
         "JSON_AS_ASCII": False,
+        "RATELIMIT_STORAGE_URI": environ.get("JOBMATCH_REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATE_LIMIT_KIOSK": environ.get("JOBMATCH_RATE_LIMIT_KIOSK", "30 per minute"),
+        "RATE_LIMIT_LOGIN": environ.get("JOBMATCH_RATE_LIMIT_LOGIN", "10 per minute"),
+        "RATE_LIMIT_TICKET": environ.get("JOBMATCH_RATE_LIMIT_TICKET", "60 per minute"),
         # Session cookies: not readable by scripts, not sent on cross-site posts, HTTPS-only in production.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

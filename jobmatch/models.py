@@ -26,6 +26,7 @@ WAGE_UNITS = ("month", "day", "hour")
 AVAILABILITIES = ("any", "day_only", "part_time")
 OUTCOME_STATUSES = ("shown", "contacted", "interviewed", "hired", "declined", "no_show")
 ROLES = ("office", "staff")
+TOKEN_ROLES = ("office", "staff", "kiosk")
 
 
 def utcnow() -> datetime:
@@ -182,3 +183,16 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ApiToken(Base):
+    """A bearer token for the API, bound to a role. Only its SHA-256 is stored; revoking keeps the row."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

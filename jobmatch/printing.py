@@ -177,11 +177,20 @@ def _qr_flowable(value: str, size_mm: float = 20.0):
 
 
 def qr_svg(value: str) -> str:
-    """An inline SVG of a QR code, for the HTML print pages (no script, no image request)."""
-    from reportlab.graphics import renderSVG
+    """A compact inline SVG of a QR code for the HTML print pages: one path, no script, no style attribute."""
+    from reportlab.graphics.barcode import qrencoder
 
-    svg = renderSVG.drawToString(qr_drawing(value, 22))
-    return svg[svg.index("<svg") :]
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(value)
+    code.make()
+    n = code.getModuleCount()
+    quiet = 4
+    cells = "".join(f"M{c + quiet} {r + quiet}h1v1h-1z" for r in range(n) for c in range(n) if code.isDark(r, c))
+    size = n + 2 * quiet
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{cells}" fill="#000"/></svg>'
+    )
 
 
 # --- PDF -------------------------------------------------------------------------------------------

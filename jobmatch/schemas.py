@@ -173,6 +173,10 @@ class ProfileQuery(PageQuery):
     fair = fields.Integer(load_default=None, validate=ID_RANGE)
 
 
+class TicketMatchQuery(StrictSchema):
+    top = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+
+
 class ProfileMatchQuery(StrictSchema):
     top = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
     fair = fields.Integer(load_default=None, validate=ID_RANGE)
@@ -249,11 +253,21 @@ class JobOut(Schema):
     updated_at = fields.DateTime()
 
 
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
 class ProfileOut(Schema):
+    """A profile as the API shows it: the phone always masked, the name masked for the kiosk role."""
+
+    def __init__(self, *args, context_role: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context_role = context_role
+
     id = fields.Integer()
+    ticket = fields.String(allow_none=True)
     external_id = fields.String(allow_none=True)
     fair_id = fields.Integer(allow_none=True)
-    name = fields.String(allow_none=True)
+    name = fields.Method("_name", allow_none=True, metadata={"description": "masked (王*兰) for the kiosk role"})
     phone = fields.Function(lambda p: mask_phone(p.phone), metadata={"description": "masked, e.g. 138****5678"})
     age = fields.Integer(allow_none=True)
     town = fields.String(allow_none=True)
@@ -266,6 +280,13 @@ class ProfileOut(Schema):
     availability = fields.String()
     max_commute_km = fields.Float(allow_none=True)
     created_at = fields.DateTime()
+
+    def _name(self, profile):
+        if self.context_role == "kiosk" and profile.name:
+            from .printing import mask_name
+
+            return mask_name(profile.name)
+        return profile.name
 
 
 class OutcomeOut(Schema):
@@ -321,6 +342,14 @@ ErrorBody = Schema.from_dict(
 
 class ErrorOut(Schema):
     error = fields.Nested(ErrorBody)
+
+
+class AuditOut(Schema):
+    id = fields.Integer()
+    user_id = fields.Integer(allow_none=True)
+    action = fields.String()
+    target = fields.String()
+    created_at = fields.DateTime()
 
 
 class HealthOut(Schema):

@@ -14,7 +14,7 @@ from .matching import JobRecord, Match, Matcher, ProfileRecord
 from .matching.artifacts import Artefacts
 from .schemas import MAX_ID
 from .text import shift_from_text
-from .models import DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
+from .models import AuditEvent, DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
 
 MATCHING_VERSION = "matching"
 
@@ -284,9 +284,24 @@ def delete_profile(session: Session, profile_id: int) -> None:
         setattr(profile, key, None)
     profile.experience = ""
     profile.desired = ""
+    profile.ticket = None
+    profile.submission_key = None
     profile.deleted_at = utcnow()
+    # Outcomes keep their status and job for the statistics; a free-text note may name the person.
+    session.execute(update(Outcome).where(Outcome.profile_id == profile.id).values(note=""))
     bump_version(session)
     session.commit()
+
+
+def purge_profiles(session: Session, older_than_days: int) -> int:
+    """Erase the personal data of every profile created more than `older_than_days` ago; returns how many."""
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    ids = session.scalars(select(Profile.id).where(Profile.deleted_at.is_(None), Profile.created_at < cutoff)).all()
+    for profile_id in ids:
+        delete_profile(session, profile_id)
+    return len(ids)
 
 
 # --- outcomes --------------------------------------------------------------------------------------
@@ -511,3 +526,7 @@ def record_outcome(session: Session, profile_id: int, job_id: int, status: str, 
     session.add(outcome)
     session.commit()
     return outcome
+
+
+def list_audit(session: Session, page: int = 1, per_page: int = 20) -> Page:
+    return _paginate(session, select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()), page, per_page)

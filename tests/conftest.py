@@ -75,8 +75,24 @@ def app(database_url, tmp_path):
     app.extensions["jobmatch.db"]["engine"].dispose()
 
 
+def token_for(app, role: str) -> str:
+    from jobmatch.auth import create_token
+    from jobmatch.db import db
+
+    with app.app_context():
+        return create_token(db.session, f"tests-{role}", role)
+
+
 @pytest.fixture
 def client(app):
+    """A test client that calls the API as stall staff (the pages ignore the token and use their own login)."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token_for(app, 'staff')}"
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
 
 

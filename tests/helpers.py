@@ -18,9 +18,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http(method: str, url: str, body: dict | None = None, timeout: float = 30) -> tuple[int, dict]:
+def http(method: str, url: str, body: dict | None = None, timeout: float = 30, token: str | None = None,
+         headers: dict | None = None) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    sent = {"Content-Type": "application/json", **(headers or {})}
+    if token:
+        sent["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, method=method, headers=sent)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -82,3 +86,16 @@ class Gunicorn:
             self.process.kill()
             self.process.wait()
         self._stderr.close()
+
+
+def make_token(database_url: str, instance: Path, role: str = "staff", name: str | None = None) -> str:
+    """An API token in the database a server will use."""
+    from jobmatch import create_app
+    from jobmatch.auth import create_token
+    from jobmatch.db import db
+
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance)})
+    with app.app_context():
+        token = create_token(db.session, name or f"server-{role}", role)
+    app.extensions["jobmatch.db"]["engine"].dispose()
+    return token

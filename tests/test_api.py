@@ -1,4 +1,6 @@
 """The JSON API through the Flask test client, on SQLite and PostgreSQL."""
+import re
+
 import pytest
 
 from conftest import make_job, make_profile
@@ -326,7 +328,7 @@ def test_openapi_document_is_valid_and_covers_every_api_route(client, app):
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1") or rule.rule == "/healthz":
-            path = rule.rule.replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented
     job_body = spec["components"]["schemas"]["JobCreate"]

@@ -3,7 +3,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from helpers import Gunicorn, http
+from helpers import Gunicorn, http, make_token
 
 from jobmatch.db import upgrade
 
@@ -13,7 +13,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def server(database_url, tmp_path):
     upgrade(database_url)
+    token = make_token(database_url, tmp_path / "instance")
     server = Gunicorn(database_url, tmp_path / "instance", workers=2)
+    server.token = token
     yield server
     server.stop()
 
@@ -26,7 +28,7 @@ def _fetch_matches_until_every_worker_answered(server, path: str, since: int, wo
     answers = []
     with ThreadPoolExecutor(max_workers=4) as pool:
         for _ in range(rounds):
-            answers += list(pool.map(lambda _: http("GET", server.base + path), range(4)))
+            answers += list(pool.map(lambda _: http("GET", server.base + path, token=server.token), range(4)))
             time.sleep(0.05)  # let the workers write their access-log lines
             if len(_served_by(server, path, since)) >= workers:
                 return answers
@@ -34,12 +36,12 @@ def _fetch_matches_until_every_worker_answered(server, path: str, since: int, wo
 
 
 def test_a_vacancy_posted_through_one_worker_is_matched_by_every_worker(server):
-    status, profile = http("POST", server.base + "/api/v1/profiles", {
+    status, profile = http("POST", server.base + "/api/v1/profiles", token=server.token, body={
         "name": "程桂芳", "age": 47, "town": "东流镇", "experience": "服装厂做了十几年平车",
         "desired": "想找缝纫的活", "availability": "day_only", "expected_wage": 4000,
     })
     assert status == 201
-    status, _ = http("POST", server.base + "/api/v1/jobs", {"title": "叉车司机", "employer": "东流物流", "skills": ["叉车"]})
+    status, _ = http("POST", server.base + "/api/v1/jobs", {"title": "叉车司机", "employer": "东流物流", "skills": ["叉车"]}, token=server.token)
     assert status == 201
     path = f"/api/v1/profiles/{profile['id']}/matches"
     # Every worker builds its index before the new vacancy exists.
@@ -48,7 +50,7 @@ def test_a_vacancy_posted_through_one_worker_is_matched_by_every_worker(server):
 
     status, job = http("POST", server.base + "/api/v1/jobs", {
         "title": "平车工", "employer": "东流服饰", "skills": ["平车", "缝纫"], "town": "东流镇", "shift": "day",
-    })
+    }, token=server.token)
     assert status == 201
     mark = len(server.log_lines())
     answers = _fetch_matches_until_every_worker_answered(server, path, since=mark)

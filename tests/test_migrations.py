@@ -62,5 +62,5 @@ def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
         row = conn.execute(text("SELECT name, phone, ticket, submission_key FROM profiles WHERE id = 7")).one()
         assert tuple(row) == ("王桂兰", "13812345678", None, None)
         assert conn.scalar(text("SELECT name FROM employers WHERE id = 1")) == "东流服饰"
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
     engine.dispose()

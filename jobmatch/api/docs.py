@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from ..auth import api_access
 from ..errors import JobmatchError
 
 
-def route(bp: Blueprint, rule: str, method: str, *, summary: str, tag: str, body=None, query=None, response=None, status=200):
-    """Register a view and keep what the OpenAPI generator needs to describe it."""
+def route(bp: Blueprint, rule: str, method: str, *, access: tuple[str, ...], summary: str, tag: str, body=None, query=None, response=None, status=200):
+    """Register a view with who may call it, and keep what the OpenAPI generator needs to describe it."""
 
     def decorator(view):
+        view = api_access(*access)(view)
         view.apidoc = {
+            "access": access,
             "summary": summary,
             "tag": tag,
             "body": body,

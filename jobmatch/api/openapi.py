@@ -28,6 +28,7 @@ def build_spec(app) -> dict:
         info={"description": "Vacancies, resident profiles and explained matches for the community fair job stall."},
     )
     spec.components.schema("Error", schema=ErrorOut)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": "jobmatch create-token NAME --role office|staff|kiosk"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions.get(rule.endpoint)
         doc = getattr(view, "apidoc", None)
@@ -52,6 +53,11 @@ def build_spec(app) -> dict:
                 op["responses"][status] = {"description": "OK", "content": {"application/json": {"schema": doc["response"]}}}
             else:
                 op["responses"][status] = {"description": "OK"}
+            if "public" not in doc["access"]:
+                op["security"] = [{"bearer": []}]
+                op["description"] = "Roles: " + ", ".join(doc["access"]) + (" (staff may do all that office may)" if "office" in doc["access"] else "")
+                for code, text in (("401", "No valid token"), ("403", "The token's role may not do this")):
+                    op["responses"][code] = {"description": text, "content": {"application/json": {"schema": "Error"}}}
             for code, text in _ERRORS.items():
                 op["responses"][code] = {"description": text, "content": {"application/json": {"schema": "Error"}}}
             operations[method.lower()] = op

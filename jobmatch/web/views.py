@@ -7,8 +7,9 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from marshmallow import ValidationError
 
 from .. import services
-from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required
+from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required, page_access
 from ..db import db
+from ..extensions import limiter
 from ..errors import JobmatchError
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
@@ -79,11 +80,14 @@ def _pdf_response(data: bytes, filename: str):
 
 
 @bp.get("/")
+@page_access("public")
 def home():
     return render_template("home.html")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@page_access("public")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_LOGIN"], methods=["POST"])
 def login():
     error = None
     if request.method == "POST":
@@ -102,6 +106,7 @@ def login():
 
 
 @bp.post("/logout")
+@page_access("public")
 def logout():
     session.clear()
     return redirect(url_for("web.home"))
@@ -111,6 +116,8 @@ def logout():
 
 
 @bp.route("/kiosk", methods=["GET", "POST"])
+@page_access("kiosk")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_KIOSK"], methods=["POST"])
 def kiosk():
     fair = _latest_fair()
     errors: dict[str, str] = {}
@@ -133,6 +140,8 @@ def kiosk():
 
 
 @bp.get("/kiosk/t/<ticket>")
+@page_access("kiosk")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_TICKET"], methods=["GET"])
 def kiosk_ticket(ticket: str):
     profile = services.profile_by_ticket(db.session, ticket)
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
@@ -140,6 +149,8 @@ def kiosk_ticket(ticket: str):
 
 
 @bp.get("/kiosk/t/<ticket>/slip.pdf")
+@page_access("kiosk")
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_TICKET"], methods=["GET"])
 def kiosk_slip(ticket: str):
     profile = services.profile_by_ticket(db.session, ticket)
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
