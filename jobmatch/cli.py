@@ -211,6 +211,35 @@ def purge_command(days: int):
     click.echo(f"purged {count} profiles older than {days} days")
 
 
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def backup_command(file: str):
+    """Write a consistent backup of the database to FILE (safe while the service runs)."""
+    from .backup import BackupError, backup
+
+    try:
+        backup(current_app.config["DATABASE_URL"], file)
+    except BackupError as err:
+        _fail(str(err))
+    click.echo(f"backed up {_safe_url(current_app.config['DATABASE_URL'])} to {file}")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+def restore_command(file: str, yes: bool):
+    """Replace the database with the backup in FILE. Stop `jobmatch serve` first."""
+    from .backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace everything in {_safe_url(current_app.config['DATABASE_URL'])} with {file}?", abort=True)
+    try:
+        restore(current_app.config["DATABASE_URL"], file)
+    except BackupError as err:
+        _fail(str(err))
+    click.echo(f"restored {file}")
+
+
 @main.command("print-fair")
 @click.option("--fair", "fair_id", type=int, required=True, help="The fair whose residents to print.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), required=True, help="The PDF to write.")
