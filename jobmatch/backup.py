@@ -63,6 +63,7 @@ def restore(url: str, source: str | Path) -> None:
             # A jobmatch backup carries its schema version; an empty or foreign file must not wipe the database.
             backup_db.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError as err:
+            backup_db.close()
             raise BackupError(f"{source} is not a jobmatch SQLite backup ({err})") from None
         target = sqlite3.connect(_sqlite_path(url))
         try:
