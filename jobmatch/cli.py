@@ -61,8 +61,11 @@ def import_jobs_command(file: str, fair_id: int | None):
     from .schemas import JobCreateSchema
     from .services import import_jobs
 
+    from .auth import audit
+
     try:
         rows = read_jsonl(file, JobCreateSchema())
+        audit(db.session, "import", f"{len(rows)} rows from {Path(file).name}"[:80])
         counts = import_jobs(db.session, rows, fair_id=fair_id)
     except BatchError as err:
         _fail(f"{err} (nothing was imported)")

@@ -150,4 +150,6 @@ def test_no_acknowledged_submission_is_lost_when_a_worker_dies(loaded_server, da
     assert not any(status >= 500 for status in tally.statuses)
     assert tally.connection_errors <= KIOSKS + STAFF + 1  # at most the killed worker's in-flight requests
     assert integrity == "ok" and foreign == []
+    logs = server.access_log.read_text() + (server.access_log.parent / "gunicorn.err").read_text()
+    assert "居民" not in logs and "13900" not in logs  # no names or phones in any log line
     assert len(office_acks) <= office_jobs <= OFFICE_JOBS  # every acknowledged vacancy is stored

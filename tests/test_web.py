@@ -325,3 +325,21 @@ def test_office_edits_an_employer(clerk, app):
     done = clerk.post(f"/office/employers/{eid}/edit", data={"csrf_token": token, "name": "东流安居物业", "contact_phone": "0566-7020002"})
     assert done.status_code == 303
     assert "东流安居物业" in clerk.get("/office/employers").get_data(as_text=True)
+
+
+def test_staff_delete_a_resident_on_request_and_the_office_reads_the_audit(app, client, users):
+    client.post("/kiosk", data=kiosk_form(client))
+    with app.app_context():
+        pid = db.session.query(Profile).one().id
+    login(client, "stall", "stall-password")
+    token = csrf(client, f"/staff/residents/{pid}")
+    client.post(f"/staff/residents/{pid}/phone", data={"csrf_token": token})
+    deleted = client.post(f"/staff/residents/{pid}/delete", data={"csrf_token": token, "confirm": "yes"})
+    assert deleted.status_code == 303
+    with app.app_context():
+        assert db.session.get(Profile, pid).name is None
+    assert client.get(f"/staff/residents/{pid}").status_code == 404
+    client.post("/logout", data={"csrf_token": token})
+    login(client, "clerk", "clerk-password")
+    page = client.get("/office/audit").get_data(as_text=True)
+    assert "显示电话" in page and "删除居民信息" in page and "stall" in page

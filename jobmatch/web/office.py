@@ -16,7 +16,7 @@ from ..auth import audit, current_user, login_required
 from ..db import db
 from ..errors import JobmatchError
 from ..importing import FIELDS, HEADINGS, ImportFileError, parse, template_xlsx, to_job_body, workbook
-from ..models import Job, Outcome
+from ..models import Job, Outcome, User
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema
 from .views import bp
 
@@ -228,6 +228,16 @@ def office_import_confirm():
 @login_required("office")
 def office_import_template():
     return _xlsx(template_xlsx(), "jobmatch-template.xlsx")
+
+
+@bp.get("/office/audit")
+@login_required("office")
+def office_audit():
+    """The audit trail, newest first; there is no way to edit it from the service."""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    result = services.list_audit(db.session, page=page, per_page=50)
+    users = {u.id: u.username for u in db.session.scalars(select(User))}
+    return render_template("office_audit.html", result=result, users=users)
 
 
 # --- exports ---------------------------------------------------------------------------------------

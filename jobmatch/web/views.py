@@ -204,6 +204,18 @@ def staff_show_phone(profile_id: int):
     return _resident_view(profile_id, show_phone=True)
 
 
+@bp.post("/staff/residents/<int:profile_id>/delete")
+@login_required("staff")
+def staff_delete_resident(profile_id: int):
+    """Erase a resident's personal data on their request (the outcome statistics stay)."""
+    profile = services.get_profile(db.session, profile_id)
+    fair_id = profile.fair_id
+    services.delete_profile(db.session, profile_id)
+    audit(db.session, "delete", f"profile:{profile_id}")
+    db.session.commit()
+    return redirect(url_for("web.staff_residents", fair_id=fair_id) if fair_id else url_for("web.staff_home"), code=303)
+
+
 @bp.post("/staff/residents/<int:profile_id>/outcomes")
 @login_required("staff")
 def staff_record_outcome(profile_id: int):
