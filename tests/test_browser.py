@@ -195,7 +195,7 @@ def test_office_imports_an_xlsx_and_a_gbk_csv(server, browser, tmp_path):
     csv.write_bytes("岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n绿化工,东流物业,4,2600,3000,月,白班\n".encode("gbk"))
 
     login(browser, server, "clerk", "clerk-password")
-    for page, name in (("/office/jobs/new", "office-job-form"), ("/office/employers", "office-employers"), ("/office/import", "office-import")):
+    for page, name in (("/office/jobs/new", "office-job-form"), ("/office/employers", "office-employers"), ("/office/import", "office-import"), ("/office/audit", "office-audit")):
         browser.get(server.base + page)
         assert axe_violations(browser) == []
         shot(browser, name)
