@@ -50,6 +50,18 @@ def chinese_errors(errors: dict) -> list[str]:
     return out
 
 
+def _attempt(save) -> list[str]:
+    """Run a form's save; its problems as Chinese phrases for the form, none when it worked."""
+    try:
+        save()
+        return []
+    except ValidationError as err:
+        return chinese_errors(err.messages)
+    except JobmatchError as err:
+        db.session.rollback()
+        return [err.message.split(" (")[0]]
+
+
 def _xlsx(data: bytes, filename: str):
     response = make_response(data)
     response.headers["Content-Type"] = XLSX
@@ -83,14 +95,9 @@ def office_job_new():
     errors, values = [], {}
     if request.method == "POST":
         values = request.form.to_dict()
-        try:
-            job = services.create_job(db.session, JobCreateSchema().load(_form_body()))
-            return redirect(url_for("web.office_jobs", q=job.title), code=303)
-        except ValidationError as err:
-            errors = chinese_errors(err.messages)
-        except JobmatchError as err:
-            db.session.rollback()
-            errors = [err.message.split(" (")[0]]
+        errors = _attempt(lambda: services.create_job(db.session, JobCreateSchema().load(_form_body())))
+        if not errors:
+            return redirect(url_for("web.office_jobs", q=values.get("title", "")), code=303)
     return render_template("office_job_form.html", job=None, values=values, errors=errors, fairs=services.list_fairs(db.session, per_page=50).items), (422 if errors else 200)
 
 
@@ -104,15 +111,9 @@ def office_job_edit(job_id: int):
     values = {k: ("" if v is None else v) for k, v in values.items()}
     if request.method == "POST":
         values = request.form.to_dict()
-        try:
-            body = JobSchema().load(_form_body())
-            services.update_job(db.session, job_id, body)
+        errors = _attempt(lambda: services.update_job(db.session, job_id, JobSchema().load(_form_body())))
+        if not errors:
             return redirect(url_for("web.office_jobs", q=job.title), code=303)
-        except ValidationError as err:
-            errors = chinese_errors(err.messages)
-        except JobmatchError as err:
-            db.session.rollback()
-            errors = [err.message.split(" (")[0]]
     return render_template("office_job_form.html", job=job, values=values, errors=errors, fairs=services.list_fairs(db.session, per_page=50).items), (422 if errors else 200)
 
 
@@ -133,13 +134,9 @@ def office_employers():
     if request.method == "POST":
         values = request.form.to_dict()
         body = {k: v.strip() for k, v in values.items() if k in ("name", "town", "community", "address", "contact_phone") and v.strip()}
-        try:
-            services.create_employer(db.session, EmployerSchema().load(body))
+        errors = _attempt(lambda: services.create_employer(db.session, EmployerSchema().load(body)))
+        if not errors:
             return redirect(url_for("web.office_employers"), code=303)
-        except ValidationError as err:
-            errors = chinese_errors(err.messages)
-        except JobmatchError as err:
-            errors = [err.message.split(" (")[0]]
     employers = services.list_employers(db.session, per_page=200).items
     return render_template("office_employers.html", employers=employers, values=values, errors=errors), (422 if errors else 200)
 
@@ -157,14 +154,9 @@ def office_employer_edit(employer_id: int):
             body.pop("name", None)
             errors = ["企业名称：必须填写"]
         else:
-            try:
-                services.update_employer(db.session, employer_id, EmployerSchema().load(body, partial=True))
+            errors = _attempt(lambda: services.update_employer(db.session, employer_id, EmployerSchema().load(body, partial=True)))
+            if not errors:
                 return redirect(url_for("web.office_employers"), code=303)
-            except ValidationError as err:
-                errors = chinese_errors(err.messages)
-            except JobmatchError as err:
-                db.session.rollback()
-                errors = [err.message.split(" (")[0]]
     return render_template("office_employer_form.html", employer=employer, values=values, errors=errors), (422 if errors else 200)
 
 

@@ -153,9 +153,14 @@ def kiosk_ticket(ticket: str):
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_TICKET"], methods=["GET"])
 def kiosk_slip(ticket: str):
     profile = services.profile_by_ticket(db.session, ticket)
+    return _pdf_response(shortlists_pdf([_shortlist_of(profile)]), f"slip-{profile.ticket}.pdf")
+
+
+def _shortlist_of(profile):
+    """The printed shortlist of one resident: the same top 5 the kiosk and the console show."""
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
     fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
-    return _pdf_response(shortlists_pdf([resident_shortlist(profile, pairs, fair.name if fair else None)]), f"slip-{profile.ticket}.pdf")
+    return resident_shortlist(profile, pairs, fair.name if fair else None)
 
 
 # --- staff -----------------------------------------------------------------------------------------
@@ -230,10 +235,7 @@ def staff_record_outcome(profile_id: int):
 @bp.get("/staff/residents/<int:profile_id>/print")
 @login_required("staff")
 def staff_print_resident(profile_id: int):
-    profile = services.get_profile(db.session, profile_id)
-    pairs = services.jobs_for_profile(db.session, _index(), profile_id, top=5)
-    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
-    shortlist = resident_shortlist(profile, pairs, fair.name if fair else None)
+    shortlist = _shortlist_of(services.get_profile(db.session, profile_id))
     audit(db.session, "print", f"profile:{profile_id}")
     db.session.commit()
     return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_resident_pdf", profile_id=profile_id))
@@ -242,12 +244,10 @@ def staff_print_resident(profile_id: int):
 @bp.get("/staff/residents/<int:profile_id>/shortlist.pdf")
 @login_required("staff")
 def staff_resident_pdf(profile_id: int):
-    profile = services.get_profile(db.session, profile_id)
-    pairs = services.jobs_for_profile(db.session, _index(), profile_id, top=5)
-    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    shortlist = _shortlist_of(services.get_profile(db.session, profile_id))
     audit(db.session, "print", f"profile:{profile_id}")
     db.session.commit()
-    return _pdf_response(shortlists_pdf([resident_shortlist(profile, pairs, fair.name if fair else None)]), f"resident-{profile_id}.pdf")
+    return _pdf_response(shortlists_pdf([shortlist]), f"resident-{profile_id}.pdf")
 
 
 def _candidates(job_id: int):
