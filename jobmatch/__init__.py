@@ -55,6 +55,6 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")  # pages may show personal data
+    if response.mimetype in ("text/html", "application/pdf", "application/json"):
+        response.headers.setdefault("Cache-Control", "no-store")  # these may carry personal data
     return response
