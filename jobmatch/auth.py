@@ -11,22 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .errors import Conflict, Invalid, JobmatchError, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound, Unauthorised
 from .models import ROLES, TOKEN_ROLES, ApiToken, AuditEvent, User, utcnow
 
 # What each role may do (DESIGN.md's table): staff may do everything the office may; the kiosk only its own things.
 ROLE_GRANTS = {"office": {"office"}, "staff": {"office", "staff"}, "kiosk": {"kiosk"}}
 ACCESS_LEVELS = ("public", "kiosk", "office", "staff")
-
-
-class Unauthorised(JobmatchError):
-    status = 401
-    code = "unauthorised"
-
-
-class Forbidden(JobmatchError):
-    status = 403
-    code = "forbidden"
 
 
 def _digest(token: str) -> str:

@@ -21,6 +21,16 @@ class JobmatchError(Exception):
         self.fields = fields or {}
 
 
+class Unauthorised(JobmatchError):
+    status = 401
+    code = "unauthorised"
+
+
+class Forbidden(JobmatchError):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(JobmatchError):
     status = 404
     code = "not_found"
