@@ -200,35 +200,39 @@ class OccupationCoder:
         if not text or self._exact is None:
             return []
         found = [(m.start(), m.end(), m.group(0), EXACT) for m in self._exact.finditer(text)]
-        covered = np.zeros(len(text) + 1, dtype=bool)
+        # Plain lists: the spans are a few characters long, where numpy's per-call cost would dominate.
+        covered = [False] * (len(text) + 1)
+
+        def cover(start: int, end: int) -> None:
+            covered[start:end] = [True] * (end - start)
+
         for start, end, _, _ in found:
-            covered[start:end] = True
+            cover(start, end)
         if self._gapped is not None:
             for m in self._gapped.finditer(text):
-                if not covered[m.start() : m.end()].any():
-                    term = self._gapped_terms[int(m.lastgroup[1:])]
-                    found.append((m.start(), m.end(), term, GAPPED))
-                    covered[m.start() : m.end()] = True
+                if not any(covered[m.start() : m.end()]):
+                    found.append((m.start(), m.end(), self._gapped_terms[int(m.lastgroup[1:])], GAPPED))
+                    cover(m.start(), m.end())
         syllables = _syllables(text)
         if len(syllables) == len(text):  # pinyin keeps one syllable per character, so spans line up
-            i = 0
-            while i < len(text):
+            for i in range(len(text)):
                 for size in self._pinyin_lengths:
-                    if size >= 2 and i + size <= len(text) and not covered[i : i + size].any():
+                    if size >= 2 and i + size <= len(text) and not any(covered[i : i + size]):
                         term = self._pinyin.get(syllables[i : i + size])
                         if term is not None and _plausible_typo(text, i, i + size, term):
                             found.append((i, i + size, term, PINYIN))
-                            covered[i : i + size] = True
+                            cover(i, i + size)
                             break
-                i += 1
-        if self._fuzzy_terms:
-            from rapidfuzz import fuzz
+        if self._fuzzy_terms and len(text) >= 4:
+            from rapidfuzz import fuzz, process
 
-            for term in self._fuzzy_terms:
+            # One C call scores every long alias against the text; only the near ones are aligned.
+            near = process.extract(text, self._fuzzy_terms, scorer=fuzz.partial_ratio, score_cutoff=self.fuzzy_threshold, limit=None)
+            for term, _score, _index in near:
                 if term in text:
                     continue
                 alignment = fuzz.partial_ratio_alignment(term, text, score_cutoff=self.fuzzy_threshold)
-                if alignment is not None and not covered[alignment.dest_start : alignment.dest_end].any():
+                if alignment is not None and not any(covered[alignment.dest_start : alignment.dest_end]):
                     found.append((alignment.dest_start, alignment.dest_end, term, FUZZY * alignment.score / 100))
         return sorted(found)
 
