@@ -232,22 +232,25 @@ def staff_record_outcome(profile_id: int):
     return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
 
 
-@bp.get("/staff/residents/<int:profile_id>/print")
-@login_required("staff")
-def staff_print_resident(profile_id: int):
+def _printed_resident(profile_id: int):
+    """A resident's shortlist for printing; the print is recorded in the audit trail."""
     shortlist = _shortlist_of(services.get_profile(db.session, profile_id))
     audit(db.session, "print", f"profile:{profile_id}")
     db.session.commit()
+    return shortlist
+
+
+@bp.get("/staff/residents/<int:profile_id>/print")
+@login_required("staff")
+def staff_print_resident(profile_id: int):
+    shortlist = _printed_resident(profile_id)
     return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_resident_pdf", profile_id=profile_id))
 
 
 @bp.get("/staff/residents/<int:profile_id>/shortlist.pdf")
 @login_required("staff")
 def staff_resident_pdf(profile_id: int):
-    shortlist = _shortlist_of(services.get_profile(db.session, profile_id))
-    audit(db.session, "print", f"profile:{profile_id}")
-    db.session.commit()
-    return _pdf_response(shortlists_pdf([shortlist]), f"resident-{profile_id}.pdf")
+    return _pdf_response(shortlists_pdf([_printed_resident(profile_id)]), f"resident-{profile_id}.pdf")
 
 
 def _candidates(job_id: int):
@@ -265,23 +268,22 @@ def staff_job(job_id: int):
     return render_template("staff_job.html", job=job, pairs=pairs, fair=fair)
 
 
-@bp.get("/staff/jobs/<int:job_id>/shortlist.pdf")
-@login_required("staff")
-def staff_job_pdf(job_id: int):
+def _printed_job(job_id: int):
+    """A vacancy's candidate list with phones, for staff; the print is recorded in the audit trail."""
     job, pairs, fair = _candidates(job_id)
     audit(db.session, "print", f"job:{job_id}")
     db.session.commit()
-    return _pdf_response(shortlists_pdf([job_shortlist(job, pairs[:10], show_phone=True, fair_name=fair.name if fair else None)]), f"job-{job_id}.pdf")
+    return job_shortlist(job, pairs[:10], show_phone=True, fair_name=fair.name if fair else None)
+
+
+@bp.get("/staff/jobs/<int:job_id>/shortlist.pdf")
+@login_required("staff")
+def staff_job_pdf(job_id: int):
+    return _pdf_response(shortlists_pdf([_printed_job(job_id)]), f"job-{job_id}.pdf")
 
 
 @bp.get("/staff/jobs/<int:job_id>/print")
 @login_required("staff")
 def staff_print_job(job_id: int):
-    job, pairs, fair = _candidates(job_id)
-    audit(db.session, "print", f"job:{job_id}")
-    db.session.commit()
-    shortlist = job_shortlist(job, pairs[:10], show_phone=True, fair_name=fair.name if fair else None)
+    shortlist = _printed_job(job_id)
     return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_job_pdf", job_id=job_id))
-
-
-
