@@ -8,6 +8,7 @@ import pytest
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.matching import JobRecord, ProfileRecord
 from jobmatch.matching.artifacts import Artefacts
+from jobmatch.matching.lexicon import Lexicon
 from jobmatch.matching.occupations import OccupationCoder, Taxonomy
 
 TAXONOMY_FILE = DEFAULT_MODELS_DIR / "occupations.json"
@@ -15,7 +16,7 @@ TAXONOMY_FILE = DEFAULT_MODELS_DIR / "occupations.json"
 
 @pytest.fixture(scope="module")
 def coder():
-    return OccupationCoder(Taxonomy.load(TAXONOMY_FILE))
+    return OccupationCoder(Taxonomy.load(TAXONOMY_FILE), Lexicon.load(DEFAULT_MODELS_DIR / "lexicon.npz"))
 
 
 @pytest.mark.parametrize(
@@ -122,3 +123,25 @@ def test_taxonomy_codes_are_csco_2022_facts():
             names = {row["code"]: row["name"].rstrip("SL") for row in csv.DictReader(f) if row["level"] == "4"}
         for occupation in taxonomy.occupations.values():
             assert names.get(occupation.csco_code) == occupation.csco_name, occupation.id
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["纺织机械厂", "我踩不来缝纫机", "上门为老人服务", "以前在杭州逢纫厂做平车会拷边", "想找个倒班的活", "在厂里踩了十几年缝纫机在宁波做童装的", "会开茶车，想找仓库的活"],
+)
+def test_shipped_lexicon_splits_text_as_jieba_does(text):
+    import jieba
+
+    jieba.setLogLevel(60)
+    ends, position = {0}, 0
+    for token in jieba.cut(text, HMM=False):
+        position += len(token)
+        ends.add(position)
+    assert Lexicon.load(DEFAULT_MODELS_DIR / "lexicon.npz").cuts(text) == ends
+
+
+def test_clause_by_clause_coding_keeps_a_turn_down_from_another_clause(coder):
+    # "缝纫" named in one clause, turned down in the next: the turn-down wins, as it did for the whole text.
+    coding = coder.code("以前踩缝纫机，缝纫不想干了")
+    assert "sewing_machinist" not in coding.scores
+    assert "sewing_machinist" in coding.negated

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .matcher import Matcher
 from .model import ScoreModel, default_model
-from .occupations import Taxonomy
+from .lexicon import Lexicon
+from .occupations import OccupationCoder, Taxonomy
 from .places import Gazetteer
 
 log = logging.getLogger(__name__)
 
-PLACES, OCCUPATIONS, WEIGHTS = "places.json", "occupations.json", "weights.json"
+PLACES, OCCUPATIONS, WEIGHTS, LEXICON = "places.json", "occupations.json", "weights.json", "lexicon.npz"
 
 
 @dataclass
@@ -20,18 +21,27 @@ class Artefacts:
     gazetteer: Gazetteer
     taxonomy: Taxonomy
     model: ScoreModel
+    lexicon: Lexicon = field(default_factory=Lexicon.empty)
+    _coder: OccupationCoder | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, models_dir: str | Path) -> Artefacts:
         folder = Path(models_dir)
-        missing = [name for name in (PLACES, OCCUPATIONS, WEIGHTS) if not (folder / name).exists()]
+        missing = [name for name in (PLACES, OCCUPATIONS, WEIGHTS, LEXICON) if not (folder / name).exists()]
         if missing:
             log.warning("models folder %s lacks %s: matching runs without them", folder, ", ".join(missing))
         return cls(
             gazetteer=Gazetteer.load(folder / PLACES) if (folder / PLACES).exists() else Gazetteer.empty(),
             taxonomy=Taxonomy.load(folder / OCCUPATIONS) if (folder / OCCUPATIONS).exists() else Taxonomy.empty(),
             model=ScoreModel.load(folder / WEIGHTS) if (folder / WEIGHTS).exists() else default_model(),
+            lexicon=Lexicon.load(folder / LEXICON) if (folder / LEXICON).exists() else Lexicon.empty(),
         )
 
+    @property
+    def coder(self) -> OccupationCoder:
+        if self._coder is None:
+            self._coder = OccupationCoder(self.taxonomy, self.lexicon)
+        return self._coder
+
     def matcher(self, model: ScoreModel | None = None) -> Matcher:
-        return Matcher(model=model or self.model, gazetteer=self.gazetteer, taxonomy=self.taxonomy)
+        return Matcher(model=model or self.model, gazetteer=self.gazetteer, coder=self.coder)

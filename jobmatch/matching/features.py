@@ -93,6 +93,11 @@ class JobTable:
     stretch: np.ndarray
     openings: np.ndarray
 
+    @staticmethod
+    def dtypes() -> dict[str, type]:
+        return {"shift": np.int8, "age_min": float, "age_max": float, "pay_min": float, "pay_max": float, "lat": float,
+                "lon": float, "stretch": bool, "openings": float}
+
     @classmethod
     def build(cls, jobs: list[JobRecord], gazetteer: Gazetteer) -> JobTable:
         points = [_point(j.lat, j.lon, j.town, j.community, gazetteer) for j in jobs]
@@ -119,6 +124,10 @@ class ProfileTable:
     lat: np.ndarray
     lon: np.ndarray
     reach: np.ndarray
+
+    @staticmethod
+    def dtypes() -> dict[str, type]:
+        return {"availability": np.int8, "age": float, "expected": float, "lat": float, "lon": float, "reach": float}
 
     @classmethod
     def build(cls, profiles: list[ProfileRecord], gazetteer: Gazetteer) -> ProfileTable:

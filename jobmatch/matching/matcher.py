@@ -9,11 +9,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..text import normalise
 from .explain import explain
-from .features import JobTable, ProfileTable, completed_job, completed_profile, employer_key, pair_features
+from .features import SHIFT_CODES, JobTable, ProfileTable, completed_job, completed_profile, employer_key, pair_features
 from .model import ScoreModel, default_model, design_matrix
 from .occupations import Coding, OccupationCoder, Taxonomy
 from .places import Gazetteer
 from .records import JobRecord, Match, ProfileRecord
+from .store import Columns, Growable, OccupationPostings, TextPostings
 
 # How much each part of a text says about the occupation.
 JOB_FIELD_WEIGHTS = {"title": 1.0, "skills": 0.9, "description": 0.4}
@@ -31,13 +32,6 @@ def profile_text(profile: ProfileRecord) -> str:
     return normalise(" ".join([profile.experience or "", profile.desired or ""]))
 
 
-def _overlap(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """max over occupations of min(row, vector): how strongly a row and the vector name the same occupation."""
-    if matrix.shape[1] == 0:
-        return np.zeros(matrix.shape[0])
-    return np.minimum(matrix, vector).max(axis=1)
-
-
 def _relative(sims: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Similarity relative to the best candidate, so it sits on the same 0..1 scale as the other features."""
     best = sims[mask].max() if mask.any() else 0.0
@@ -51,14 +45,50 @@ def _spread(links: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return (links * vector[:, None]).max(axis=0)
 
 
-class Matcher:
-    """Scores job-profile pairs from text similarity, occupations, shift, age, distance, pay and openings."""
+ProfileCoding = tuple[dict[str, float], dict[str, float], dict[str, tuple[str, str]]]
+_KINDS = {"want": 1, "done": 2}
+FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory a build needs
+VOCABULARY_SAMPLE = 60_000  # texts the TF-IDF vocabulary and IDF are learnt from
 
-    def __init__(self, model: ScoreModel | None = None, gazetteer: Gazetteer | None = None, taxonomy: Taxonomy | None = None):
+
+def coding_to_json(coding: dict[str, float] | ProfileCoding, version: str) -> dict:
+    """A job's or a profile's coding as stored beside the record (the evidence words are not kept)."""
+    if isinstance(coding, dict):
+        return {"v": version, "occ": coding}
+    wanted, negated, evidence = coding
+    return {"v": version, "want": wanted, "neg": negated, "kind": {o: kind for o, (kind, _) in evidence.items()}}
+
+
+def coding_from_json(data: dict | None, version: str):
+    """The stored coding, or None when it is missing or was made by another taxonomy or coder."""
+    if not data or data.get("v") != version:
+        return None
+    if "occ" in data:
+        return dict(data["occ"])
+    return dict(data["want"]), dict(data["neg"]), {o: (kind, "") for o, kind in data["kind"].items()}
+
+
+class Matcher:
+    """Scores job-profile pairs from text similarity, occupations, shift, age, distance, pay and openings.
+
+    `fit` builds the index; `add_jobs`/`add_profiles`/`remove_job`/`remove_profile` keep it current without a
+    refit (new text is read with the vocabulary learnt at fit time).
+    """
+
+    def __init__(
+        self,
+        model: ScoreModel | None = None,
+        gazetteer: Gazetteer | None = None,
+        taxonomy: Taxonomy | None = None,
+        coder: OccupationCoder | None = None,
+        vocabulary_sample: int = VOCABULARY_SAMPLE,
+    ):
         self.model = model or default_model()
         self.gazetteer = gazetteer or Gazetteer.empty()
-        self.taxonomy = taxonomy or Taxonomy.empty()
-        self.coder = OccupationCoder(self.taxonomy)
+        self.taxonomy = taxonomy or (coder.taxonomy if coder else Taxonomy.empty())
+        # The coder remembers clauses it has read; matchers of one process share it.
+        self.coder = coder if coder is not None else OccupationCoder(self.taxonomy)
+        self.vocabulary_sample = vocabulary_sample
         self._neighbours = self.taxonomy.neighbour_matrix()
         self._groups = self.taxonomy.group_matrix()
 
@@ -67,8 +97,12 @@ class Matcher:
     def _vector(self, scores: dict[str, float]) -> np.ndarray:
         vector = np.zeros(len(self.taxonomy))
         for occ_id, score in scores.items():
-            vector[self.taxonomy.position[occ_id]] = score
+            if occ_id in self.taxonomy.position:
+                vector[self.taxonomy.position[occ_id]] = score
         return vector
+
+    def _columns(self, scores: dict[str, float]) -> dict[int, float]:
+        return {self.taxonomy.position[o]: s for o, s in scores.items() if o in self.taxonomy.position}
 
     def code_job(self, job: JobRecord) -> dict[str, float]:
         """The job's 1-3 occupations with confidences (the strongest is 1)."""
@@ -81,7 +115,7 @@ class Matcher:
         top = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS]
         return {occ_id: round(score / best, 3) for occ_id, score in top} if best else {}
 
-    def code_profile(self, profile: ProfileRecord) -> tuple[dict[str, float], dict[str, float], dict[str, tuple[str, str]]]:
+    def code_profile(self, profile: ProfileRecord) -> ProfileCoding:
         """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done, words)).
 
         The wanted side holds the 1-3 occupations named outright, plus every member of a field named broadly.
@@ -105,30 +139,154 @@ class Matcher:
                 wanted[occ_id] = score
         return wanted, negated, evidence
 
-    # --- fitting -------------------------------------------------------------------------------
+    # --- building the index --------------------------------------------------------------------
 
-    def fit(self, jobs: Sequence[JobRecord], profiles: Sequence[ProfileRecord] = ()) -> Matcher:
-        self.jobs = [completed_job(j) for j in jobs]
-        self.profiles = [completed_profile(p) for p in profiles]
-        job_texts = [job_text(j) for j in self.jobs]
-        profile_texts = [profile_text(p) for p in self.profiles]
-        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+    def fit(
+        self,
+        jobs: Sequence[JobRecord],
+        profiles: Sequence[ProfileRecord] = (),
+        job_codings: Sequence[dict[str, float] | None] | None = None,
+        profile_codings: Sequence[ProfileCoding | None] | None = None,
+    ) -> Matcher:
+        """Learn the text vocabulary from the records and index them all. Codings, where given, skip the coder."""
+        jobs = [completed_job(j) for j in jobs]
+        profiles = [completed_profile(p) for p in profiles]
+        sample = list(range(len(profiles)))
+        if len(sample) > self.vocabulary_sample:  # a seeded sample keeps a city-sized fit in bounded memory
+            sample = sorted(np.random.default_rng(0).choice(len(profiles), self.vocabulary_sample, replace=False))
+        texts = [job_text(j) for j in jobs] + [profile_text(profiles[i]) for i in sample]
+        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32)
         # A placeholder document keeps the vocabulary non-empty when every text is blank.
-        self.vectorizer_.fit([t for t in job_texts + profile_texts if t] or ["-"])
-        self.job_matrix_ = self._vectorise(job_texts)
-        self.profile_matrix_ = self._vectorise(profile_texts)
-        self.profile_texts_ = profile_texts
-        self.job_table_ = JobTable.build(self.jobs, self.gazetteer)
-        self.profile_table_ = ProfileTable.build(self.profiles, self.gazetteer)
-        self.job_position_ = {j.id: i for i, j in enumerate(self.jobs)}
-        self.profile_position_ = {p.id: i for i, p in enumerate(self.profiles)}
-        self.employer_keys_ = [self._employer_key(j) for j in self.jobs]
-        self.job_codes_ = [self.code_job(j) for j in self.jobs]
-        self.job_occ_ = np.array([self._vector(c) for c in self.job_codes_]).reshape(len(self.jobs), len(self.taxonomy))
-        self.profile_codes_ = [self.code_profile(p) for p in self.profiles]
-        self.profile_occ_ = np.array([self._vector(c[0]) for c in self.profile_codes_]).reshape(len(self.profiles), len(self.taxonomy))
-        self.profile_neg_ = np.array([self._vector(c[1]) for c in self.profile_codes_]).reshape(len(self.profiles), len(self.taxonomy))
+        self.vectorizer_.fit([t for t in texts if t] or ["-"])
+        del texts
+        n_terms = len(self.vectorizer_.vocabulary_)
+        n_occ = len(self.taxonomy)
+        self.job_records_: list[JobRecord | None] = []
+        self.job_alive_ = Growable(bool)
+        self.job_position_: dict[str, int] = {}
+        self.job_table_ = Columns(JobTable.dtypes())
+        self.job_text_ = TextPostings(n_terms)
+        self.job_occ_ = OccupationPostings(n_occ)
+        self.job_codes_: list[dict[str, float] | None] = []
+        self.job_employer_ = Growable(np.int32)
+        self._employer_keys: list[str] = [""]
+        self._employer_code: dict[str, int] = {"": 0}
+        self.profile_records_: list[ProfileRecord | None] = []
+        self.profile_alive_ = Growable(bool)
+        self.profile_position_: dict[str, int] = {}
+        self.profile_table_ = Columns(ProfileTable.dtypes())
+        self.profile_text_ = TextPostings(n_terms)
+        self.profile_want_ = OccupationPostings(n_occ)
+        self.profile_neg_ = OccupationPostings(n_occ)
+        # Per wanted occupation: its place in the wanted list and whether it was asked for or done, for reasons.
+        self.profile_order_ = OccupationPostings(n_occ)
+        self.categories_: dict[str, dict[str, int]] = {"fair": {}, "town": {}}
+        self.job_filters_ = Columns({"fair": np.int32, "town": np.int32})
+        self.profile_filters_ = Columns({"fair": np.int32, "town": np.int32})
+        for start in range(0, max(len(jobs), 1), FIT_CHUNK):
+            part = slice(start, start + FIT_CHUNK)
+            self._add_jobs(jobs[part], job_codings[part] if job_codings is not None else None)
+        for start in range(0, max(len(profiles), 1), FIT_CHUNK):
+            part = slice(start, start + FIT_CHUNK)
+            self._add_profiles(profiles[part], profile_codings[part] if profile_codings is not None else None)
         return self
+
+    def add_jobs(self, jobs: Sequence[JobRecord], codings: Sequence[dict[str, float] | None] | None = None) -> None:
+        """Index new or changed vacancies; a changed one replaces its earlier row."""
+        self._add_jobs([completed_job(j) for j in jobs], codings)
+
+    def add_profiles(self, profiles: Sequence[ProfileRecord], codings: Sequence[ProfileCoding | None] | None = None) -> None:
+        """Index new or changed profiles; a changed one replaces its earlier row."""
+        self._add_profiles([completed_profile(p) for p in profiles], codings)
+
+    def remove_job(self, job_id: str) -> bool:
+        return self._remove(str(job_id), self.job_position_, self.job_alive_, self.job_records_)
+
+    def remove_profile(self, profile_id: str) -> bool:
+        return self._remove(str(profile_id), self.profile_position_, self.profile_alive_, self.profile_records_)
+
+    @staticmethod
+    def _remove(record_id: str, positions: dict, alive: Growable, records: list) -> bool:
+        row = positions.pop(record_id, None)
+        if row is None:
+            return False
+        alive.view[row] = False
+        records[row] = None  # the row stays, the record's memory goes
+        return True
+
+    def _category(self, field: str, value) -> int:
+        if value is None or value == "":
+            return -1
+        return self.categories_[field].setdefault(str(value), len(self.categories_[field]))
+
+    def _add_jobs(self, jobs: list[JobRecord], codings) -> None:
+        if not jobs:
+            return
+        for job in jobs:
+            self.remove_job(job.id)
+        first = len(self.job_records_)
+        self.job_text_.extend(self._vectorise([job_text(j) for j in jobs]))
+        self.job_table_.extend(vars(JobTable.build(jobs, self.gazetteer)))
+        self.job_filters_.extend(
+            {"fair": [self._category("fair", j.fair) for j in jobs], "town": [self._category("town", j.town) for j in jobs]}
+        )
+        employer = []
+        for row, job in enumerate(jobs, start=first):
+            coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_job(job)
+            self.job_occ_.append(row, self._columns(coding))
+            self.job_codes_.append(coding)
+            key = self._employer_key(job)
+            employer.append(self._employer_code.setdefault(key, len(self._employer_code)))
+            if len(self._employer_keys) < len(self._employer_code):
+                self._employer_keys.append(key)
+            self.job_position_[job.id] = row
+        self.job_employer_.extend(employer)
+        self.job_records_.extend(jobs)
+        self.job_alive_.extend(np.ones(len(jobs), dtype=bool))
+
+    def _add_profiles(self, profiles: list[ProfileRecord], codings) -> None:
+        if not profiles:
+            return
+        for profile in profiles:
+            self.remove_profile(profile.id)
+        first = len(self.profile_records_)
+        self.profile_text_.extend(self._vectorise([profile_text(p) for p in profiles]))
+        self.profile_table_.extend(vars(ProfileTable.build(profiles, self.gazetteer)))
+        self.profile_filters_.extend(
+            {
+                "fair": [self._category("fair", p.fair) for p in profiles],
+                "town": [self._category("town", p.town) for p in profiles],
+            }
+        )
+        for row, profile in enumerate(profiles, start=first):
+            coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_profile(profile)
+            wanted, negated, evidence = coding
+            self.profile_want_.append(row, self._columns(wanted))
+            self.profile_neg_.append(row, self._columns(negated))
+            order = {o: 1 + 3 * rank + _KINDS.get(evidence.get(o, ("",))[0], 0) for rank, o in enumerate(wanted)}
+            self.profile_order_.append(row, self._columns(order))
+            self.profile_position_[profile.id] = row
+        self.profile_records_.extend(profiles)
+        self.profile_alive_.extend(np.ones(len(profiles), dtype=bool))
+
+    def _profile_coding(self, row: int) -> ProfileCoding:
+        ids = self.taxonomy.ids
+        scores = self.profile_want_.row(row)
+        order = sorted(self.profile_order_.row(row).items(), key=lambda cv: cv[1])
+        wanted = {ids[c]: scores[c] for c, _ in order if c in scores}
+        negated = {ids[c]: v for c, v in self.profile_neg_.row(row).items()}
+        names = {1: "want", 2: "done"}
+        evidence = {ids[c]: (names[int(v - 1) % 3], "") for c, v in order if int(v - 1) % 3}
+        return wanted, negated, evidence
+
+    @property
+    def jobs(self) -> list[JobRecord]:
+        """The indexed vacancies, in row order."""
+        return [j for j in self.job_records_ if j is not None]
+
+    @property
+    def profiles(self) -> list[ProfileRecord]:
+        return [p for p in self.profile_records_ if p is not None]
 
     def _employer_key(self, job: JobRecord) -> str:
         key = employer_key(job.employer)
@@ -136,87 +294,124 @@ class Matcher:
 
     def _vectorise(self, texts: list[str]) -> sparse.csr_matrix:
         if not texts:
-            return sparse.csr_matrix((0, len(self.vectorizer_.vocabulary_)))
+            return sparse.csr_matrix((0, len(self.vectorizer_.vocabulary_)), dtype=np.float32)
         return self.vectorizer_.transform(texts)
+
+    def _mask(self, candidates, positions: dict[str, int], alive: Growable, filters: Columns, **where) -> np.ndarray:
+        mask = alive.view.copy()
+        if candidates is not None:
+            chosen = np.zeros(len(mask), dtype=bool)
+            chosen[[positions[c] for c in map(str, candidates) if c in positions]] = True
+            mask &= chosen
+        for field, value in where.items():
+            if value is not None and value != "":
+                code = self.categories_[field].get(str(value))
+                mask &= getattr(filters, field) == (-2 if code is None else code)
+        return mask
 
     # --- ranking -------------------------------------------------------------------------------
 
-    def jobs_for(self, profile: ProfileRecord, top: int = 10, candidates: Iterable[str] | None = None) -> list[Match]:
-        """Jobs for one resident, best first; ineligible jobs (age, shift) come after every eligible one."""
-        if not self.jobs:
+    def jobs_for(
+        self,
+        profile: ProfileRecord,
+        top: int = 10,
+        candidates: Iterable[str] | None = None,
+        coding: ProfileCoding | None = None,
+        fair=None,
+        town=None,
+        shift: str | None = None,
+    ) -> list[Match]:
+        """Jobs for one resident, best first; ineligible jobs (age, shift) come after every eligible one.
+
+        `candidates` (job ids), `fair`, `town` and `shift` narrow the jobs considered; `coding` skips the coder.
+        """
+        if not self.job_position_:
             return []
         profile = completed_profile(profile)
-        mask = self._mask(candidates, self.job_position_, len(self.jobs))
-        feats, codes = self._job_features(profile, mask)
+        mask = self._mask(candidates, self.job_position_, self.job_alive_, self.job_filters_, fair=fair, town=town)
+        if shift:
+            mask &= self.job_table_.shift == SHIFT_CODES.get(shift, -1)
+        codes = coding or self.code_profile(profile)
+        feats = self._job_features(profile, codes, mask)
         text = profile_text(profile)
-        pair = lambda i: (self.jobs[i], profile, text, self.job_codes_[i], codes)  # noqa: E731
+        pair = lambda i: (self.job_records_[i], profile, text, self.job_codes_[i], codes)  # noqa: E731
         return self._ranked(feats, mask, top, pair)
 
     def design_for(self, profile: ProfileRecord) -> tuple[np.ndarray, np.ndarray]:
-        """Model inputs for the profile against every job, and which pairs are eligible (for training)."""
-        feats, _ = self._job_features(completed_profile(profile), np.ones(len(self.jobs), dtype=bool))
-        return design_matrix(feats), np.broadcast_to(feats["shift_ok"] & feats["age_ok"], (len(self.jobs),))
+        """Model inputs for the profile against every indexed job, and which pairs are eligible (for training)."""
+        profile = completed_profile(profile)
+        alive = self.job_alive_.view
+        feats = self._job_features(profile, self.code_profile(profile), alive.copy())
+        eligible = np.broadcast_to(feats["shift_ok"] & feats["age_ok"], alive.shape)
+        return design_matrix(feats)[alive], eligible[alive]
 
-    def _job_features(self, profile: ProfileRecord, mask: np.ndarray):
-        sims = self._similarities(self.job_matrix_, profile_text(profile))
+    def _job_features(self, profile: ProfileRecord, codes: ProfileCoding, mask: np.ndarray) -> dict[str, np.ndarray]:
+        text = profile_text(profile)
+        sims = self.job_text_.scores(self._vectorise([text]))
         feats = pair_features(ProfileTable.build([profile], self.gazetteer), 0, self.job_table_, slice(None))
-        codes = self.code_profile(profile)
         wanted, negated, _ = codes
         p, q = self._vector(wanted), self._vector(negated)
-        J = self.job_occ_
-        text = profile_text(profile)
+        n = len(mask)
+        # "想回恒丰": the resident names the firm
+        named = np.array([bool(key) and key in text for key in self._employer_keys], dtype=bool)
         feats.update(
             text=_relative(sims, mask),
-            # "想回恒丰": the resident names the firm
-            employer_named=np.array([bool(key) and key in text for key in self.employer_keys_], dtype=bool),
-            occ_same=_overlap(J, p),
-            occ_near=_overlap(J, _spread(self._neighbours, p)),
-            occ_group=_overlap(J, _spread(self._groups, p)),
-            occ_negated=_overlap(J, q),
+            employer_named=named[self.job_employer_.view],
+            occ_same=self.job_occ_.overlap(p, n),
+            occ_near=self.job_occ_.overlap(_spread(self._neighbours, p), n),
+            occ_group=self.job_occ_.overlap(_spread(self._groups, p), n),
+            occ_negated=self.job_occ_.overlap(q, n),
         )
-        return feats, codes
+        return feats
 
-    def profiles_for(self, job: JobRecord, top: int = 10, candidates: Iterable[str] | None = None) -> list[Match]:
+    def profiles_for(
+        self, job: JobRecord, top: int = 10, candidates: Iterable[str] | None = None, coding: dict[str, float] | None = None,
+        fair=None, town=None,
+    ) -> list[Match]:
         """Residents for one vacancy, best first, eligible residents before ineligible ones."""
-        if not self.profiles:
+        if not self.profile_position_:
             return []
         job = completed_job(job)
-        mask = self._mask(candidates, self.profile_position_, len(self.profiles))
-        sims = self._similarities(self.profile_matrix_, job_text(job))
+        mask = self._mask(candidates, self.profile_position_, self.profile_alive_, self.profile_filters_, fair=fair, town=town)
+        sims = self.profile_text_.scores(self._vectorise([job_text(job)]))
         feats = pair_features(self.profile_table_, slice(None), JobTable.build([job], self.gazetteer), 0)
-        codes = self.code_job(job)
+        codes = coding if coding is not None else self.code_job(job)
         j = self._vector(codes)
-        P = self.profile_occ_
+        n = len(mask)
         key = self._employer_key(job)
+        term = self.vectorizer_.vocabulary_.get(key) if key else None
         feats.update(
             text=_relative(sims, mask),
-            employer_named=np.array([bool(key) and key in t for t in self.profile_texts_], dtype=bool),
-            occ_same=_overlap(P, j),
-            occ_near=_overlap(P, _spread(self._neighbours, j)),
-            occ_group=_overlap(P, _spread(self._groups, j)),
-            occ_negated=_overlap(self.profile_neg_, j),
+            employer_named=self.profile_text_.has_term(term) if term is not None else np.zeros(n, dtype=bool),
+            occ_same=self.profile_want_.overlap(j, n),
+            occ_near=self.profile_want_.overlap(_spread(self._neighbours, j), n),
+            occ_group=self.profile_want_.overlap(_spread(self._groups, j), n),
+            occ_negated=self.profile_neg_.overlap(j, n),
         )
-        pair = lambda i: (job, self.profiles[i], self.profile_texts_[i], codes, self.profile_codes_[i])  # noqa: E731
+        records = self.profile_records_
+
+        def pair(i):
+            profile = records[i]
+            return job, profile, profile_text(profile), codes, self._profile_coding(i)
+
         return self._ranked(feats, mask, top, pair)
-
-    def _similarities(self, matrix: sparse.csr_matrix, text: str) -> np.ndarray:
-        return (matrix @ self._vectorise([text]).T).toarray().ravel()
-
-    @staticmethod
-    def _mask(candidates, positions: dict[str, int], n: int) -> np.ndarray:
-        if candidates is None:
-            return np.ones(n, dtype=bool)
-        mask = np.zeros(n, dtype=bool)
-        mask[[positions[c] for c in candidates if c in positions]] = True
-        return mask
 
     def _ranked(self, feats: dict, mask: np.ndarray, top: int, pair) -> list[Match]:
         """Score every candidate, order eligible first then by score, and explain the top ones."""
+        candidates = np.flatnonzero(mask)
+        if not len(candidates) or top <= 0:
+            return []
         scores = self.model.score(design_matrix(feats))
         eligible = np.broadcast_to(feats["shift_ok"] & feats["age_ok"], scores.shape)
-        candidates = np.flatnonzero(mask)
-        # lexsort: the last key is primary; eligible first, then score, then position for a stable order.
-        order = candidates[np.lexsort((candidates, -scores[candidates], ~eligible[candidates]))][:top]
+        # Eligible pairs sort above every ineligible one (scores lie in [0, 1]).
+        key = scores[candidates] + 2.0 * eligible[candidates]
+        if len(candidates) > top:
+            # Keep every candidate tied with the top-th, so the order below is the same as sorting them all.
+            threshold = np.partition(key, len(key) - top)[len(key) - top]
+            keep = key >= threshold
+            candidates, key = candidates[keep], key[keep]
+        # lexsort: the last key is primary; better key first, then position for a stable order.
+        order = candidates[np.lexsort((candidates, -key))][:top]
         matches = []
         for i in order:
             job, profile, text, job_codes, profile_codes = pair(i)

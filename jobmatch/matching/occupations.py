@@ -15,15 +15,19 @@ from pathlib import Path
 import numpy as np
 
 from ..text import normalise
+from .lexicon import Lexicon
 
 EXACT, GAPPED, PINYIN, FUZZY = 1.0, 0.9, 0.85, 0.6
+CODER_VERSION = 2  # bump when the coding rules change, so stored codings are redone
 # Verbs of two-character verb-object aliases that residents split: 踩了十几年车, 打过包, 看了几年门.
 _SPLITTABLE_VERBS = set("踩开烧洗打看采扫搬修切做种养带喂")
 # What may stand between them: aspect markers and durations, nothing else.
 _GAP = "[了过着几十百一二三四五六七八九两多年个月天辈子些的点好久0-9]{1,6}?"
 TASK_WEIGHT = 0.7
 GROUP_WEIGHT = 0.5
-MEMO_SIZE = 50_000
+MEMO_SIZE = 200_000  # clauses
+# Where a clause ends: the negation patterns below never cross these either.
+_CLAUSES = re.compile(r"[,，。;；!！?？]+")
 _NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别(?![的人处])|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
 # 缝纫机我踩不来, 工地干不动了, 服务员不想干了
 _NEGATION_AFTER = re.compile(
@@ -136,29 +140,24 @@ def _syllables(text: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
 
 
-def _plausible_typo(text: str, start: int, end: int, term: str) -> bool:
+def _plausible_typo(lexicon: Lexicon, text: str, start: int, end: int, term: str) -> bool:
     """A same-sound span is a typing error only if it keeps a character of the term, is not a real word
     and does not cut through one: 逢纫 stands for 缝纫, but 倒班 (a word) is not 道班, 上门为 holds no 门卫
     and 踩不来 holds no 裁布.
     """
-    import jieba
-
-    jieba.setLogLevel(60)
     span = text[start:end]
-    if not any(a == b for a, b in zip(span, term)) or jieba.dt.FREQ.get(span):
+    if not any(a == b for a, b in zip(span, term)) or span in lexicon:
         return False
-    position, cuts = 0, {0}
-    for token in jieba.cut(text, HMM=False):
-        position += len(token)
-        cuts.add(position)
+    cuts = lexicon.cuts(text)
     return start in cuts and end in cuts
 
 
 class OccupationCoder:
     """Codes free text to occupations of a taxonomy."""
 
-    def __init__(self, taxonomy: Taxonomy, fuzzy_threshold: float = 88.0):
+    def __init__(self, taxonomy: Taxonomy, lexicon: Lexicon | None = None, fuzzy_threshold: float = 88.0):
         self.taxonomy = taxonomy
+        self.lexicon = lexicon or Lexicon.empty()
         self.fuzzy_threshold = fuzzy_threshold
         self._memo: dict[tuple[str, bool], Coding] = {}
         # term -> [(target, weight)]; a target is an occupation id or "group:<id>"
@@ -172,6 +171,7 @@ class OccupationCoder:
             for alias in group.get("aliases", []):
                 self._add(alias, f"group:{gid}", 1.0)
         ordered = sorted(self.terms, key=len, reverse=True)
+        self.fingerprint = self._fingerprint()
         self._exact = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._pinyin: dict[tuple[str, ...], str] = {}
         for term in ordered:
@@ -185,6 +185,14 @@ class OccupationCoder:
             else None
         )
         self._gapped_terms = split
+
+    def _fingerprint(self) -> str:
+        """Changes whenever the same text could code differently: new aliases, groups, words or coder rules."""
+        import hashlib
+
+        groups = sorted((g, sorted(m)) for g, m in self.taxonomy.group_entry.items())
+        source = json.dumps([CODER_VERSION, sorted(self.terms.items()), groups, len(self.lexicon), self.fuzzy_threshold], ensure_ascii=False)
+        return hashlib.sha256(source.encode()).hexdigest()[:16]
 
     def _add(self, term: str, target: str, weight: float) -> None:
         term = normalise(term)
@@ -219,7 +227,7 @@ class OccupationCoder:
                 for size in self._pinyin_lengths:
                     if size >= 2 and i + size <= len(text) and not any(covered[i : i + size]):
                         term = self._pinyin.get(syllables[i : i + size])
-                        if term is not None and _plausible_typo(text, i, i + size, term):
+                        if term is not None and _plausible_typo(self.lexicon, text, i, i + size, term):
                             found.append((i, i + size, term, PINYIN))
                             cover(i, i + size)
                             break
@@ -237,23 +245,42 @@ class OccupationCoder:
         return sorted(found)
 
     def code(self, text: str | None, groups: bool = True) -> Coding:
-        """Occupations named in `text`; `groups=False` ignores broad field words (a vacancy names its own job)."""
-        if not text:
-            return Coding()
-        key = (text, groups)
-        if key not in self._memo:
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = self._code(text, groups)
-        coding = self._memo[key]
-        # A copy, so that callers may edit theirs.
-        return Coding(dict(coding.scores), dict(coding.group_scores), dict(coding.negated), dict(coding.evidence))
+        """Occupations named in `text`; `groups=False` ignores broad field words (a vacancy names its own job).
 
-    def _code(self, text: str, groups: bool) -> Coding:
+        Clauses are coded one by one and remembered: residents say the same few things (想进厂, 离家近), so a
+        new text is mostly clauses seen before. Negation never reaches across a comma, so nothing is lost.
+        """
         coding = Coding()
         plain = normalise(text)
-        for start, end, term, confidence in self.hits(plain):
-            negated = bool(_NEGATION_BEFORE.search(plain[max(0, start - 8) : start]) or _NEGATION_AFTER.search(plain[end : end + 8]))
+        for clause in _CLAUSES.split(plain):
+            if not clause:
+                continue
+            key = (clause, groups)
+            found = self._memo.get(key)
+            if found is None:
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.clear()
+                found = self._memo[key] = self._code(clause, groups)
+            for mine, theirs in ((coding.negated, found.negated), (coding.group_scores, found.group_scores)):
+                for occ_id, value in theirs.items():
+                    if value > mine.get(occ_id, 0):
+                        mine[occ_id] = value
+            for occ_id, value in found.scores.items():
+                if value > coding.scores.get(occ_id, 0):
+                    coding.scores[occ_id] = value
+                    coding.evidence[occ_id] = found.evidence[occ_id]
+        # A turn-down anywhere in the text outweighs a weaker mention elsewhere in it.
+        for occ_id, value in coding.negated.items():
+            for bucket in (coding.scores, coding.group_scores):
+                if value >= bucket.get(occ_id, 0) and occ_id in bucket:
+                    bucket.pop(occ_id)
+                    coding.evidence.pop(occ_id, None)
+        return coding
+
+    def _code(self, clause: str, groups: bool) -> Coding:
+        coding = Coding()
+        for start, end, term, confidence in self.hits(clause):
+            negated = bool(_NEGATION_BEFORE.search(clause[max(0, start - 8) : start]) or _NEGATION_AFTER.search(clause[end : end + 8]))
             for target, weight in self.terms[term]:
                 is_group = target.startswith("group:")
                 if is_group and not groups:
@@ -265,11 +292,7 @@ class OccupationCoder:
                     if value > bucket.get(occ_id, 0):
                         bucket[occ_id] = value
                         if bucket is coding.scores:
-                            coding.evidence[occ_id] = plain[start:end]
-        for occ_id, value in coding.negated.items():
-            for bucket in (coding.scores, coding.group_scores):
-                if value >= bucket.get(occ_id, 0):
-                    bucket.pop(occ_id, None)
+                            coding.evidence[occ_id] = clause[start:end]
         return coding
 
     def _expand(self, target: str, everyone: bool = False) -> list[str]:

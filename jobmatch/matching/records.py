@@ -24,6 +24,7 @@ class JobRecord:
     age_max: int | None = None
     perks: tuple[str, ...] = ()
     contact_phone: str | None = None
+    fair: str | None = None  # the fair whose list holds the vacancy, for narrowing a search
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ProfileRecord:
     max_commute_km: float | None = None
     name: str | None = None
     phone: str | None = None
+    fair: str | None = None
 
 
 @dataclass
