@@ -15,7 +15,7 @@ def create_app(config: dict | None = None):
     from .extensions import db, limiter
     from .errors import register_error_handlers
     from .matching.artifacts import Artefacts
-    from .services import MatchIndex
+    from .services import MatchIndex, track_changes
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("JOBMATCH_INSTANCE_PATH")
     # static_folder=None: the pages blueprint serves /static from jobmatch/web/static.
@@ -31,7 +31,9 @@ def create_app(config: dict | None = None):
     db.init_app(app)
     limiter.init_app(app)
     app.after_request(_security_headers)
-    app.extensions["jobmatch.index"] = MatchIndex(Artefacts.load(app.config["MODELS_DIR"]))
+    index = app.extensions["jobmatch.index"] = MatchIndex(Artefacts.load(app.config["MODELS_DIR"]))
+    # Every session of this app stores the coder's reading of what it writes and logs it for the indexes.
+    track_changes(app.extensions["jobmatch.db"]["sessionmaker"], index.coder)
 
     register_error_handlers(app)
     from .api import bp as api_bp, health_bp

@@ -214,6 +214,24 @@ def purge_command(days: int):
     click.echo(f"purged {count} profiles older than {days} days")
 
 
+@main.command("recode")
+@click.option("--all", "everything", is_flag=True, help="Recode every record, not only those missing a current coding.")
+def recode_command(everything: bool):
+    """Store the occupation coding of every vacancy and profile (after a taxonomy update); index builds then skip it."""
+    from sqlalchemy import func, select
+
+    from .db import db
+    from .models import Job, Profile
+    from .services import recode
+
+    index = current_app.extensions["jobmatch.index"]
+    total = sum(db.session.scalar(select(func.count()).select_from(m)) for m in (Job, Profile))
+    with click.progressbar(length=total, label="recoding", file=sys.stderr) as bar:
+        for done in recode(db.session, index.coder, everything):
+            bar.update(done)
+    click.echo(f"codings current for {total} records ({index.coder.fingerprint})")
+
+
 @main.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def backup_command(file: str):

@@ -104,6 +104,8 @@ class Job(Base):
     perks: Mapped[list] = mapped_column(JSON, default=list)
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # The matcher's reading of the text (occupations), stored at write time so an index build need not redo it.
+    coding: Mapped[dict | None] = mapped_column(JSON)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -129,6 +131,7 @@ class Profile(Base):
     expected_wage: Mapped[float | None] = mapped_column(Float)
     availability: Mapped[str] = mapped_column(String(20), default="any")
     max_commute_km: Mapped[float | None] = mapped_column(Float)
+    coding: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Deletion keeps the row (outcome statistics stay) but removes every personal field.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -159,6 +162,20 @@ class DataVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Change(Base):
+    """One matchable record changed at a data version: workers apply these to their index instead of rebuilding.
+
+    kind is job, profile, employer (its vacancies) or all (rebuild).
+    """
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    record_id: Mapped[int] = mapped_column(Integer)
 
 
 class User(Base):

@@ -1,34 +1,111 @@
 """Service functions: everything the API, the CLI and (later) the pages do with the database."""
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .errors import Conflict, NotFound
 from .matching import JobRecord, Match, Matcher, ProfileRecord
+from .matching.matcher import code_job, code_profile, coding_from_json, coding_to_json
 from .matching.artifacts import Artefacts
 from .schemas import MAX_ID
 from .text import shift_from_text
-from .models import AuditEvent, DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
+from .models import AuditEvent, Change, DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
 
 MATCHING_VERSION = "matching"
+log = logging.getLogger(__name__)
 
 
 # --- data version ----------------------------------------------------------------------------------
 
 
-def bump_version(session: Session) -> None:
-    """Mark matchable data as changed, in the caller's transaction."""
+CHANGE_LOG_KEPT = 20_000  # versions of change log kept; a worker further behind than this rebuilds
+
+
+def bump_version(session: Session, everything: bool = False) -> None:
+    """Mark matchable data as changed, in the caller's transaction, and log which records changed.
+
+    The version row is updated before the log is written, so its row lock orders concurrent writers: a reader who
+    sees version V sees every change up to V.
+    """
+    session.flush()  # gives new records their ids and runs the tracking below
+    changed = session.info.pop("jobmatch.changed", set())
     result = session.execute(
         update(DataVersion).where(DataVersion.name == MATCHING_VERSION).values(version=DataVersion.version + 1)
     )
     if result.rowcount == 0:
         session.add(DataVersion(name=MATCHING_VERSION, version=1))
+        session.flush()
+    version = read_version(session)
+    if everything:
+        entries = [("all", 0)]
+    else:
+        entries = sorted({(_KINDS[type(obj)], obj.id) for obj in changed if obj.id is not None})
+    session.add_all(Change(version=version, kind=kind, record_id=record_id) for kind, record_id in entries)
+    if version % 1000 == 0:
+        session.execute(delete(Change).where(Change.version <= version - CHANGE_LOG_KEPT))
+
+
+_KINDS = {Job: "job", Profile: "profile", Employer: "employer"}
+
+
+def _track_before_flush(session: Session, _context, _instances) -> None:
+    """Note the matchable records this transaction writes, and store the coder's reading of their text."""
+    coder = session.info.get("jobmatch.coder")
+    changed = session.info.setdefault("jobmatch.changed", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if type(obj) not in _KINDS or not (obj in session.new or obj in session.deleted or session.is_modified(obj)):
+            continue
+        changed.add(obj)
+        if coder is not None and obj not in session.deleted and type(obj) is not Employer:
+            obj.coding = store_coding(coder, obj)
+
+
+def _forget_changes(session: Session, *_args) -> None:
+    session.info.pop("jobmatch.changed", None)
+
+
+def track_changes(maker, coder=None) -> None:
+    """Have sessions from `maker` code texts at write time and log what changed for the workers' indexes."""
+    if coder is not None:
+        maker.kw.setdefault("info", {})["jobmatch.coder"] = coder
+    event.listen(maker, "before_flush", _track_before_flush)
+    event.listen(maker, "after_soft_rollback", _forget_changes)
+    event.listen(maker, "after_commit", _forget_changes)
+
+
+def recode(session: Session, coder, everything: bool = False, batch: int = 2_000) -> Iterator[int]:
+    """Store codings for records whose coding is missing or made by another taxonomy; yields how many each batch."""
+    for model, columns in ((Job, (Job.title, Job.description, Job.skills)), (Profile, (Profile.experience, Profile.desired))):
+        last = 0
+        while True:
+            rows = session.execute(
+                select(model.id, model.coding, *columns).where(model.id > last).order_by(model.id).limit(batch)
+            ).all()
+            if not rows:
+                break
+            last = rows[-1].id
+            stale = [r for r in rows if everything or coding_from_json(r.coding, coder.fingerprint) is None]
+            if stale:
+                # A bulk update by primary key: no change is logged, since what the index matches is the same.
+                session.execute(update(model), [{"id": r.id, "coding": store_coding(coder, r)} for r in stale])
+                session.commit()
+            yield len(rows)
+
+
+def store_coding(coder, obj) -> dict:
+    """The coding stored with a job or a profile (an ORM object or a row with the same fields)."""
+    if hasattr(obj, "title"):
+        record = JobRecord(id="", title=obj.title or "", description=obj.description or "", skills=tuple(obj.skills or ()))
+        return coding_to_json(code_job(coder, record), coder.fingerprint)
+    record = ProfileRecord(id="", experience=obj.experience or "", desired=obj.desired or "")
+    return coding_to_json(code_profile(coder, record), coder.fingerprint)
 
 
 def read_version(session: Session) -> int:
@@ -357,6 +434,7 @@ def job_record(job: Job) -> JobRecord:
         age_max=job.age_max,
         perks=tuple(job.perks or ()),
         contact_phone=job.contact_phone,
+        fair=None if job.fair_id is None else str(job.fair_id),
     )
 
 
@@ -373,52 +451,128 @@ def profile_record(profile: Profile) -> ProfileRecord:
         expected_wage=profile.expected_wage,
         availability=profile.availability,
         max_commute_km=profile.max_commute_km,
+        fair=None if profile.fair_id is None else str(profile.fair_id),
+    )
+
+
+_JOB_COLUMNS = (
+    Job.id, Job.title, Job.description, Job.skills, Job.openings, Job.wage_min, Job.wage_max, Job.wage_unit, Job.town,
+    Job.community, Job.lat, Job.lon, Job.shift, Job.age_min, Job.age_max, Job.perks, Job.fair_id, Job.coding, Job.is_open,
+)
+_PROFILE_COLUMNS = (
+    Profile.id, Profile.age, Profile.town, Profile.community, Profile.lat, Profile.lon, Profile.experience,
+    Profile.desired, Profile.expected_wage, Profile.availability, Profile.max_commute_km, Profile.fair_id, Profile.coding,
+    Profile.deleted_at,
+)
+REBUILD_SHARE = 0.25  # more changes than this share of the index: a fresh build is quicker and re-learns the vocabulary
+LOAD_CHUNK = 5_000
+
+
+def _job_rows(session: Session, where) -> Iterable:
+    stmt = select(*_JOB_COLUMNS, Employer.name.label("employer")).join(Employer, Job.employer_id == Employer.id)
+    return session.execute(stmt.where(where).order_by(Job.id).execution_options(yield_per=LOAD_CHUNK))
+
+
+def _profile_rows(session: Session, where) -> Iterable:
+    stmt = select(*_PROFILE_COLUMNS).where(where).order_by(Profile.id)
+    return session.execute(stmt.execution_options(yield_per=LOAD_CHUNK))
+
+
+def _row_job(row) -> JobRecord:
+    return JobRecord(
+        id=str(row.id), title=row.title, employer=row.employer or "", description=row.description or "",
+        skills=tuple(row.skills or ()), openings=row.openings, wage_min=row.wage_min, wage_max=row.wage_max,
+        wage_unit=row.wage_unit, town=row.town, community=row.community, lat=row.lat, lon=row.lon, shift=row.shift,
+        age_min=row.age_min, age_max=row.age_max, perks=tuple(row.perks or ()),
+        fair=None if row.fair_id is None else str(row.fair_id),
+    )
+
+
+def _row_profile(row) -> ProfileRecord:
+    return ProfileRecord(
+        id=str(row.id), age=row.age, town=row.town, community=row.community, lat=row.lat, lon=row.lon,
+        experience=row.experience or "", desired=row.desired or "", expected_wage=row.expected_wage,
+        availability=row.availability, max_commute_km=row.max_commute_km,
+        fair=None if row.fair_id is None else str(row.fair_id),
     )
 
 
 class MatchIndex:
-    """A worker's in-memory matcher over open jobs and active profiles, rebuilt when the data version moves."""
+    """A worker's in-memory matcher over open jobs and active profiles.
+
+    At each request it reads the data version; when that moved, it applies the logged changes to its index
+    (another worker's or another host's writes included), or rebuilds when the log cannot say what changed.
+    """
 
     def __init__(self, artefacts: Artefacts):
         self.artefacts = artefacts
         self.version: int | None = None
         self.matcher: Matcher | None = None
-        self.job_meta: dict[str, tuple[int | None, str | None, str]] = {}
-        self.profile_meta: dict[str, tuple[int | None, str | None]] = {}
+        self.stale_codings = 0  # records whose stored coding was missing or out of date at the last build
         self._lock = threading.Lock()
+
+    @property
+    def coder(self):
+        return self.artefacts.coder
 
     def refresh(self, session: Session) -> Matcher:
         version = read_version(session)
         if version != self.version or self.matcher is None:
             with self._lock:
                 if version != self.version or self.matcher is None:
-                    self._rebuild(session, version)
+                    if self.matcher is None or not self._apply_changes(session, version):
+                        self.rebuild(session, version)
         return self.matcher
 
-    def _rebuild(self, session: Session, version: int) -> None:
-        jobs = session.scalars(select(Job).where(Job.is_open.is_(True)).order_by(Job.id)).unique().all()
-        profiles = session.scalars(select(Profile).where(Profile.deleted_at.is_(None)).order_by(Profile.id)).all()
-        matcher = self.artefacts.matcher()
-        matcher.fit([job_record(j) for j in jobs], [profile_record(p) for p in profiles])
-        self.job_meta = {str(j.id): (j.fair_id, j.town, j.shift) for j in jobs}
-        self.profile_meta = {str(p.id): (p.fair_id, p.town) for p in profiles}
-        self.matcher, self.version = matcher, version
+    def rebuild(self, session: Session, version: int | None = None) -> None:
+        version = read_version(session) if version is None else version
+        fingerprint = self.coder.fingerprint
+        jobs, job_codings, profiles, profile_codings = [], [], [], []
+        for row in _job_rows(session, Job.is_open.is_(True)):
+            jobs.append(_row_job(row))
+            job_codings.append(coding_from_json(row.coding, fingerprint))
+        for row in _profile_rows(session, Profile.deleted_at.is_(None)):
+            profiles.append(_row_profile(row))
+            profile_codings.append(coding_from_json(row.coding, fingerprint))
+        self.stale_codings = sum(c is None for c in job_codings) + sum(c is None for c in profile_codings)
+        if self.stale_codings:
+            log.info("%d records coded at index build; `jobmatch recode` stores their codings", self.stale_codings)
+        self.matcher = self.artefacts.matcher().fit(jobs, profiles, job_codings, profile_codings)
+        self.version = version
 
-    def job_candidates(self, fair=None, town=None, shift=None) -> list[str]:
-        return [
-            jid
-            for jid, (jfair, jtown, jshift) in self.job_meta.items()
-            if (fair is None or jfair == fair) and (not town or jtown == town) and (not shift or jshift == shift)
-        ]
-
-    def profile_candidates(self, fair=None, town=None) -> list[str] | None:
-        if fair is None and not town:
-            return None
-        return [
-            pid
-            for pid, (pfair, ptown) in self.profile_meta.items()
-            if (fair is None or pfair == fair) and (not town or ptown == town)
-        ]
+    def _apply_changes(self, session: Session, version: int) -> bool:
+        """Bring the index from self.version to `version` from the change log; False when only a rebuild can."""
+        if version < self.version:  # a restored backup: the log describes another history
+            return False
+        rows = session.execute(
+            select(Change.version, Change.kind, Change.record_id).where(Change.version > self.version, Change.version <= version)
+        ).all()
+        # Every version in between must be logged: a write outside the tracked sessions leaves a gap.
+        if {r.version for r in rows} != set(range(self.version + 1, version + 1)) or any(r.kind == "all" for r in rows):
+            return False
+        size = len(self.matcher.job_position_) + len(self.matcher.profile_position_)
+        if len(rows) > max(1_000, REBUILD_SHARE * size):
+            return False
+        job_ids = {r.record_id for r in rows if r.kind == "job"}
+        profile_ids = {r.record_id for r in rows if r.kind == "profile"}
+        employers = {r.record_id for r in rows if r.kind == "employer"}
+        if employers:
+            job_ids |= set(session.scalars(select(Job.id).where(Job.employer_id.in_(employers))))
+        fingerprint = self.coder.fingerprint
+        if job_ids:
+            found = {row.id: row for row in _job_rows(session, Job.id.in_(job_ids))}
+            for job_id in job_ids - {i for i, row in found.items() if row.is_open}:
+                self.matcher.remove_job(str(job_id))
+            current = [row for row in found.values() if row.is_open]
+            self.matcher.add_jobs([_row_job(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current])
+        if profile_ids:
+            found = {row.id: row for row in _profile_rows(session, Profile.id.in_(profile_ids))}
+            for profile_id in profile_ids - {i for i, row in found.items() if row.deleted_at is None}:
+                self.matcher.remove_profile(str(profile_id))
+            current = [row for row in found.values() if row.deleted_at is None]
+            self.matcher.add_profiles([_row_profile(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current])
+        self.version = version
+        return True
 
 
 def jobs_for_profile(
@@ -426,7 +580,8 @@ def jobs_for_profile(
 ) -> list[tuple[Job, Match]]:
     profile = get_profile(session, profile_id)
     matcher = index.refresh(session)
-    matches = matcher.jobs_for(profile_record(profile), top=top, candidates=index.job_candidates(fair, town, shift))
+    coding = coding_from_json(profile.coding, index.coder.fingerprint)
+    matches = matcher.jobs_for(profile_record(profile), top=top, coding=coding, fair=fair, town=town, shift=shift)
     jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_([int(m.job_id) for m in matches]))).unique()}
     return [(jobs[int(m.job_id)], m) for m in matches if int(m.job_id) in jobs]
 
@@ -436,8 +591,8 @@ def profiles_for_job(
 ) -> list[tuple[Profile, Match]]:
     job = get_job(session, job_id)
     matcher = index.refresh(session)
-    candidates = index.profile_candidates(fair, town)
-    matches = matcher.profiles_for(job_record(job), top=top, candidates=candidates)
+    coding = coding_from_json(job.coding, index.coder.fingerprint)
+    matches = matcher.profiles_for(job_record(job), top=top, coding=coding, fair=fair, town=town)
     ids = [int(m.profile_id) for m in matches]
     profiles = {p.id: p for p in session.scalars(select(Profile).where(Profile.id.in_(ids)))}
     return [(profiles[int(m.profile_id)], m) for m in matches if int(m.profile_id) in profiles]

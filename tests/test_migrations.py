@@ -46,7 +46,9 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
     from sqlalchemy import text
 
-    from jobmatch.db import upgrade
+    from alembic.script import ScriptDirectory
+
+    from jobmatch.db import alembic_config, upgrade
 
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     upgrade(url, "0001")
@@ -59,8 +61,9 @@ def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
         ))
     upgrade(url)
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT name, phone, ticket, submission_key FROM profiles WHERE id = 7")).one()
-        assert tuple(row) == ("王桂兰", "13812345678", None, None)
+        row = conn.execute(text("SELECT name, phone, ticket, submission_key, coding FROM profiles WHERE id = 7")).one()
+        assert tuple(row) == ("王桂兰", "13812345678", None, None, None)
         assert conn.scalar(text("SELECT name FROM employers WHERE id = 1")) == "东流服饰"
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+        head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head == "0004"
     engine.dispose()

@@ -51,6 +51,43 @@ FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory 
 VOCABULARY_SAMPLE = 60_000  # texts the TF-IDF vocabulary and IDF are learnt from
 
 
+def code_job(coder: OccupationCoder, job: JobRecord) -> dict[str, float]:
+    """The job's 1-3 occupations with confidences (the strongest is 1)."""
+    scores: dict[str, float] = {}
+    parts = {"title": job.title, "skills": " ".join(job.skills), "description": job.description}
+    for name, text in parts.items():
+        for occ_id, score in coder.code(text, groups=False).scores.items():
+            scores[occ_id] = max(scores.get(occ_id, 0.0), score * JOB_FIELD_WEIGHTS[name])
+    best = max(scores.values(), default=0.0)
+    top = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS]
+    return {occ_id: round(score / best, 3) for occ_id, score in top} if best else {}
+
+
+def code_profile(coder: OccupationCoder, profile: ProfileRecord) -> ProfileCoding:
+    """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done, words)).
+
+    The wanted side holds the 1-3 occupations named outright, plus every member of a field named broadly.
+    """
+    want: Coding = coder.code(profile.desired)
+    done: Coding = coder.code(profile.experience)
+    scores = dict(want.scores)
+    evidence = {occ_id: ("want", words) for occ_id, words in want.evidence.items()}
+    for occ_id, score in done.scores.items():
+        if score * EXPERIENCE_WEIGHT > scores.get(occ_id, 0.0):
+            scores[occ_id] = score * EXPERIENCE_WEIGHT
+        if occ_id in done.evidence and occ_id not in evidence:
+            evidence[occ_id] = ("done", done.evidence[occ_id])
+    negated = {**done.negated, **want.negated}
+    for occ_id in negated:
+        if occ_id not in want.scores:  # "不想再进厂了" outweighs what they did, not what they ask for
+            scores.pop(occ_id, None)
+    wanted = dict(sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS])
+    for occ_id, score in {**done.group_scores, **want.group_scores}.items():
+        if occ_id not in negated and score > wanted.get(occ_id, 0.0):
+            wanted[occ_id] = score
+    return wanted, negated, evidence
+
+
 def coding_to_json(coding: dict[str, float] | ProfileCoding, version: str) -> dict:
     """A job's or a profile's coding as stored beside the record (the evidence words are not kept)."""
     if isinstance(coding, dict):
@@ -105,39 +142,10 @@ class Matcher:
         return {self.taxonomy.position[o]: s for o, s in scores.items() if o in self.taxonomy.position}
 
     def code_job(self, job: JobRecord) -> dict[str, float]:
-        """The job's 1-3 occupations with confidences (the strongest is 1)."""
-        scores: dict[str, float] = {}
-        parts = {"title": job.title, "skills": " ".join(job.skills), "description": job.description}
-        for name, text in parts.items():
-            for occ_id, score in self.coder.code(text, groups=False).scores.items():
-                scores[occ_id] = max(scores.get(occ_id, 0.0), score * JOB_FIELD_WEIGHTS[name])
-        best = max(scores.values(), default=0.0)
-        top = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS]
-        return {occ_id: round(score / best, 3) for occ_id, score in top} if best else {}
+        return code_job(self.coder, job)
 
     def code_profile(self, profile: ProfileRecord) -> ProfileCoding:
-        """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done, words)).
-
-        The wanted side holds the 1-3 occupations named outright, plus every member of a field named broadly.
-        """
-        want: Coding = self.coder.code(profile.desired)
-        done: Coding = self.coder.code(profile.experience)
-        scores = dict(want.scores)
-        evidence = {occ_id: ("want", words) for occ_id, words in want.evidence.items()}
-        for occ_id, score in done.scores.items():
-            if score * EXPERIENCE_WEIGHT > scores.get(occ_id, 0.0):
-                scores[occ_id] = score * EXPERIENCE_WEIGHT
-            if occ_id in done.evidence and occ_id not in evidence:
-                evidence[occ_id] = ("done", done.evidence[occ_id])
-        negated = {**done.negated, **want.negated}
-        for occ_id in negated:
-            if occ_id not in want.scores:  # "不想再进厂了" outweighs what they did, not what they ask for
-                scores.pop(occ_id, None)
-        wanted = dict(sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS])
-        for occ_id, score in {**done.group_scores, **want.group_scores}.items():
-            if occ_id not in negated and score > wanted.get(occ_id, 0.0):
-                wanted[occ_id] = score
-        return wanted, negated, evidence
+        return code_profile(self.coder, profile)
 
     # --- building the index --------------------------------------------------------------------
 
