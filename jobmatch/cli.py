@@ -82,16 +82,31 @@ def import_jobs_command(file: str, fair_id: int | None):
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write here instead of stdout.")
 def rank_command(jobs_file: str, profiles_file: str, top: int, output: str | None):
     """Rank JOBS for every profile, with no database: one JSON line a profile, best match first."""
-    job_records, profile_records = _load_records(jobs_file, profiles_file, "nothing was written")
-    matcher = _artefacts().matcher().fit(job_records, profile_records)
+    from .matching.matcher import fork_map
+
+    jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was written")
+    matcher = _artefacts().matcher()
+    # Reading the texts and ranking are independent per record: both run on every core.
+    job_codings = [c for part in fork_map(lambda i: matcher.code_job(jobs[i]), len(jobs)) for c in part]
+    profile_codings = []
+    with click.progressbar(length=len(profiles), label="reading profiles", file=sys.stderr) as bar:
+        for part in fork_map(lambda i: matcher.code_profile(profiles[i]), len(profiles)):
+            profile_codings.extend(part)
+            bar.update(len(part))
+    matcher.fit(jobs, profiles, job_codings, profile_codings)
+
+    def line(i: int) -> str:
+        matches = [
+            {"job_id": m.job_id, "score": m.score, "eligible": m.eligible, "reasons": m.reasons}
+            for m in matcher.jobs_for(profiles[i], top=top, coding=profile_codings[i])
+        ]
+        return json.dumps({"profile_id": profiles[i].id, "matches": matches}, ensure_ascii=False)
+
     lines = []
-    with click.progressbar(profile_records, label="ranking", file=sys.stderr) as bar:
-        for profile in bar:
-            matches = [
-                {"job_id": m.job_id, "score": m.score, "eligible": m.eligible, "reasons": m.reasons}
-                for m in matcher.jobs_for(profile, top=top)
-            ]
-            lines.append(json.dumps({"profile_id": profile.id, "matches": matches}, ensure_ascii=False))
+    with click.progressbar(length=len(profiles), label="ranking", file=sys.stderr) as bar:
+        for part in fork_map(line, len(profiles)):
+            lines.extend(part)
+            bar.update(len(part))
     text = "\n".join(lines) + ("\n" if lines else "")
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -21,12 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
 
-SHIFTS = ("day", "two_shift", "three_shift", "part_time", "flexible")
-WAGE_UNITS = ("month", "day", "hour")
-AVAILABILITIES = ("any", "day_only", "part_time")
-OUTCOME_STATUSES = ("shown", "contacted", "interviewed", "hired", "declined", "no_show")
-ROLES = ("office", "staff")
-TOKEN_ROLES = ("office", "staff", "kiosk")
+from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, ROLES, SHIFTS, TOKEN_ROLES, WAGE_UNITS  # noqa: F401
 
 
 def utcnow() -> datetime:

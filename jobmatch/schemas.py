@@ -6,7 +6,7 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from marshmallow.validate import Length, Regexp
 
-from .models import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, WAGE_UNITS
+from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, WAGE_UNITS
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
 # Record ids are 32-bit integers on every backend; a larger number cannot name a record.

@@ -31,6 +31,11 @@ def normalise(text: str | None) -> str:
     """Canonical form of free text: NFKC (full-width to ASCII), no pinyin readings, simplified script, lower case."""
     if not text:
         return ""
+    return _normalise(text)
+
+
+@lru_cache(maxsize=16_384)  # a shortlist normalises the same titles and perks once per match
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = strip_pinyin_annotations(text)
     text = to_simplified(text)

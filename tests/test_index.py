@@ -130,3 +130,17 @@ def test_a_city_sized_fit_learns_its_vocabulary_from_a_sample(artefacts, demo):
     # Every profile is indexed although only ten taught the vocabulary.
     assert len(small_sample.profiles) == len(profiles)
     assert small_sample.profiles_for(jobs[0], top=3)
+
+
+def test_the_vectoriser_gives_scikit_learns_tfidf(demo):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from jobmatch.matching.matcher import job_text, profile_text
+    from jobmatch.matching.vectoriser import CharTfidf
+
+    jobs, profiles = demo
+    texts = [job_text(j) for j in jobs] + [profile_text(p) for p in profiles] + ["", "  两个  空格 ABC"]
+    ours = CharTfidf((1, 3)).fit(texts[:100])
+    theirs = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(texts[:100])
+    assert ours.vocabulary_ == theirs.vocabulary_
+    np.testing.assert_allclose(ours.transform(texts).toarray(), theirs.transform(texts).toarray(), rtol=1e-5, atol=1e-7)

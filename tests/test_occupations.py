@@ -8,7 +8,7 @@ import pytest
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.matching import JobRecord, ProfileRecord
 from jobmatch.matching.artifacts import Artefacts
-from jobmatch.matching.lexicon import Lexicon
+from jobmatch.matching.lexicon import Lexicon, load_syllables
 from jobmatch.matching.occupations import OccupationCoder, Taxonomy
 
 TAXONOMY_FILE = DEFAULT_MODELS_DIR / "occupations.json"
@@ -16,7 +16,9 @@ TAXONOMY_FILE = DEFAULT_MODELS_DIR / "occupations.json"
 
 @pytest.fixture(scope="module")
 def coder():
-    return OccupationCoder(Taxonomy.load(TAXONOMY_FILE), Lexicon.load(DEFAULT_MODELS_DIR / "lexicon.npz"))
+    return OccupationCoder(
+        Taxonomy.load(TAXONOMY_FILE), Lexicon.load(DEFAULT_MODELS_DIR / "lexicon.npz"), load_syllables(DEFAULT_MODELS_DIR / "syllables.json")
+    )
 
 
 @pytest.mark.parametrize(
@@ -145,3 +147,29 @@ def test_clause_by_clause_coding_keeps_a_turn_down_from_another_clause(coder):
     coding = coder.code("以前踩缝纫机，缝纫不想干了")
     assert "sewing_machinist" not in coding.scores
     assert "sewing_machinist" in coding.negated
+
+
+def test_shipped_syllable_table_reads_as_pypinyin_does():
+    from pypinyin import Style, lazy_pinyin
+
+    table = load_syllables(DEFAULT_MODELS_DIR / "syllables.json")
+    for char in "缝纫逢叉茶车注住塑门卫保洁女":
+        assert table[char] == lazy_pinyin(char, style=Style.NORMAL)[0]
+
+
+def test_the_fuzzy_prefilter_drops_no_term_rapidfuzz_would_find(coder):
+    from rapidfuzz import fuzz, process
+
+    from jobmatch.batch import read_jsonl
+    from jobmatch.demo import demo_file
+    from jobmatch.schemas import ProfileSchema
+    from jobmatch.text import normalise
+
+    texts = [normalise(p[k]) for p in read_jsonl(demo_file("profiles.jsonl"), ProfileSchema()) for k in ("experience", "desired")]
+    texts += ["纺织机械", "在厂里逢纫机修工作", "纫机修工", "服装厂的普工", "叉车司"]
+    checked = 0
+    for text in texts:
+        everything = process.extract(text, coder._fuzzy_terms, scorer=fuzz.partial_ratio, score_cutoff=coder.fuzzy_threshold, limit=None)
+        assert {t for t, _, _ in everything} <= set(coder._fuzzy_candidates(text)), text
+        checked += len(everything)
+    assert checked > 0  # the comparison saw real fuzzy hits

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from .matcher import Matcher
 from .model import ScoreModel, default_model
-from .lexicon import Lexicon
+from .lexicon import Lexicon, load_syllables
 from .occupations import OccupationCoder, Taxonomy
 from .places import Gazetteer
 
 log = logging.getLogger(__name__)
 
-PLACES, OCCUPATIONS, WEIGHTS, LEXICON = "places.json", "occupations.json", "weights.json", "lexicon.npz"
+PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES = "places.json", "occupations.json", "weights.json", "lexicon.npz", "syllables.json"
 
 
 @dataclass
@@ -22,12 +22,13 @@ class Artefacts:
     taxonomy: Taxonomy
     model: ScoreModel
     lexicon: Lexicon = field(default_factory=Lexicon.empty)
+    syllables: dict[str, str] = field(default_factory=dict)
     _coder: OccupationCoder | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, models_dir: str | Path) -> Artefacts:
         folder = Path(models_dir)
-        missing = [name for name in (PLACES, OCCUPATIONS, WEIGHTS, LEXICON) if not (folder / name).exists()]
+        missing = [name for name in (PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES) if not (folder / name).exists()]
         if missing:
             log.warning("models folder %s lacks %s: matching runs without them", folder, ", ".join(missing))
         return cls(
@@ -35,12 +36,13 @@ class Artefacts:
             taxonomy=Taxonomy.load(folder / OCCUPATIONS) if (folder / OCCUPATIONS).exists() else Taxonomy.empty(),
             model=ScoreModel.load(folder / WEIGHTS) if (folder / WEIGHTS).exists() else default_model(),
             lexicon=Lexicon.load(folder / LEXICON) if (folder / LEXICON).exists() else Lexicon.empty(),
+            syllables=load_syllables(folder / SYLLABLES) if (folder / SYLLABLES).exists() else {},
         )
 
     @property
     def coder(self) -> OccupationCoder:
         if self._coder is None:
-            self._coder = OccupationCoder(self.taxonomy, self.lexicon)
+            self._coder = OccupationCoder(self.taxonomy, self.lexicon, self.syllables)
         return self._coder
 
     def matcher(self, model: ScoreModel | None = None) -> Matcher:

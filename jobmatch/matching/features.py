@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..text import age_from_text, age_limits_from_text, normalise, pay_from_text, shift_from_text
-from .places import Gazetteer, haversine_km
+from .places import Gazetteer, distance_km, unit_vectors
 from .records import JobRecord, ProfileRecord
 
 SHIFT_CODES = {"day": 0, "two_shift": 1, "three_shift": 2, "part_time": 3, "flexible": 4}
@@ -88,27 +88,31 @@ class JobTable:
     age_max: np.ndarray
     pay_min: np.ndarray
     pay_max: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
+    # where the job is, as a point on the unit sphere (NaN when unknown)
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
     stretch: np.ndarray
     openings: np.ndarray
 
     @staticmethod
     def dtypes() -> dict[str, type]:
-        return {"shift": np.int8, "age_min": float, "age_max": float, "pay_min": float, "pay_max": float, "lat": float,
-                "lon": float, "stretch": bool, "openings": float}
+        return {"shift": np.int8, "age_min": float, "age_max": float, "pay_min": float, "pay_max": float, "x": float,
+                "y": float, "z": float, "stretch": bool, "openings": float}
 
     @classmethod
     def build(cls, jobs: list[JobRecord], gazetteer: Gazetteer) -> JobTable:
         points = [_point(j.lat, j.lon, j.town, j.community, gazetteer) for j in jobs]
+        x, y, z = unit_vectors([p[0] for p in points], [p[1] for p in points])
         return cls(
             shift=np.array([SHIFT_CODES.get(j.shift or "day", 0) for j in jobs], dtype=np.int8),
             age_min=np.array([_nan(j.age_min) for j in jobs]),
             age_max=np.array([_nan(j.age_max) for j in jobs]),
             pay_min=np.array([monthly(j.wage_min, j.wage_unit, j.shift) for j in jobs]),
             pay_max=np.array([monthly(j.wage_max if j.wage_max is not None else j.wage_min, j.wage_unit, j.shift) for j in jobs]),
-            lat=np.array([p[0] for p in points]),
-            lon=np.array([p[1] for p in points]),
+            x=x,
+            y=y,
+            z=z,
             stretch=np.array([stretches_reach(j) for j in jobs], dtype=bool),
             openings=np.array([np.nan if j.openings is None else j.openings for j in jobs], dtype=float),
         )
@@ -121,23 +125,26 @@ class ProfileTable:
     availability: np.ndarray
     age: np.ndarray
     expected: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
     reach: np.ndarray
 
     @staticmethod
     def dtypes() -> dict[str, type]:
-        return {"availability": np.int8, "age": float, "expected": float, "lat": float, "lon": float, "reach": float}
+        return {"availability": np.int8, "age": float, "expected": float, "x": float, "y": float, "z": float, "reach": float}
 
     @classmethod
     def build(cls, profiles: list[ProfileRecord], gazetteer: Gazetteer) -> ProfileTable:
         points = [_point(p.lat, p.lon, p.town, p.community, gazetteer) for p in profiles]
+        x, y, z = unit_vectors([pt[0] for pt in points], [pt[1] for pt in points])
         return cls(
             availability=np.array([AVAILABILITY_CODES.get(p.availability, 0) for p in profiles], dtype=np.int8),
             age=np.array([_nan(p.age) for p in profiles]),
             expected=np.array([_nan(p.expected_wage) if p.expected_wage else np.nan for p in profiles]),
-            lat=np.array([pt[0] for pt in points]),
-            lon=np.array([pt[1] for pt in points]),
+            x=x,
+            y=y,
+            z=z,
             reach=np.array([p.max_commute_km if p.max_commute_km else DEFAULT_REACH_KM for p in profiles], dtype=float),
         )
 
@@ -159,7 +166,7 @@ def pair_features(p: ProfileTable, pi, j: JobTable, ji) -> dict[str, np.ndarray]
     pay_max = j.pay_max[ji]
     with np.errstate(invalid="ignore", divide="ignore"):
         pay_ratio = pay_max / expected
-    distance = haversine_km(p.lat[pi], p.lon[pi], j.lat[ji], j.lon[ji])
+    distance = distance_km(p.x[pi], p.y[pi], p.z[pi], j.x[ji], j.y[ji], j.z[ji])
     reach = p.reach[pi] * np.where(j.stretch[ji], 2.0, 1.0)
     with np.errstate(invalid="ignore"):
         reach_ratio = distance / reach

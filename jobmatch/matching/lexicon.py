@@ -1,6 +1,6 @@
 """A compact Chinese word list with frequencies: is a span a real word, and where do the words of a text end.
 
-Derived from jieba's dictionary (MIT licence) by `python -m jobmatch.matching.lexicon models/lexicon.npz`, keeping
+Derived from jieba's dictionary (MIT licence) by `python -m jobmatch.matching.lexicon models`, keeping
 words of up to four characters. Held as sorted fixed-width numpy strings, it costs a worker about 7 MB where
 jieba's own dictionary costs 80 MB; lookups are binary searches. Cutting follows jieba's route without the HMM:
 the most probable split into dictionary words.
@@ -86,8 +86,20 @@ class Lexicon:
         return cuts
 
 
+def load_syllables(path: str | Path) -> dict[str, str]:
+    import json
+
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "models/lexicon.npz")
+    import json
+
+    from .occupations import syllable_table
+
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "models")
     lexicon = Lexicon.from_jieba()
-    lexicon.save(target)
-    print(f"{len(lexicon)} words written to {target}")
+    lexicon.save(folder / "lexicon.npz")
+    table = syllable_table()
+    (folder / "syllables.json").write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"{len(lexicon)} words and {len(table)} readings written to {folder}")

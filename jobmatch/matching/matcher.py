@@ -1,11 +1,12 @@
 """The matcher: fit on jobs and profiles, then rank jobs for a profile or profiles for a job."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..text import normalise
 from .explain import explain
@@ -14,6 +15,7 @@ from .model import ScoreModel, default_model, design_matrix
 from .occupations import Coding, OccupationCoder, Taxonomy
 from .places import Gazetteer
 from .records import JobRecord, Match, ProfileRecord
+from .vectoriser import CharTfidf
 from .store import Columns, Growable, OccupationPostings, TextPostings
 
 # How much each part of a text says about the occupation.
@@ -163,7 +165,7 @@ class Matcher:
         if len(sample) > self.vocabulary_sample:  # a seeded sample keeps a city-sized fit in bounded memory
             sample = sorted(np.random.default_rng(0).choice(len(profiles), self.vocabulary_sample, replace=False))
         texts = [job_text(j) for j in jobs] + [profile_text(profiles[i]) for i in sample]
-        self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32)
+        self.vectorizer_ = CharTfidf(ngram_range=(1, 3))
         # A placeholder document keeps the vocabulary non-empty when every text is blank.
         self.vectorizer_.fit([t for t in texts if t] or ["-"])
         del texts
@@ -455,6 +457,33 @@ class Matcher:
             top_wanted = max(wanted, key=wanted.get)
             return f"和{occupations[top_wanted].name}相近，可作备选"
         return None
+
+
+_FORKED: dict = {}
+
+
+def _forked_span(span: tuple[int, int]) -> list:
+    fn = _FORKED["fn"]
+    return [fn(i) for i in range(*span)]
+
+
+def fork_map(fn, n: int, processes: int | None = None, chunk: int = 64) -> Iterator[list]:
+    """Chunks of [fn(i) for i in range(n)], in order, computed in forked processes that inherit what fn uses.
+
+    For batch commands on a multi-core machine; without fork (or with one core) it runs here.
+    """
+    processes = processes or os.cpu_count() or 1
+    spans = [(start, min(n, start + chunk)) for start in range(0, n, chunk)]
+    if processes <= 1 or len(spans) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for span in spans:
+            yield [fn(i) for i in range(*span)]
+        return
+    _FORKED["fn"] = fn
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(_forked_span, spans)
+    finally:
+        _FORKED.clear()
 
 
 def rank(profile: ProfileRecord, jobs: Sequence[JobRecord], top: int = 10, **kwargs) -> list[Match]:

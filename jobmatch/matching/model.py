@@ -71,7 +71,11 @@ def design_matrix(f: dict[str, np.ndarray]) -> np.ndarray:
         "text_same": f["text"] * f["occ_same"],
     }
     n = max(np.size(v) for v in columns.values())
-    return np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=float), (n,)) for name in FEATURES])
+    # Column-major: each feature is filled in one contiguous write (column_stack costs a copy of everything).
+    X = np.empty((n, len(FEATURES)), order="F")
+    for j, name in enumerate(FEATURES):
+        X[:, j] = columns[name]
+    return X
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -132,12 +131,22 @@ class Taxonomy:
         return matrix
 
 
-@lru_cache(maxsize=65536)
-def _syllables(text: str) -> tuple[str, ...]:
-    from pypinyin import Style, lazy_pinyin
+def syllable_table() -> dict[str, str]:
+    """Each Chinese character's most common reading, toneless ("缝" -> "feng"), from pypinyin (MIT licence).
 
-    # One syllable per character; non-Chinese characters stand for themselves.
-    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)))
+    Written to models/syllables.json by `python -m jobmatch.matching.lexicon`, so a worker reads a 0.5 MB table
+    instead of importing pypinyin (55 MB of phrase data it does not use).
+    """
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table = {}
+    for code in sorted(pinyin_dict):
+        char = chr(code)
+        reading = lazy_pinyin(char, style=Style.NORMAL, errors=lambda chars: list(chars))[0]
+        if reading != char:
+            table[char] = reading
+    return table
 
 
 def _plausible_typo(lexicon: Lexicon, text: str, start: int, end: int, term: str) -> bool:
@@ -155,9 +164,18 @@ def _plausible_typo(lexicon: Lexicon, text: str, start: int, end: int, term: str
 class OccupationCoder:
     """Codes free text to occupations of a taxonomy."""
 
-    def __init__(self, taxonomy: Taxonomy, lexicon: Lexicon | None = None, fuzzy_threshold: float = 88.0):
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        lexicon: Lexicon | None = None,
+        syllables: dict[str, str] | None = None,
+        fuzzy_threshold: float = 88.0,
+    ):
         self.taxonomy = taxonomy
         self.lexicon = lexicon or Lexicon.empty()
+        # Aliases and texts are read the same way, character by character (the most common reading), so a typing
+        # error that sounds like an alias lines up with it. Without a table, no text is read for sound.
+        self.syllables = syllables or {}
         self.fuzzy_threshold = fuzzy_threshold
         self._memo: dict[tuple[str, bool], Coding] = {}
         # term -> [(target, weight)]; a target is an occupation id or "group:<id>"
@@ -175,9 +193,16 @@ class OccupationCoder:
         self._exact = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._pinyin: dict[tuple[str, ...], str] = {}
         for term in ordered:
-            self._pinyin.setdefault(_syllables(term), term)
+            self._pinyin.setdefault(self._syllables(term), term)
         self._pinyin_lengths = sorted({len(k) for k in self._pinyin}, reverse=True)
         self._fuzzy_terms = [t for t in ordered if len(t) >= 4]
+        # Character -> the fuzzy terms holding it, once per position: a cheap, exact filter before rapidfuzz.
+        postings: dict[str, list[int]] = {}
+        for i, term in enumerate(self._fuzzy_terms):
+            for char in term:
+                postings.setdefault(char, []).append(i)
+        self._fuzzy_postings = {char: np.array(ids) for char, ids in postings.items()}
+        self._fuzzy_lengths = np.array([len(t) for t in self._fuzzy_terms])
         split = [t for t in ordered if len(t) == 2 and t[0] in _SPLITTABLE_VERBS]
         self._gapped = (
             re.compile("|".join(f"(?P<g{i}>{re.escape(t[0])}{_GAP}{re.escape(t[1])})" for i, t in enumerate(split)))
@@ -186,12 +211,19 @@ class OccupationCoder:
         )
         self._gapped_terms = split
 
+    def _syllables(self, text: str) -> tuple[str, ...]:
+        get = self.syllables.get
+        return tuple(get(char, char) for char in text)
+
     def _fingerprint(self) -> str:
         """Changes whenever the same text could code differently: new aliases, groups, words or coder rules."""
         import hashlib
 
         groups = sorted((g, sorted(m)) for g, m in self.taxonomy.group_entry.items())
-        source = json.dumps([CODER_VERSION, sorted(self.terms.items()), groups, len(self.lexicon), self.fuzzy_threshold], ensure_ascii=False)
+        source = json.dumps(
+            [CODER_VERSION, sorted(self.terms.items()), groups, len(self.lexicon), len(self.syllables), self.fuzzy_threshold],
+            ensure_ascii=False,
+        )
         return hashlib.sha256(source.encode()).hexdigest()[:16]
 
     def _add(self, term: str, target: str, weight: float) -> None:
@@ -221,8 +253,8 @@ class OccupationCoder:
                 if not any(covered[m.start() : m.end()]):
                     found.append((m.start(), m.end(), self._gapped_terms[int(m.lastgroup[1:])], GAPPED))
                     cover(m.start(), m.end())
-        syllables = _syllables(text)
-        if len(syllables) == len(text):  # pinyin keeps one syllable per character, so spans line up
+        syllables = self._syllables(text)
+        if self.syllables:
             for i in range(len(text)):
                 for size in self._pinyin_lengths:
                     if size >= 2 and i + size <= len(text) and not any(covered[i : i + size]):
@@ -235,7 +267,7 @@ class OccupationCoder:
             from rapidfuzz import fuzz, process
 
             # One C call scores every long alias against the text; only the near ones are aligned.
-            near = process.extract(text, self._fuzzy_terms, scorer=fuzz.partial_ratio, score_cutoff=self.fuzzy_threshold, limit=None)
+            near = process.extract(text, self._fuzzy_candidates(text), scorer=fuzz.partial_ratio, score_cutoff=self.fuzzy_threshold, limit=None)
             for term, _score, _index in near:
                 if term in text:
                     continue
@@ -243,6 +275,20 @@ class OccupationCoder:
                 if alignment is not None and not any(covered[alignment.dest_start : alignment.dest_end]):
                     found.append((alignment.dest_start, alignment.dest_end, term, FUZZY * alignment.score / 100))
         return sorted(found)
+
+    def _fuzzy_candidates(self, text: str) -> list[str]:
+        """The fuzzy terms that could reach the threshold against `text`; the others cannot, so are not scored.
+
+        A partial_ratio of t needs a common subsequence of at least t / (2 - t) of the shorter string (since the
+        score is 2 * common / (both lengths)), and a common subsequence uses only characters the text has.
+        """
+        found = [self._fuzzy_postings[c] for c in set(text) if c in self._fuzzy_postings]
+        if not found:
+            return []
+        shared = np.bincount(np.concatenate(found), minlength=len(self._fuzzy_terms))
+        share = self.fuzzy_threshold / 100
+        needed = share / (2 - share) * np.minimum(self._fuzzy_lengths, len(text)) - 1e-9
+        return [self._fuzzy_terms[i] for i in np.flatnonzero(shared >= needed)]
 
     def code(self, text: str | None, groups: bool = True) -> Coding:
         """Occupations named in `text`; `groups=False` ignores broad field words (a vacancy names its own job).

@@ -70,13 +70,32 @@ class Gazetteer:
         return len(self._towns)
 
 
+EARTH_RADIUS_KM = 6371.0
+
+
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km; works element-wise on numpy arrays."""
     import numpy as np
 
     lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-__all__ = ["Gazetteer", "haversine_km"]
+def unit_vectors(lat, lon):
+    """Points on the unit sphere (x, y, z) for degrees of latitude and longitude; NaN stays NaN."""
+    import numpy as np
+
+    phi, lam = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
+    return np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)
+
+
+def distance_km(x1, y1, z1, x2, y2, z2):
+    """Great-circle distance between unit vectors: the haversine formula with the trigonometry done in advance."""
+    import numpy as np
+
+    half_chord_sq = (1.0 - (x1 * x2 + y1 * y2 + z1 * z2)) / 2.0  # = sin^2(angle / 2)
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half_chord_sq, 0.0, 1.0)))
+
+
+__all__ = ["Gazetteer", "distance_km", "haversine_km", "unit_vectors"]
