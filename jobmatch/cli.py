@@ -323,6 +323,7 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
     os.environ.setdefault("JOBMATCH_INSTANCE_PATH", current_app.instance_path)
     args = [
         sys.executable, "-m", "gunicorn",
+        "--config", "python:jobmatch.gunicorn_conf",
         "--workers", str(workers),
         "--bind", f"{host}:{port}",
         "--access-logfile", "-",

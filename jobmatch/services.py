@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from .errors import Conflict, NotFound
 from .matching import JobRecord, Match, Matcher, ProfileRecord
-from .matching.matcher import code_job, code_profile, coding_from_json, coding_to_json
+from .matching.matcher import (
+    FIT_CHUNK,
+    VOCABULARY_SAMPLE,
+    code_job,
+    code_profile,
+    coding_from_json,
+    coding_to_json,
+    job_text,
+    profile_text,
+)
 from .matching.artifacts import Artefacts
 from .schemas import MAX_ID
 from .text import shift_from_text
@@ -525,20 +534,40 @@ class MatchIndex:
         return self.matcher
 
     def rebuild(self, session: Session, version: int | None = None) -> None:
+        """Build the index from the database in batches, so a city's records never sit in memory twice."""
         version = read_version(session) if version is None else version
         fingerprint = self.coder.fingerprint
-        jobs, job_codings, profiles, profile_codings = [], [], [], []
-        for row in _job_rows(session, Job.is_open.is_(True)):
-            jobs.append(_row_job(row))
-            job_codings.append(coding_from_json(row.coding, fingerprint))
-        for row in _profile_rows(session, Profile.deleted_at.is_(None)):
-            profiles.append(_row_profile(row))
-            profile_codings.append(coding_from_json(row.coding, fingerprint))
-        self.stale_codings = sum(c is None for c in job_codings) + sum(c is None for c in profile_codings)
-        if self.stale_codings:
-            log.info("%d records coded at index build; `jobmatch recode` stores their codings", self.stale_codings)
-        self.matcher = self.artefacts.matcher().fit(jobs, profiles, job_codings, profile_codings)
-        self.version = version
+        active = Profile.deleted_at.is_(None)
+        texts = [job_text(_row_job(row)) for row in _job_rows(session, Job.is_open.is_(True))]
+        count = session.scalar(select(func.count()).select_from(Profile).where(active)) or 0
+        step = max(1, -(-count // VOCABULARY_SAMPLE))  # every step-th profile teaches the vocabulary
+        for experience, desired in session.execute(select(Profile.experience, Profile.desired).where(active, Profile.id % step == 0)):
+            texts.append(profile_text(ProfileRecord(id="", experience=experience or "", desired=desired or "")))
+        matcher = self.artefacts.matcher(keep_profiles=False).begin(texts)
+        del texts
+        stale = 0
+        for make, rows, add in (
+            (_row_job, _job_rows(session, Job.is_open.is_(True)), matcher.add_jobs),
+            (_row_profile, _profile_rows(session, active), matcher.add_profiles),
+        ):
+            batch: list = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == FIT_CHUNK:
+                    stale += self._add_batch(batch, make, add, fingerprint)
+                    batch = []
+            stale += self._add_batch(batch, make, add, fingerprint)
+        matcher.trim()
+        self.stale_codings = stale
+        if stale:
+            log.info("%d records coded at index build; `jobmatch recode` stores their codings", stale)
+        self.matcher, self.version = matcher, version
+
+    @staticmethod
+    def _add_batch(rows: list, make, add, fingerprint: str) -> int:
+        codings = [coding_from_json(row.coding, fingerprint) for row in rows]
+        add([make(row) for row in rows], codings)
+        return sum(c is None for c in codings)
 
     def _apply_changes(self, session: Session, version: int) -> bool:
         """Bring the index from self.version to `version` from the change log; False when only a rebuild can."""
@@ -592,10 +621,15 @@ def profiles_for_job(
     job = get_job(session, job_id)
     matcher = index.refresh(session)
     coding = coding_from_json(job.coding, index.coder.fingerprint)
-    matches = matcher.profiles_for(job_record(job), top=top, coding=coding, fair=fair, town=town)
-    ids = [int(m.profile_id) for m in matches]
-    profiles = {p.id: p for p in session.scalars(select(Profile).where(Profile.id.in_(ids)))}
-    return [(profiles[int(m.profile_id)], m) for m in matches if int(m.profile_id) in profiles]
+    rows: dict[int, Profile] = {}
+
+    def records(ids: list[str]) -> dict[str, ProfileRecord]:
+        # The index keeps no profile words; the few it picked are read here, once, for reasons and for the reply.
+        rows.update((p.id, p) for p in session.scalars(select(Profile).where(Profile.id.in_([int(i) for i in ids]))))
+        return {str(p.id): profile_record(p) for p in rows.values()}
+
+    matches = matcher.profiles_for(job_record(job), top=top, coding=coding, fair=fair, town=town, records=records)
+    return [(rows[int(m.profile_id)], m) for m in matches if int(m.profile_id) in rows]
 
 
 # --- kiosk -----------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn",
+                "--config", "python:jobmatch.gunicorn_conf",  # as `jobmatch serve` runs it
                 "--workers", str(workers),
                 "--bind", f"127.0.0.1:{self.port}",
                 "--access-logfile", str(self.access_log),
@@ -77,6 +78,10 @@ class Gunicorn:
         if not self.access_log.exists():
             return []
         return [line.split() for line in self.access_log.read_text().splitlines() if line.strip()]
+
+    def error_log(self) -> str:
+        self._stderr.flush()
+        return (self.access_log.parent / "gunicorn.err").read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
         self.process.terminate()

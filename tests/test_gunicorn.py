@@ -57,3 +57,8 @@ def test_a_vacancy_posted_through_one_worker_is_matched_by_every_worker(server):
     for status, body in answers:
         assert status == 200
         assert body["matches"][0]["job"]["id"] == job["id"]
+
+
+def test_the_index_is_built_once_before_the_workers_start(server):
+    # The fixture waited for /healthz, which no worker answers before the master has built the index.
+    assert server.error_log().count("index of 0 vacancies and 0 profiles built") == 1

@@ -122,3 +122,29 @@ def test_two_hosts_on_one_postgresql_see_each_others_writes_at_the_next_request(
     finally:
         first.stop()
         second.stop()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/profiles/{profile}/matches?top={top}", "/api/v1/jobs/{job}/matches?top={top}"])
+def test_a_match_request_makes_the_same_few_queries_however_many_matches_it_returns(client, app, path):
+    from sqlalchemy import event
+
+    from jobmatch.db import db
+
+    profiles = [make_profile(client, name=f"居民{i}", phone=f"1380000{i:04d}") for i in range(12)]
+    jobs = [make_job(client, title=title, employer=f"池州第{i}服饰厂") for i, title in enumerate(["平车工", "缝纫工", "包缝工"] * 4)]
+    client.get(path.format(profile=profiles[0]["id"], job=jobs[0]["id"], top=1))  # the index is built once, first
+    with app.app_context():
+        engine = db.engine
+    counts = {}
+    for top in (1, 12):
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(path.format(profile=profiles[0]["id"], job=jobs[0]["id"], top=top))
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert response.status_code == 200
+        assert len(response.json["matches"]) == top
+        counts[top] = len(statements)
+    assert counts[1] == counts[12] == 4, counts  # the token, the record asked about, the version, the matched rows

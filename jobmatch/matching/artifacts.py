@@ -45,5 +45,5 @@ class Artefacts:
             self._coder = OccupationCoder(self.taxonomy, self.lexicon, self.syllables)
         return self._coder
 
-    def matcher(self, model: ScoreModel | None = None) -> Matcher:
-        return Matcher(model=model or self.model, gazetteer=self.gazetteer, coder=self.coder)
+    def matcher(self, model: ScoreModel | None = None, **options) -> Matcher:
+        return Matcher(model=model or self.model, gazetteer=self.gazetteer, coder=self.coder, **options)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -50,6 +50,7 @@ def _spread(links: np.ndarray, vector: np.ndarray) -> np.ndarray:
 ProfileCoding = tuple[dict[str, float], dict[str, float], dict[str, tuple[str, str]]]
 _KINDS = {"want": 1, "done": 2}
 FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory a build needs
+SCORE_CHUNK = 32_768  # pairs scored at once
 VOCABULARY_SAMPLE = 60_000  # texts the TF-IDF vocabulary and IDF are learnt from
 
 
@@ -121,6 +122,7 @@ class Matcher:
         taxonomy: Taxonomy | None = None,
         coder: OccupationCoder | None = None,
         vocabulary_sample: int = VOCABULARY_SAMPLE,
+        keep_profiles: bool = True,
     ):
         self.model = model or default_model()
         self.gazetteer = gazetteer or Gazetteer.empty()
@@ -128,6 +130,9 @@ class Matcher:
         # The coder remembers clauses it has read; matchers of one process share it.
         self.coder = coder if coder is not None else OccupationCoder(self.taxonomy)
         self.vocabulary_sample = vocabulary_sample
+        # A service holds its profiles in the database: it passes `records=` to profiles_for, and a city's 200,000
+        # profiles cost the worker no memory for their words.
+        self.keep_profiles = keep_profiles
         self._neighbours = self.taxonomy.neighbour_matrix()
         self._groups = self.taxonomy.group_matrix()
 
@@ -164,11 +169,23 @@ class Matcher:
         sample = list(range(len(profiles)))
         if len(sample) > self.vocabulary_sample:  # a seeded sample keeps a city-sized fit in bounded memory
             sample = sorted(np.random.default_rng(0).choice(len(profiles), self.vocabulary_sample, replace=False))
-        texts = [job_text(j) for j in jobs] + [profile_text(profiles[i]) for i in sample]
+        self.begin([job_text(j) for j in jobs] + [profile_text(profiles[i]) for i in sample])
+        for start in range(0, max(len(jobs), 1), FIT_CHUNK):
+            part = slice(start, start + FIT_CHUNK)
+            self._add_jobs(jobs[part], job_codings[part] if job_codings is not None else None)
+        for start in range(0, max(len(profiles), 1), FIT_CHUNK):
+            part = slice(start, start + FIT_CHUNK)
+            self._add_profiles(profiles[part], profile_codings[part] if profile_codings is not None else None)
+        return self.trim()
+
+    def begin(self, texts: Iterable[str]) -> Matcher:
+        """Empty the index and learn the TF-IDF vocabulary from `texts`; then add records in batches.
+
+        For an index built from a stream (a database): all vacancies' texts and a sample of profiles' are enough.
+        """
         self.vectorizer_ = CharTfidf(ngram_range=(1, 3))
         # A placeholder document keeps the vocabulary non-empty when every text is blank.
         self.vectorizer_.fit([t for t in texts if t] or ["-"])
-        del texts
         n_terms = len(self.vectorizer_.vocabulary_)
         n_occ = len(self.taxonomy)
         self.job_records_: list[JobRecord | None] = []
@@ -182,6 +199,7 @@ class Matcher:
         self._employer_keys: list[str] = [""]
         self._employer_code: dict[str, int] = {"": 0}
         self.profile_records_: list[ProfileRecord | None] = []
+        self.profile_ids_: list[str] = []
         self.profile_alive_ = Growable(bool)
         self.profile_position_: dict[str, int] = {}
         self.profile_table_ = Columns(ProfileTable.dtypes())
@@ -193,12 +211,6 @@ class Matcher:
         self.categories_: dict[str, dict[str, int]] = {"fair": {}, "town": {}}
         self.job_filters_ = Columns({"fair": np.int32, "town": np.int32})
         self.profile_filters_ = Columns({"fair": np.int32, "town": np.int32})
-        for start in range(0, max(len(jobs), 1), FIT_CHUNK):
-            part = slice(start, start + FIT_CHUNK)
-            self._add_jobs(jobs[part], job_codings[part] if job_codings is not None else None)
-        for start in range(0, max(len(profiles), 1), FIT_CHUNK):
-            part = slice(start, start + FIT_CHUNK)
-            self._add_profiles(profiles[part], profile_codings[part] if profile_codings is not None else None)
         return self
 
     def add_jobs(self, jobs: Sequence[JobRecord], codings: Sequence[dict[str, float] | None] | None = None) -> None:
@@ -223,6 +235,13 @@ class Matcher:
         alive.view[row] = False
         records[row] = None  # the row stays, the record's memory goes
         return True
+
+    def trim(self) -> Matcher:
+        """Give back the spare room the stores grew into while building: call when a build is complete."""
+        for name, value in vars(self).items():
+            if hasattr(value, "trim") and name.endswith("_"):
+                value.trim()
+        return self
 
     def _category(self, field: str, value) -> int:
         if value is None or value == "":
@@ -276,7 +295,8 @@ class Matcher:
             order = {o: 1 + 3 * rank + _KINDS.get(evidence.get(o, ("",))[0], 0) for rank, o in enumerate(wanted)}
             self.profile_order_.append(row, self._columns(order))
             self.profile_position_[profile.id] = row
-        self.profile_records_.extend(profiles)
+        self.profile_records_.extend(profiles if self.keep_profiles else [None] * len(profiles))
+        self.profile_ids_.extend(p.id for p in profiles)
         self.profile_alive_.extend(np.ones(len(profiles), dtype=bool))
 
     def _profile_coding(self, row: int) -> ProfileCoding:
@@ -376,9 +396,12 @@ class Matcher:
 
     def profiles_for(
         self, job: JobRecord, top: int = 10, candidates: Iterable[str] | None = None, coding: dict[str, float] | None = None,
-        fair=None, town=None,
+        fair=None, town=None, records: Callable[[list[str]], dict[str, ProfileRecord]] | None = None,
     ) -> list[Match]:
-        """Residents for one vacancy, best first, eligible residents before ineligible ones."""
+        """Residents for one vacancy, best first, eligible residents before ineligible ones.
+
+        `records(ids)` supplies the chosen residents' records when the index does not keep them (keep_profiles=False).
+        """
         if not self.profile_position_:
             return []
         job = completed_job(job)
@@ -398,20 +421,34 @@ class Matcher:
             occ_group=self.profile_want_.overlap(_spread(self._groups, j), n),
             occ_negated=self.profile_neg_.overlap(j, n),
         )
-        records = self.profile_records_
+        found: dict[str, ProfileRecord] = {}
+
+        def prefetch(rows: np.ndarray) -> None:
+            missing = [self.profile_ids_[i] for i in rows if self.profile_records_[i] is None]
+            if missing:
+                if records is None:
+                    raise ValueError("this index keeps no profile records: pass records=")
+                found.update(records(missing))
 
         def pair(i):
-            profile = records[i]
+            profile = self.profile_records_[i] or found.get(self.profile_ids_[i])
+            if profile is None:  # gone from the store since the index last looked
+                return None
             return job, profile, profile_text(profile), codes, self._profile_coding(i)
 
-        return self._ranked(feats, mask, top, pair)
+        return self._ranked(feats, mask, top, pair, prefetch)
 
-    def _ranked(self, feats: dict, mask: np.ndarray, top: int, pair) -> list[Match]:
+    def _ranked(self, feats: dict, mask: np.ndarray, top: int, pair, prefetch=None) -> list[Match]:
         """Score every candidate, order eligible first then by score, and explain the top ones."""
         candidates = np.flatnonzero(mask)
         if not len(candidates) or top <= 0:
             return []
-        scores = self.model.score(design_matrix(feats))
+        n = len(mask)
+        scores = np.empty(n)
+        # In slices: the design matrix of 200,000 pairs would otherwise cost a worker 25 MB per request.
+        for start in range(0, n, SCORE_CHUNK):
+            part = {k: v[start : start + SCORE_CHUNK] for k, v in feats.items()}
+            scores[start : start + SCORE_CHUNK] = self.model.score(design_matrix(part))
         eligible = np.broadcast_to(feats["shift_ok"] & feats["age_ok"], scores.shape)
         # Eligible pairs sort above every ineligible one (scores lie in [0, 1]).
         key = scores[candidates] + 2.0 * eligible[candidates]
@@ -422,9 +459,14 @@ class Matcher:
             candidates, key = candidates[keep], key[keep]
         # lexsort: the last key is primary; better key first, then position for a stable order.
         order = candidates[np.lexsort((candidates, -key))][:top]
+        if prefetch is not None:
+            prefetch(order)
         matches = []
         for i in order:
-            job, profile, text, job_codes, profile_codes = pair(i)
+            paired = pair(i)
+            if paired is None:
+                continue
+            job, profile, text, job_codes, profile_codes = paired
             row = {k: (bool(v[i]) if v.dtype == bool else float(v[i])) for k, v in feats.items() if np.ndim(v)}
             reasons = explain(job, profile, row, text, self._occupation_reason(job, row, job_codes, profile_codes))
             matches.append(

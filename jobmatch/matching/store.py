@@ -32,6 +32,11 @@ class Growable:
     def view(self) -> np.ndarray:
         return self._data[: self.size]
 
+    def trim(self) -> None:
+        """Give back the spare capacity (after a build, when appends become rare)."""
+        if len(self._data) > self.size:
+            self._data = self._data[: max(self.size, 1)].copy()
+
     def __len__(self) -> int:
         return self.size
 
@@ -55,6 +60,10 @@ class Columns:
             return self.__dict__["_columns"][name].view
         except KeyError:
             raise AttributeError(name) from None
+
+    def trim(self) -> None:
+        for column in self._columns.values():
+            column.trim()
 
     def row(self, i: int) -> Columns:
         """A one-row copy, for scoring a stored record against the other side."""
@@ -90,6 +99,10 @@ class OccupationPostings:
         self._row_columns.extend(list(scores))
         self._row_values.extend(list(scores.values()))
         self._row_start.append(len(self._row_columns))
+
+    def trim(self) -> None:
+        for growable in (*self.rows, *self.values, self._row_start, self._row_columns, self._row_values):
+            growable.trim()
 
     def overlap(self, vector: np.ndarray, n_rows: int) -> np.ndarray:
         """max over occupations of min(row score, vector score) for every row: how strongly both name one job."""
@@ -151,6 +164,10 @@ class TextPostings:
         if len(self._indptr) - 1 >= self.open_limit:
             self.sealed.append((self._open_start, self._open_matrix().T.tocsr()))
             self._reset_open()
+
+    def trim(self) -> None:
+        for growable in (self._indptr, self._indices, self._data):
+            growable.trim()
 
     def scores(self, query: sparse.csr_matrix) -> np.ndarray:
         """Dot product of the query row with every stored row."""

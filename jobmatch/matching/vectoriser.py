@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 
 import numpy as np
@@ -41,7 +42,8 @@ class CharTfidf:
 
     def transform(self, texts) -> sparse.csr_matrix:
         vocabulary, idf = self.vocabulary_, self.idf_
-        indptr, indices, data = [0], [], []
+        # Typed arrays, not lists: a batch of 30,000 texts holds millions of entries.
+        indptr, indices, data = array("q", [0]), array("i"), array("f")
         for text in texts:
             counts = sorted(Counter(vocabulary[g] for g in self._grams(text) if g in vocabulary).items())
             if counts:
@@ -53,6 +55,6 @@ class CharTfidf:
                 data.extend(weights.tolist())
             indptr.append(len(indices))
         return sparse.csr_matrix(
-            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+            (np.frombuffer(data, dtype=np.float32), np.frombuffer(indices, dtype=np.int32), np.frombuffer(indptr, dtype=np.int64)),
             shape=(len(indptr) - 1, len(vocabulary)),
         )
