@@ -259,16 +259,17 @@ class Matcher:
         self.job_filters_.extend(
             {"fair": [self._category("fair", j.fair) for j in jobs], "town": [self._category("town", j.town) for j in jobs]}
         )
-        employer = []
+        employer, occupations = [], []
         for row, job in enumerate(jobs, start=first):
             coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_job(job)
-            self.job_occ_.append(row, self._columns(coding))
+            occupations.append(self._columns(coding))
             self.job_codes_.append(coding)
             key = self._employer_key(job)
             employer.append(self._employer_code.setdefault(key, len(self._employer_code)))
             if len(self._employer_keys) < len(self._employer_code):
                 self._employer_keys.append(key)
             self.job_position_[job.id] = row
+        self.job_occ_.extend(first, occupations)
         self.job_employer_.extend(employer)
         self.job_records_.extend(jobs)
         self.job_alive_.extend(np.ones(len(jobs), dtype=bool))
@@ -287,14 +288,18 @@ class Matcher:
                 "town": [self._category("town", p.town) for p in profiles],
             }
         )
+        wants, negs, orders = [], [], []
         for row, profile in enumerate(profiles, start=first):
             coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_profile(profile)
             wanted, negated, evidence = coding
-            self.profile_want_.append(row, self._columns(wanted))
-            self.profile_neg_.append(row, self._columns(negated))
+            wants.append(self._columns(wanted))
+            negs.append(self._columns(negated))
             order = {o: 1 + 3 * rank + _KINDS.get(evidence.get(o, ("",))[0], 0) for rank, o in enumerate(wanted)}
-            self.profile_order_.append(row, self._columns(order))
+            orders.append(self._columns(order))
             self.profile_position_[profile.id] = row
+        self.profile_want_.extend(first, wants)
+        self.profile_neg_.extend(first, negs)
+        self.profile_order_.extend(first, orders)
         self.profile_records_.extend(profiles if self.keep_profiles else [None] * len(profiles))
         self.profile_ids_.extend(p.id for p in profiles)
         self.profile_alive_.extend(np.ones(len(profiles), dtype=bool))

@@ -91,14 +91,29 @@ class OccupationPostings:
         self._row_values = Growable(np.float32)
 
     def append(self, row: int, scores: dict[int, float]) -> None:
-        if row != len(self._row_start) - 1:
-            raise ValueError(f"row {row} appended out of order")
-        for column, value in scores.items():
-            self.rows[column].append(row)
-            self.values[column].append(value)
-        self._row_columns.extend(list(scores))
-        self._row_values.extend(list(scores.values()))
-        self._row_start.append(len(self._row_columns))
+        self.extend(row, [scores])
+
+    def extend(self, first_row: int, rows: list[dict[int, float]]) -> None:
+        """Append rows first_row, first_row + 1, ...: one numpy append per occupation, not per entry."""
+        if first_row != len(self._row_start) - 1:
+            raise ValueError(f"row {first_row} appended out of order")
+        by_column: dict[int, tuple[list, list]] = {}
+        flat_columns, flat_values, ends = [], [], []
+        for row, scores in enumerate(rows, start=first_row):
+            for column, value in scores.items():
+                found = by_column.setdefault(column, ([], []))
+                found[0].append(row)
+                found[1].append(value)
+            flat_columns.extend(scores)
+            flat_values.extend(scores.values())
+            ends.append(len(flat_columns))
+        for column, (row_ids, values) in by_column.items():
+            self.rows[column].extend(row_ids)
+            self.values[column].extend(values)
+        start = len(self._row_columns)
+        self._row_columns.extend(flat_columns)
+        self._row_values.extend(flat_values)
+        self._row_start.extend(np.asarray(ends, dtype=np.int64) + start)
 
     def trim(self) -> None:
         for growable in (*self.rows, *self.values, self._row_start, self._row_columns, self._row_values):

@@ -15,6 +15,7 @@ import numpy as np
 from scipy import sparse
 
 _SPACES = re.compile(r"\s\s+")
+TRANSFORM_CHUNK = 4_096
 
 
 class CharTfidf:
@@ -41,20 +42,26 @@ class CharTfidf:
         return self
 
     def transform(self, texts) -> sparse.csr_matrix:
+        texts = list(texts)
+        if len(texts) > TRANSFORM_CHUNK:  # bounded working memory for a city-sized batch
+            parts = [self.transform(texts[i : i + TRANSFORM_CHUNK]) for i in range(0, len(texts), TRANSFORM_CHUNK)]
+            return sparse.vstack(parts, format="csr", dtype=np.float32)
         vocabulary, idf = self.vocabulary_, self.idf_
-        # Typed arrays, not lists: a batch of 30,000 texts holds millions of entries.
-        indptr, indices, data = array("q", [0]), array("i"), array("f")
-        for text in texts:
-            counts = sorted(Counter(vocabulary[g] for g in self._grams(text) if g in vocabulary).items())
-            if counts:
-                columns = [c for c, _ in counts]
-                weights = np.log([n for _, n in counts]) + 1.0  # sublinear term frequency
-                weights *= idf[columns]
-                weights /= np.sqrt(weights @ weights)
-                indices.extend(columns)
-                data.extend(weights.tolist())
-            indptr.append(len(indices))
+        get = vocabulary.get
+        # Python only maps n-grams to columns; counting, weighting and normalising are done on arrays.
+        docs, terms = array("q"), array("q")
+        n_docs = 0
+        for n_docs, text in enumerate(texts, start=1):
+            ids = [t for t in map(get, self._grams(text)) if t is not None]
+            terms.extend(ids)
+            docs.extend([n_docs - 1] * len(ids))
+        width = max(len(vocabulary), 1)
+        keys, counts = np.unique(np.frombuffer(docs, dtype=np.int64) * width + np.frombuffer(terms, dtype=np.int64), return_counts=True)
+        rows, columns = keys // width, keys % width
+        weights = (np.log(counts) + 1.0) * idf[columns]  # sublinear term frequency times IDF
+        norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n_docs))
+        weights /= norms[rows]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_docs))])
         return sparse.csr_matrix(
-            (np.frombuffer(data, dtype=np.float32), np.frombuffer(indices, dtype=np.int32), np.frombuffer(indptr, dtype=np.int64)),
-            shape=(len(indptr) - 1, len(vocabulary)),
+            (weights.astype(np.float32), columns.astype(np.int32), indptr.astype(np.int64)), shape=(n_docs, len(vocabulary))
         )
