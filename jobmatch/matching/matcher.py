@@ -248,17 +248,21 @@ class Matcher:
             return -1
         return self.categories_[field].setdefault(str(value), len(self.categories_[field]))
 
+    def _append_rows(self, records: list, remove, text_of, table_cls, texts: TextPostings, table: Columns, filters: Columns):
+        """What adding vacancies and adding profiles share: replace earlier rows, then text, fields and filters."""
+        for record in records:
+            remove(record.id)
+        texts.extend(self._vectorise([text_of(r) for r in records]))
+        table.extend(vars(table_cls.build(records, self.gazetteer)))
+        filters.extend(
+            {"fair": [self._category("fair", r.fair) for r in records], "town": [self._category("town", r.town) for r in records]}
+        )
+
     def _add_jobs(self, jobs: list[JobRecord], codings) -> None:
         if not jobs:
             return
-        for job in jobs:
-            self.remove_job(job.id)
         first = len(self.job_records_)
-        self.job_text_.extend(self._vectorise([job_text(j) for j in jobs]))
-        self.job_table_.extend(vars(JobTable.build(jobs, self.gazetteer)))
-        self.job_filters_.extend(
-            {"fair": [self._category("fair", j.fair) for j in jobs], "town": [self._category("town", j.town) for j in jobs]}
-        )
+        self._append_rows(jobs, self.remove_job, job_text, JobTable, self.job_text_, self.job_table_, self.job_filters_)
         employer, occupations = [], []
         for row, job in enumerate(jobs, start=first):
             coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_job(job)
@@ -277,16 +281,9 @@ class Matcher:
     def _add_profiles(self, profiles: list[ProfileRecord], codings) -> None:
         if not profiles:
             return
-        for profile in profiles:
-            self.remove_profile(profile.id)
         first = len(self.profile_records_)
-        self.profile_text_.extend(self._vectorise([profile_text(p) for p in profiles]))
-        self.profile_table_.extend(vars(ProfileTable.build(profiles, self.gazetteer)))
-        self.profile_filters_.extend(
-            {
-                "fair": [self._category("fair", p.fair) for p in profiles],
-                "town": [self._category("town", p.town) for p in profiles],
-            }
+        self._append_rows(
+            profiles, self.remove_profile, profile_text, ProfileTable, self.profile_text_, self.profile_table_, self.profile_filters_
         )
         wants, negs, orders = [], [], []
         for row, profile in enumerate(profiles, start=first):
