@@ -144,3 +144,44 @@ def test_the_vectoriser_gives_scikit_learns_tfidf(demo):
     theirs = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(texts[:100])
     assert ours.vocabulary_ == theirs.vocabulary_
     np.testing.assert_allclose(ours.transform(texts).toarray(), theirs.transform(texts).toarray(), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("prune_from", [0, 30])
+def test_skipping_rows_that_cannot_place_changes_no_ranking(artefacts, demo, monkeypatch, prune_from):
+    import jobmatch.matching.matcher as module
+
+    jobs, profiles = demo
+    matcher = artefacts.matcher().fit(jobs, profiles)
+    monkeypatch.setattr(module, "PRUNE_FROM", 10**9)
+    full_jobs = [_scores(matcher.jobs_for(p, top=t)) for p in profiles for t in (1, 5)]
+    full_profiles = [_scores(matcher.profiles_for(j, top=t)) for j in jobs for t in (1, 5)]
+    monkeypatch.setattr(module, "PRUNE_FROM", prune_from)
+    skipped = []
+    original = module.Matcher._scored
+
+    def counting(self, rows, signals, context):
+        skipped.append(len(rows))
+        return original(self, rows, signals, context)
+
+    monkeypatch.setattr(module.Matcher, "_scored", counting)
+    assert [_scores(matcher.jobs_for(p, top=t)) for p in profiles for t in (1, 5)] == full_jobs
+    assert [_scores(matcher.profiles_for(j, top=t)) for j in jobs for t in (1, 5)] == full_profiles
+    assert sum(skipped) < len(profiles) * 2 * len(jobs) + len(jobs) * 2 * len(profiles)  # some rows went unscored
+
+
+@pytest.mark.parametrize("model", ["shipped", "default"])
+def test_each_bound_is_above_the_score_its_pair_can_reach(artefacts, model):
+    from jobmatch.matching.model import FEATURES, default_model
+
+    score_model = artefacts.model if model == "shipped" else default_model()
+    rng = np.random.default_rng(3)
+    X = rng.random((20000, len(FEATURES)))
+    for name in ("occ_same", "employer_named", "fit_all", "text_same"):
+        X[:, FEATURES.index(name)] = 0
+    X[:, FEATURES.index("near_all")] = X[:, FEATURES.index("occ_near")] * (rng.random(20000) < 0.7)
+    for a, b in (("pay_ok", "pay_bent"), ("distance_ok", "distance_bent")):
+        first = rng.random(20000) < 0.5
+        X[:, FEATURES.index(a)] = first
+        X[:, FEATURES.index(b)] = ~first & (rng.random(20000) < 0.5)
+    bounds = score_model.bounds(X[:, FEATURES.index("text")], X[:, FEATURES.index("occ_near")], X[:, FEATURES.index("occ_group")])
+    assert np.all(score_model.score(X) <= bounds + 1e-12)

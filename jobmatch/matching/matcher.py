@@ -51,6 +51,7 @@ ProfileCoding = tuple[dict[str, float], dict[str, float], dict[str, tuple[str, s
 _KINDS = {"want": 1, "done": 2}
 FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory a build needs
 SCORE_CHUNK = 32_768  # pairs scored at once
+PRUNE_FROM = 512  # below this many candidates, scoring them all is cheaper than deciding which to skip
 VOCABULARY_SAMPLE = 60_000  # texts the TF-IDF vocabulary and IDF are learnt from
 
 
@@ -364,37 +365,43 @@ class Matcher:
         if shift:
             mask &= self.job_table_.shift == SHIFT_CODES.get(shift, -1)
         codes = coding or self.code_profile(profile)
-        feats = self._job_features(profile, codes, mask)
+        signals = self._job_signals(profile, codes, mask)
+        context = self._job_context(profile)
         text = profile_text(profile)
         pair = lambda i: (self.job_records_[i], profile, text, self.job_codes_[i], codes)  # noqa: E731
-        return self._ranked(feats, mask, top, pair)
+        return self._best(np.flatnonzero(mask), signals, context, top, pair)
 
     def design_for(self, profile: ProfileRecord) -> tuple[np.ndarray, np.ndarray]:
         """Model inputs for the profile against every indexed job, and which pairs are eligible (for training)."""
         profile = completed_profile(profile)
-        alive = self.job_alive_.view
-        feats = self._job_features(profile, self.code_profile(profile), alive.copy())
-        eligible = np.broadcast_to(feats["shift_ok"] & feats["age_ok"], alive.shape)
-        return design_matrix(feats)[alive], eligible[alive]
+        alive = self.job_alive_.view.copy()
+        rows = np.flatnonzero(alive)
+        signals = self._job_signals(profile, self.code_profile(profile), alive)
+        feats = {**self._job_context(profile)(rows), **{k: v[rows] for k, v in signals.items()}}
+        return design_matrix(feats), np.broadcast_to(feats["shift_ok"] & feats["age_ok"], rows.shape)
 
-    def _job_features(self, profile: ProfileRecord, codes: ProfileCoding, mask: np.ndarray) -> dict[str, np.ndarray]:
+    def _job_context(self, profile: ProfileRecord):
+        """Shift, age, pay and distance features of the profile against the given job rows."""
+        table = ProfileTable.build([profile], self.gazetteer)
+        return lambda rows: pair_features(table, 0, self.job_table_, rows)
+
+    def _job_signals(self, profile: ProfileRecord, codes: ProfileCoding, mask: np.ndarray) -> dict[str, np.ndarray]:
+        """Text and occupation features of the profile against every job row (cheap: postings only)."""
         text = profile_text(profile)
         sims = self.job_text_.scores(self._vectorise([text]))
-        feats = pair_features(ProfileTable.build([profile], self.gazetteer), 0, self.job_table_, slice(None))
         wanted, negated, _ = codes
         p, q = self._vector(wanted), self._vector(negated)
         n = len(mask)
         # "想回恒丰": the resident names the firm
         named = np.array([bool(key) and key in text for key in self._employer_keys], dtype=bool)
-        feats.update(
-            text=_relative(sims, mask),
-            employer_named=named[self.job_employer_.view],
-            occ_same=self.job_occ_.overlap(p, n),
-            occ_near=self.job_occ_.overlap(_spread(self._neighbours, p), n),
-            occ_group=self.job_occ_.overlap(_spread(self._groups, p), n),
-            occ_negated=self.job_occ_.overlap(q, n),
-        )
-        return feats
+        return {
+            "text": _relative(sims, mask),
+            "employer_named": named[self.job_employer_.view],
+            "occ_same": self.job_occ_.overlap(p, n),
+            "occ_near": self.job_occ_.overlap(_spread(self._neighbours, p), n),
+            "occ_group": self.job_occ_.overlap(_spread(self._groups, p), n),
+            "occ_negated": self.job_occ_.overlap(q, n),
+        }
 
     def profiles_for(
         self, job: JobRecord, top: int = 10, candidates: Iterable[str] | None = None, coding: dict[str, float] | None = None,
@@ -409,20 +416,20 @@ class Matcher:
         job = completed_job(job)
         mask = self._mask(candidates, self.profile_position_, self.profile_alive_, self.profile_filters_, fair=fair, town=town)
         sims = self.profile_text_.scores(self._vectorise([job_text(job)]))
-        feats = pair_features(self.profile_table_, slice(None), JobTable.build([job], self.gazetteer), 0)
+        table = JobTable.build([job], self.gazetteer)
         codes = coding if coding is not None else self.code_job(job)
         j = self._vector(codes)
         n = len(mask)
         key = self._employer_key(job)
         term = self.vectorizer_.vocabulary_.get(key) if key else None
-        feats.update(
-            text=_relative(sims, mask),
-            employer_named=self.profile_text_.has_term(term) if term is not None else np.zeros(n, dtype=bool),
-            occ_same=self.profile_want_.overlap(j, n),
-            occ_near=self.profile_want_.overlap(_spread(self._neighbours, j), n),
-            occ_group=self.profile_want_.overlap(_spread(self._groups, j), n),
-            occ_negated=self.profile_neg_.overlap(j, n),
-        )
+        signals = {
+            "text": _relative(sims, mask),
+            "employer_named": self.profile_text_.has_term(term) if term is not None else np.zeros(n, dtype=bool),
+            "occ_same": self.profile_want_.overlap(j, n),
+            "occ_near": self.profile_want_.overlap(_spread(self._neighbours, j), n),
+            "occ_group": self.profile_want_.overlap(_spread(self._groups, j), n),
+            "occ_negated": self.profile_neg_.overlap(j, n),
+        }
         found: dict[str, ProfileRecord] = {}
 
         def prefetch(rows: np.ndarray) -> None:
@@ -438,45 +445,74 @@ class Matcher:
                 return None
             return job, profile, profile_text(profile), codes, self._profile_coding(i)
 
-        return self._ranked(feats, mask, top, pair, prefetch)
+        context = lambda rows: pair_features(self.profile_table_, rows, table, 0)  # noqa: E731
+        return self._best(np.flatnonzero(mask), signals, context, top, pair, prefetch)
 
-    def _ranked(self, feats: dict, mask: np.ndarray, top: int, pair, prefetch=None) -> list[Match]:
-        """Score every candidate, order eligible first then by score, and explain the top ones."""
-        candidates = np.flatnonzero(mask)
-        if not len(candidates) or top <= 0:
-            return []
-        n = len(mask)
-        scores = np.empty(n)
-        # In slices: the design matrix of 200,000 pairs would otherwise cost a worker 25 MB per request.
-        for start in range(0, n, SCORE_CHUNK):
+    def _scored(self, rows: np.ndarray, signals: dict, context) -> tuple[dict, np.ndarray, np.ndarray]:
+        """Features, scores and eligibility of the given rows, in slices (a city's design matrix is 25 MB)."""
+        feats = {**context(rows), **signals}
+        scores = np.empty(len(rows))
+        for start in range(0, len(rows), SCORE_CHUNK):
             part = {k: v[start : start + SCORE_CHUNK] for k, v in feats.items()}
             scores[start : start + SCORE_CHUNK] = self.model.score(design_matrix(part))
-        eligible = np.broadcast_to(feats["shift_ok"] & feats["age_ok"], scores.shape)
-        # Eligible pairs sort above every ineligible one (scores lie in [0, 1]).
-        key = scores[candidates] + 2.0 * eligible[candidates]
-        if len(candidates) > top:
+        return feats, scores, np.asarray(feats["shift_ok"] & feats["age_ok"], dtype=bool)
+
+    @staticmethod
+    def _order(rows: np.ndarray, scores: np.ndarray, eligible: np.ndarray, top: int) -> np.ndarray:
+        """Positions of the best `top`: eligible first, then by score, then by row for a stable order."""
+        key = scores + 2.0 * eligible  # scores lie in [0, 1]
+        positions = np.arange(len(rows))
+        if len(rows) > top:
             # Keep every candidate tied with the top-th, so the order below is the same as sorting them all.
             threshold = np.partition(key, len(key) - top)[len(key) - top]
-            keep = key >= threshold
-            candidates, key = candidates[keep], key[keep]
-        # lexsort: the last key is primary; better key first, then position for a stable order.
-        order = candidates[np.lexsort((candidates, -key))][:top]
+            positions = np.flatnonzero(key >= threshold)
+        # lexsort: the last key is primary.
+        return positions[np.lexsort((rows[positions], -key[positions]))][:top]
+
+    def _best(self, rows: np.ndarray, signals: dict, context, top: int, pair, prefetch=None) -> list[Match]:
+        """The top matches among `rows`, explained. Exact, but rows that provably cannot place are not scored.
+
+        Rows that share an occupation or name the firm are scored first. Each other row gets an upper bound from
+        its text and occupation-neighbour signals (ScoreModel.bounds); only those whose bound reaches the list the
+        first ones make are scored too.
+        """
+        if not len(rows) or top <= 0:
+            return []
+        signals = {k: v[rows] for k, v in signals.items()}
+        chosen = None
+        if len(rows) > PRUNE_FROM:
+            first = np.flatnonzero(signals["employer_named"] | (signals["occ_same"] > 0))
+            feats, scores, eligible = self._scored(rows[first], {k: v[first] for k, v in signals.items()}, context)
+            ranked = np.sort(scores[eligible])[::-1]
+            if len(ranked) >= top:  # else nothing can be ruled out
+                rest = np.setdiff1d(np.arange(len(rows)), first, assume_unique=True)
+                bounds = self.model.bounds(signals["text"][rest], signals["occ_near"][rest], signals["occ_group"][rest])
+                extra = rest[bounds >= ranked[top - 1]]
+                more, more_scores, more_eligible = self._scored(rows[extra], {k: v[extra] for k, v in signals.items()}, context)
+                both = np.concatenate([first, extra])
+                feats = {k: np.concatenate([np.asarray(feats[k]), np.asarray(more[k])]) for k in feats}
+                scores, eligible = np.concatenate([scores, more_scores]), np.concatenate([eligible, more_eligible])
+                chosen = (rows[both], feats, scores, eligible)
+        if chosen is None:
+            chosen = (rows, *self._scored(rows, signals, context))
+        rows, feats, scores, eligible = chosen
+        order = self._order(rows, scores, eligible, top)
         if prefetch is not None:
-            prefetch(order)
+            prefetch(rows[order])
         matches = []
-        for i in order:
-            paired = pair(i)
+        for at in order:
+            paired = pair(rows[at])
             if paired is None:
                 continue
             job, profile, text, job_codes, profile_codes = paired
-            row = {k: (bool(v[i]) if v.dtype == bool else float(v[i])) for k, v in feats.items() if np.ndim(v)}
+            row = {k: (bool(v[at]) if v.dtype == bool else float(v[at])) for k, v in feats.items() if np.ndim(v)}
             reasons = explain(job, profile, row, text, self._occupation_reason(job, row, job_codes, profile_codes))
             matches.append(
                 Match(
                     job_id=job.id,
                     profile_id=profile.id,
-                    score=round(float(scores[i]), 4),
-                    eligible=bool(eligible[i]),
+                    score=round(float(scores[at]), 4),
+                    eligible=bool(eligible[at]),
                     reasons=reasons,
                     features=row,
                 )

@@ -94,6 +94,25 @@ class ScoreModel:
         full = 1.0 - FULL_PENALTY * X[:, FEATURES.index("no_openings")]
         return expected_gain * turned_down * full
 
+    def bounds(self, text: np.ndarray, near: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """For pairs that share no occupation outright and name no firm: the highest score each can have, given its
+        text similarity and its near and same-field occupation overlaps, with every other feature at its most
+        favourable value. Used to skip scoring pairs that cannot reach a shortlist."""
+        position = {name: i for i, name in enumerate(FEATURES)}
+        absent = {"occ_same", "employer_named", "fit_all", "text_same"}  # zero for such pairs
+        varying = {"text": text, "occ_near": near, "near_all": near, "occ_group": group}  # near_all <= occ_near
+        exclusive = (("pay_ok", "pay_bent"), ("distance_ok", "distance_bent"))  # at most one of each pair is 1
+        paired = {name for pair in exclusive for name in pair}
+        logits = np.empty((3, len(text)))
+        for k, coef in enumerate(self.coef):
+            constant = self.intercept[k] + sum(max(0.0, *(coef[position[n]] for n in pair)) for pair in exclusive)
+            constant += sum(max(0.0, coef[position[n]]) for n in FEATURES if n not in absent | paired | set(varying))
+            logits[k] = constant
+            for name, values in varying.items():
+                logits[k] += max(0.0, coef[position[name]]) * values
+        p = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return GAIN_STEPS @ p / GAIN_STEPS.sum()  # the rules only ever lower a score
+
     @classmethod
     def fit(cls, X: np.ndarray, grades: np.ndarray, C: float = 1.0, metadata: dict | None = None) -> ScoreModel:
         from sklearn.linear_model import LogisticRegression
