@@ -132,3 +132,15 @@ def test_profiles_for_a_job_and_candidate_filter():
 def test_empty_inputs():
     assert Matcher().fit([], []).jobs_for(SEAMSTRESS) == []
     assert Matcher().fit(JOBS, []).profiles_for(SEWING) == []
+
+
+@pytest.mark.parametrize("desired, named", [("想回恒丰做平车", True), ("想找个平车的活", False), ("恒", False)])
+def test_a_resident_who_names_the_firm_is_told_so_in_the_features(desired, named):
+    firm = JobRecord(id="hf", title="平车工", employer="东至县恒丰服饰有限公司", skills=("平车",), shift="day")
+    other = JobRecord(id="xx", title="平车工", employer="池州华兴制衣厂", skills=("平车",), shift="day")
+    resident = ProfileRecord(id="p", experience="平车", desired=desired)
+    matcher = Matcher().fit([firm, other], [resident])
+    matches = {m.job_id: m for m in matcher.jobs_for(resident)}
+    assert matches["hf"].features["employer_named"] is named
+    assert matches["xx"].features["employer_named"] is False
+    assert matcher.profiles_for(firm)[0].features["employer_named"] is named  # the other direction agrees

@@ -393,7 +393,12 @@ class Matcher:
         p, q = self._vector(wanted), self._vector(negated)
         n = len(mask)
         # "想回恒丰": the resident names the firm
-        named = np.array([bool(key) and key in text for key in self._employer_keys], dtype=bool)
+        # A firm's key is two characters, so the text names it when one of the text's character pairs is a key:
+        # a look-up per pair rather than a scan of every firm.
+        named = np.zeros(len(self._employer_keys), dtype=bool)
+        codes = self._employer_code
+        named[[codes[pair] for pair in {text[i : i + 2] for i in range(len(text) - 1)} if pair in codes]] = True
+        named[0] = False  # code 0 is "no distinctive name"
         return {
             "text": _relative(sims, mask),
             "employer_named": named[self.job_employer_.view],
