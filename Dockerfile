@@ -26,6 +26,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
 
-# `serve` upgrades the database, then runs gunicorn; a city-sized index takes about 20 s to build before /healthz answers.
-# `serve` upgrades the database, then runs gunicorn. Set JOBMATCH_ENV=production and JOBMATCH_SECRET_KEY for real use.
+# `serve` upgrades the database, then runs gunicorn; a city-sized index takes about 20 s to build before /healthz
+# answers. Set JOBMATCH_ENV=production and JOBMATCH_SECRET_KEY for real use.
 CMD ["jobmatch", "serve", "--port", "8000"]
