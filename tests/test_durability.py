@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 import urllib.error
+from http.client import HTTPException
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -44,7 +45,9 @@ class Tally:
 def call(tally: Tally, *args, **kwargs):
     try:
         status, body = http(*args, timeout=30, **kwargs)
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    except (urllib.error.URLError, HTTPException, ConnectionError, TimeoutError, OSError):
+        # HTTPException: a worker killed while sending its reply leaves the body short (IncompleteRead); to the
+        # kiosk that is no answer, as a dropped connection is.
         tally.add(None)
         return None, None
     tally.add(status)
