@@ -45,13 +45,15 @@ def bump_version(session: Session, everything: bool = False) -> None:
     """
     session.flush()  # gives new records their ids and runs the tracking below
     changed = session.info.pop("jobmatch.changed", set())
-    result = session.execute(
-        update(DataVersion).where(DataVersion.name == MATCHING_VERSION).values(version=DataVersion.version + 1)
+    version = session.scalar(
+        update(DataVersion)
+        .where(DataVersion.name == MATCHING_VERSION)
+        .values(version=DataVersion.version + 1)
+        .returning(DataVersion.version)
     )
-    if result.rowcount == 0:
-        session.add(DataVersion(name=MATCHING_VERSION, version=1))
-        session.flush()
-    version = read_version(session)
+    if version is None:
+        version = 1
+        session.add(DataVersion(name=MATCHING_VERSION, version=version))
     if everything:
         entries = [("all", 0)]
     else:
@@ -423,50 +425,33 @@ def list_outcomes(
 # --- matching --------------------------------------------------------------------------------------
 
 
-def job_record(job: Job) -> JobRecord:
+def job_record(job, employer: str | None = None) -> JobRecord:
+    """The matcher's record of a Job, or of a row with the same columns (which carries the firm's name apart)."""
+    if employer is None:
+        employer = job.employer.name if job.employer else ""
     return JobRecord(
-        id=str(job.id),
-        title=job.title,
-        employer=job.employer.name if job.employer else "",
-        description=job.description or "",
-        skills=tuple(job.skills or ()),
-        openings=job.openings,
-        wage_min=job.wage_min,
-        wage_max=job.wage_max,
-        wage_unit=job.wage_unit,
-        town=job.town,
-        community=job.community,
-        lat=job.lat,
-        lon=job.lon,
-        shift=job.shift,
-        age_min=job.age_min,
-        age_max=job.age_max,
-        perks=tuple(job.perks or ()),
-        contact_phone=job.contact_phone,
+        id=str(job.id), title=job.title, employer=employer, description=job.description or "",
+        skills=tuple(job.skills or ()), openings=job.openings, wage_min=job.wage_min, wage_max=job.wage_max,
+        wage_unit=job.wage_unit, town=job.town, community=job.community, lat=job.lat, lon=job.lon, shift=job.shift,
+        age_min=job.age_min, age_max=job.age_max, perks=tuple(job.perks or ()), contact_phone=job.contact_phone,
         fair=None if job.fair_id is None else str(job.fair_id),
     )
 
 
-def profile_record(profile: Profile) -> ProfileRecord:
+def profile_record(profile) -> ProfileRecord:
+    """The matcher's record of a Profile, or of a row with the same columns; no name or phone."""
     return ProfileRecord(
-        id=str(profile.id),
-        age=profile.age,
-        town=profile.town,
-        community=profile.community,
-        lat=profile.lat,
-        lon=profile.lon,
-        experience=profile.experience or "",
-        desired=profile.desired or "",
-        expected_wage=profile.expected_wage,
-        availability=profile.availability,
-        max_commute_km=profile.max_commute_km,
+        id=str(profile.id), age=profile.age, town=profile.town, community=profile.community, lat=profile.lat,
+        lon=profile.lon, experience=profile.experience or "", desired=profile.desired or "",
+        expected_wage=profile.expected_wage, availability=profile.availability, max_commute_km=profile.max_commute_km,
         fair=None if profile.fair_id is None else str(profile.fair_id),
     )
 
 
 _JOB_COLUMNS = (
     Job.id, Job.title, Job.description, Job.skills, Job.openings, Job.wage_min, Job.wage_max, Job.wage_unit, Job.town,
-    Job.community, Job.lat, Job.lon, Job.shift, Job.age_min, Job.age_max, Job.perks, Job.fair_id, Job.coding, Job.is_open,
+    Job.community, Job.lat, Job.lon, Job.shift, Job.age_min, Job.age_max, Job.perks, Job.contact_phone, Job.fair_id, Job.coding,
+    Job.is_open,
 )
 _PROFILE_COLUMNS = (
     Profile.id, Profile.age, Profile.town, Profile.community, Profile.lat, Profile.lon, Profile.experience,
@@ -488,22 +473,7 @@ def _profile_rows(session: Session, where) -> Iterable:
 
 
 def _row_job(row) -> JobRecord:
-    return JobRecord(
-        id=str(row.id), title=row.title, employer=row.employer or "", description=row.description or "",
-        skills=tuple(row.skills or ()), openings=row.openings, wage_min=row.wage_min, wage_max=row.wage_max,
-        wage_unit=row.wage_unit, town=row.town, community=row.community, lat=row.lat, lon=row.lon, shift=row.shift,
-        age_min=row.age_min, age_max=row.age_max, perks=tuple(row.perks or ()),
-        fair=None if row.fair_id is None else str(row.fair_id),
-    )
-
-
-def _row_profile(row) -> ProfileRecord:
-    return ProfileRecord(
-        id=str(row.id), age=row.age, town=row.town, community=row.community, lat=row.lat, lon=row.lon,
-        experience=row.experience or "", desired=row.desired or "", expected_wage=row.expected_wage,
-        availability=row.availability, max_commute_km=row.max_commute_km,
-        fair=None if row.fair_id is None else str(row.fair_id),
-    )
+    return job_record(row, row.employer or "")
 
 
 class MatchIndex:
@@ -534,29 +504,31 @@ class MatchIndex:
         return self.matcher
 
     def rebuild(self, session: Session, version: int | None = None) -> None:
-        """Build the index from the database in batches, so a city's records never sit in memory twice."""
+        """Build the index from the database: stored codings are used, missing or stale ones coded afresh."""
         version = read_version(session) if version is None else version
         fingerprint = self.coder.fingerprint
         active = Profile.deleted_at.is_(None)
-        texts = [job_text(_row_job(row)) for row in _job_rows(session, Job.is_open.is_(True))]
+        # The vacancies are read once: their texts teach the vocabulary, then they are added.
+        job_rows = list(_job_rows(session, Job.is_open.is_(True)))
+        jobs = [_row_job(row) for row in job_rows]
+        texts = [job_text(job) for job in jobs]
         count = session.scalar(select(func.count()).select_from(Profile).where(active)) or 0
         step = max(1, -(-count // VOCABULARY_SAMPLE))  # every step-th profile teaches the vocabulary
         for experience, desired in session.execute(select(Profile.experience, Profile.desired).where(active, Profile.id % step == 0)):
             texts.append(profile_text(ProfileRecord(id="", experience=experience or "", desired=desired or "")))
         matcher = self.artefacts.matcher(keep_profiles=False).begin(texts)
         del texts
-        stale = 0
-        for make, rows, add in (
-            (_row_job, _job_rows(session, Job.is_open.is_(True)), matcher.add_jobs),
-            (_row_profile, _profile_rows(session, active), matcher.add_profiles),
-        ):
-            batch: list = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == FIT_CHUNK:
-                    stale += self._add_batch(batch, make, add, fingerprint)
-                    batch = []
-            stale += self._add_batch(batch, make, add, fingerprint)
+        job_codings = [coding_from_json(row.coding, fingerprint) for row in job_rows]
+        matcher.add_jobs(jobs, job_codings)
+        stale = sum(c is None for c in job_codings)
+        del job_rows, jobs, job_codings
+        batch: list = []
+        for row in _profile_rows(session, active):  # profiles in batches: a city's never sit in memory twice
+            batch.append(row)
+            if len(batch) == FIT_CHUNK:
+                stale += self._add_profiles(matcher, batch, fingerprint)
+                batch = []
+        stale += self._add_profiles(matcher, batch, fingerprint)
         matcher.trim()
         self.stale_codings = stale
         if stale:
@@ -564,9 +536,9 @@ class MatchIndex:
         self.matcher, self.version = matcher, version
 
     @staticmethod
-    def _add_batch(rows: list, make, add, fingerprint: str) -> int:
+    def _add_profiles(matcher: Matcher, rows: list, fingerprint: str) -> int:
         codings = [coding_from_json(row.coding, fingerprint) for row in rows]
-        add([make(row) for row in rows], codings)
+        matcher.add_profiles([profile_record(row) for row in rows], codings)
         return sum(c is None for c in codings)
 
     def _apply_changes(self, session: Session, version: int) -> bool:
@@ -599,7 +571,7 @@ class MatchIndex:
             for profile_id in profile_ids - {i for i, row in found.items() if row.deleted_at is None}:
                 self.matcher.remove_profile(str(profile_id))
             current = [row for row in found.values() if row.deleted_at is None]
-            self.matcher.add_profiles([_row_profile(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current])
+            self.matcher.add_profiles([profile_record(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current])
         self.version = version
         return True
 

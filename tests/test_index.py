@@ -52,8 +52,9 @@ def test_occupation_postings_overlap_is_max_of_min_over_occupations():
     rng = np.random.default_rng(2)
     dense = np.where(rng.random((30, 6)) < 0.3, rng.random((30, 6)), 0.0).astype(np.float32)
     store = OccupationPostings(6)
-    for i, row in enumerate(dense):
-        store.append(i, {c: float(v) for c, v in enumerate(row) if v})
+    store.extend(0, [{c: float(v) for c, v in enumerate(row) if v} for row in dense[:10]])
+    for i, row in enumerate(dense[10:], start=10):  # one at a time too, as a live index adds them
+        store.extend(i, [{c: float(v) for c, v in enumerate(row) if v}])
     vector = np.array([0.0, 0.5, 1.0, 0.0, 0.2, 0.9])
     np.testing.assert_allclose(store.overlap(vector, 30), np.minimum(dense, vector).max(axis=1), rtol=1e-6)
     assert store.row(4) == pytest.approx({c: float(v) for c, v in enumerate(dense[4]) if v})

@@ -1,4 +1,5 @@
-"""A compact Chinese word list with frequencies: is a span a real word, and where do the words of a text end.
+"""A compact Chinese word list with frequencies (is a span a real word, where do a text's words end), and each
+character's reading: the two artefacts the occupation coder reads text by.
 
 Derived from jieba's dictionary (MIT licence) by `python -m jobmatch.matching.lexicon models`, keeping
 words of up to four characters. Held as sorted fixed-width numpy strings, it costs a worker about 7 MB where
@@ -86,6 +87,24 @@ class Lexicon:
         return cuts
 
 
+def syllable_table() -> dict[str, str]:
+    """Each Chinese character's most common reading, toneless ("缝" -> "feng"), from pypinyin (MIT licence).
+
+    Written to models/syllables.json by `python -m jobmatch.matching.lexicon`, so a worker reads a 0.5 MB table
+    instead of importing pypinyin (55 MB of phrase data it does not use).
+    """
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table = {}
+    for code in sorted(pinyin_dict):
+        char = chr(code)
+        reading = lazy_pinyin(char, style=Style.NORMAL, errors=lambda chars: list(chars))[0]
+        if reading != char:
+            table[char] = reading
+    return table
+
+
 def load_syllables(path: str | Path) -> dict[str, str]:
     import json
 
@@ -94,8 +113,6 @@ def load_syllables(path: str | Path) -> dict[str, str]:
 
 if __name__ == "__main__":
     import json
-
-    from .occupations import syllable_table
 
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "models")
     lexicon = Lexicon.from_jieba()

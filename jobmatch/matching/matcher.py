@@ -197,8 +197,7 @@ class Matcher:
         self.job_occ_ = OccupationPostings(n_occ)
         self.job_codes_: list[dict[str, float] | None] = []
         self.job_employer_ = Growable(np.int32)
-        self._employer_keys: list[str] = [""]
-        self._employer_code: dict[str, int] = {"": 0}
+        self._employer_code: dict[str, int] = {"": 0}  # a firm's two-character key -> its code
         self.profile_records_: list[ProfileRecord | None] = []
         self.profile_ids_: list[str] = []
         self.profile_alive_ = Growable(bool)
@@ -271,8 +270,6 @@ class Matcher:
             self.job_codes_.append(coding)
             key = self._employer_key(job)
             employer.append(self._employer_code.setdefault(key, len(self._employer_code)))
-            if len(self._employer_keys) < len(self._employer_code):
-                self._employer_keys.append(key)
             self.job_position_[job.id] = row
         self.job_occ_.extend(first, occupations)
         self.job_employer_.extend(employer)
@@ -390,22 +387,25 @@ class Matcher:
         text = profile_text(profile)
         sims = self.job_text_.scores(self._vectorise([text]))
         wanted, negated, _ = codes
-        p, q = self._vector(wanted), self._vector(negated)
-        n = len(mask)
         # "想回恒丰": the resident names the firm
         # A firm's key is two characters, so the text names it when one of the text's character pairs is a key:
         # a look-up per pair rather than a scan of every firm.
-        named = np.zeros(len(self._employer_keys), dtype=bool)
+        named = np.zeros(len(self._employer_code), dtype=bool)
         codes = self._employer_code
         named[[codes[pair] for pair in {text[i : i + 2] for i in range(len(text) - 1)} if pair in codes]] = True
         named[0] = False  # code 0 is "no distinctive name"
+        occupations = self._occupation_signals(self.job_occ_, self.job_occ_, self._vector(wanted), self._vector(negated), len(mask))
+        return {"text": _relative(sims, mask), "employer_named": named[self.job_employer_.view], **occupations}
+
+    def _occupation_signals(self, stored, stored_negated, wanted: np.ndarray, negated: np.ndarray, n: int) -> dict:
+        """How strongly each row and the other side name the same, a neighbouring or a same-field occupation, and
+        one the resident turned down: a job's occupations against the resident's turn-downs, or each resident's
+        turn-downs (`stored_negated`) against the job's occupations."""
         return {
-            "text": _relative(sims, mask),
-            "employer_named": named[self.job_employer_.view],
-            "occ_same": self.job_occ_.overlap(p, n),
-            "occ_near": self.job_occ_.overlap(_spread(self._neighbours, p), n),
-            "occ_group": self.job_occ_.overlap(_spread(self._groups, p), n),
-            "occ_negated": self.job_occ_.overlap(q, n),
+            "occ_same": stored.overlap(wanted, n),
+            "occ_near": stored.overlap(_spread(self._neighbours, wanted), n),
+            "occ_group": stored.overlap(_spread(self._groups, wanted), n),
+            "occ_negated": stored_negated.overlap(negated, n),
         }
 
     def profiles_for(
@@ -430,10 +430,7 @@ class Matcher:
         signals = {
             "text": _relative(sims, mask),
             "employer_named": self.profile_text_.has_term(term) if term is not None else np.zeros(n, dtype=bool),
-            "occ_same": self.profile_want_.overlap(j, n),
-            "occ_near": self.profile_want_.overlap(_spread(self._neighbours, j), n),
-            "occ_group": self.profile_want_.overlap(_spread(self._groups, j), n),
-            "occ_negated": self.profile_neg_.overlap(j, n),
+            **self._occupation_signals(self.profile_want_, self.profile_neg_, j, j, n),
         }
         found: dict[str, ProfileRecord] = {}
 

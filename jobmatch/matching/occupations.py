@@ -131,24 +131,6 @@ class Taxonomy:
         return matrix
 
 
-def syllable_table() -> dict[str, str]:
-    """Each Chinese character's most common reading, toneless ("缝" -> "feng"), from pypinyin (MIT licence).
-
-    Written to models/syllables.json by `python -m jobmatch.matching.lexicon`, so a worker reads a 0.5 MB table
-    instead of importing pypinyin (55 MB of phrase data it does not use).
-    """
-    from pypinyin import Style, lazy_pinyin
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    table = {}
-    for code in sorted(pinyin_dict):
-        char = chr(code)
-        reading = lazy_pinyin(char, style=Style.NORMAL, errors=lambda chars: list(chars))[0]
-        if reading != char:
-            table[char] = reading
-    return table
-
-
 def _plausible_typo(lexicon: Lexicon, text: str, start: int, end: int, term: str) -> bool:
     """A same-sound span is a typing error only if it keeps a character of the term, is not a real word
     and does not cut through one: 逢纫 stands for 缝纫, but 倒班 (a word) is not 道班, 上门为 holds no 门卫

@@ -65,12 +65,6 @@ class Columns:
         for column in self._columns.values():
             column.trim()
 
-    def row(self, i: int) -> Columns:
-        """A one-row copy, for scoring a stored record against the other side."""
-        single = Columns({name: c.view.dtype for name, c in self._columns.items()})
-        single.extend({name: c.view[i : i + 1] for name, c in self._columns.items()})
-        return single
-
     @property
     def nbytes(self) -> int:
         return sum(c.nbytes for c in self._columns.values())
@@ -89,9 +83,6 @@ class OccupationPostings:
         self._row_start.append(0)
         self._row_columns = Growable(np.int16)
         self._row_values = Growable(np.float32)
-
-    def append(self, row: int, scores: dict[int, float]) -> None:
-        self.extend(row, [scores])
 
     def extend(self, first_row: int, rows: list[dict[int, float]]) -> None:
         """Append rows first_row, first_row + 1, ...: one numpy append per occupation, not per entry."""
