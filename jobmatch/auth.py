@@ -47,9 +47,14 @@ def revoke_token(session_: Session, name: str) -> None:
         session_.commit()
 
 
-def token_role(session_: Session, token: str) -> str | None:
+def live_token(session_: Session, token: str) -> ApiToken | None:
     record = session_.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    return record.role if record is not None and record.revoked_at is None else None
+    return record if record is not None and record.revoked_at is None else None
+
+
+def token_role(session_: Session, token: str) -> str | None:
+    record = live_token(session_, token)
+    return record.role if record is not None else None
 
 
 def api_role() -> str | None:
@@ -59,8 +64,22 @@ def api_role() -> str | None:
 
         header = request.headers.get("Authorization", "")
         token = header[7:].strip() if header[:7].lower() == "bearer " else ""
-        g.api_role = token_role(db.session, token) if token else None
+        record = live_token(db.session, token) if token else None
+        g.api_role = record.role if record is not None else None
+        g.api_token_name = record.name if record is not None else None
     return g.api_role
+
+
+def api_recorder() -> str:
+    """Who acts through the API, for the outcome trail: the token's name."""
+    api_role()
+    return f"token:{g.api_token_name}"
+
+
+def page_recorder() -> str:
+    """Who acts on a page, for the outcome trail: the logged-in user, or the kiosk."""
+    user = current_user()
+    return f"user:{user.username}" if user is not None else "kiosk"
 
 
 def api_access(*levels: str):

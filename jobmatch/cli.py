@@ -288,7 +288,7 @@ def print_fair_command(fair_id: int, output: str, top: int):
     from .errors import JobmatchError
     from .models import Profile
     from .printing import resident_shortlist, shortlists_pdf
-    from .services import get_fair, jobs_for_profile
+    from .services import get_fair, jobs_for_profile, record_shown
 
     try:
         fair = get_fair(db.session, fair_id)
@@ -299,9 +299,16 @@ def print_fair_command(fair_id: int, output: str, top: int):
         select(Profile).where(Profile.fair_id == fair_id, Profile.deleted_at.is_(None)).order_by(Profile.id)
     ).all()
     with click.progressbar(profiles, label=f"{fair.name}: {len(profiles)} residents", file=sys.stderr) as bar:
-        shortlists = [resident_shortlist(p, jobs_for_profile(db.session, index, p.id, top=top), fair.name) for p in bar]
+        shortlists, shown = [], []
+        for p in bar:
+            pairs = jobs_for_profile(db.session, index, p.id, top=top)
+            shortlists.append(resident_shortlist(p, pairs, fair.name))
+            shown.append((p.id, pairs))
     data = shortlists_pdf(shortlists)
     Path(output).write_bytes(data)
+    # Only once the file is written: these shortlists now go in front of the residents.
+    for profile_id, pairs in shown:
+        record_shown(db.session, profile_id, pairs, index.weights, recorder="cli")
     click.echo(f"wrote {output}: {len(shortlists)} pages")
 
 

@@ -145,7 +145,13 @@ class Outcome(Base):
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who recorded the step: "user:NAME" from the pages, "token:NAME" from the API, "cli" from the command line.
+    recorder: Mapped[str | None] = mapped_column(String(60))
+    # For a shortlist shown: which weights ranked it, and where and how high the vacancy stood.
+    weights: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class DataVersion(Base):

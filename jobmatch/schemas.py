@@ -6,7 +6,7 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 from marshmallow.validate import Length, Regexp
 
-from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, WAGE_UNITS
+from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, STAFF_STEPS, WAGE_UNITS
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
 # Record ids are 32-bit integers on every backend; a larger number cannot name a record.
@@ -303,6 +303,10 @@ class OutcomeOut(Schema):
     job_id = fields.Integer()
     status = fields.String()
     note = fields.String()
+    recorder = fields.String(allow_none=True)
+    weights = fields.String(allow_none=True)
+    score = fields.Float(allow_none=True)
+    rank = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
 
 
@@ -419,4 +423,4 @@ class KioskForm(StrictSchema):
 class OutcomeForm(StrictSchema):
     csrf_token = fields.String(load_default="")
     job_id = fields.Integer(required=True, validate=ID_RANGE)
-    status = fields.String(required=True, validate=validate.OneOf(("contacted", "interviewed", "hired", "declined")))
+    status = fields.String(required=True, validate=validate.OneOf(STAFF_STEPS))

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import lifecycle
 from .errors import Conflict, NotFound
 from .matching import JobRecord, Match, Matcher, ProfileRecord
 from .matching.matcher import (
@@ -395,13 +396,88 @@ def purge_profiles(session: Session, older_than_days: int) -> int:
 # --- outcomes --------------------------------------------------------------------------------------
 
 
-def create_outcome(session: Session, data: dict) -> Outcome:
-    get_profile(session, data["profile_id"])
-    get_job(session, data["job_id"])
-    outcome = Outcome(**data)
+def _lock_resident(session: Session, profile_id: int) -> None:
+    """Serialise outcome writes for one resident: a no-op UPDATE takes the row lock on PostgreSQL and SQLite's write
+    lock, so two clerks pressing buttons for the same pair cannot both pass the transition check."""
+    done = session.execute(
+        update(Profile).where(Profile.id == profile_id).values(id=Profile.id).execution_options(synchronize_session=False)
+    )
+    if done.rowcount == 0:
+        raise NotFound(f"居民 {profile_id} 不存在 (profile not found)", {"profile_id": ["not found"]})
+
+
+def pair_status(session: Session, profile_id: int, job_id: int) -> str | None:
+    """Where a (resident, vacancy) pair stands: its latest recorded status, or None."""
+    return session.scalar(
+        select(Outcome.status)
+        .where(Outcome.profile_id == profile_id, Outcome.job_id == job_id)
+        .order_by(Outcome.created_at.desc(), Outcome.id.desc())
+        .limit(1)
+    )
+
+
+def _take_opening(session: Session, job: Job) -> None:
+    """One opening fewer; the vacancy closes itself at zero. Refused when none is left."""
+    now = utcnow()
+    left = session.scalar(
+        update(Job)
+        .where(Job.id == job.id, Job.is_open.is_(True), Job.openings > 0)
+        .values(openings=Job.openings - 1)
+        .returning(Job.openings)
+        .execution_options(synchronize_session=False)
+    )
+    if left is None:
+        raise Conflict(
+            f"岗位「{job.title}」已招满或已关闭，不能再录用 (the vacancy has no openings left)", {"status": ["no openings left"]}
+        )
+    if left == 0:
+        session.execute(update(Job).where(Job.id == job.id).values(is_open=False, closed_at=now).execution_options(synchronize_session=False))
+    session.refresh(job)
+    session.info.setdefault("jobmatch.changed", set()).add(job)  # the index must see the new count or the closure
+    bump_version(session)
+
+
+def record_outcome(
+    session: Session, profile_id: int, job_id: int, status: str, *, note: str = "", user_id: int | None = None,
+    recorder: str | None = None,
+) -> Outcome:
+    """Record one step of a pair's lifecycle (see lifecycle.py); a hire takes one of the vacancy's openings."""
+    _lock_resident(session, profile_id)
+    get_profile(session, profile_id)
+    job = get_job(session, job_id)
+    current = pair_status(session, profile_id, job_id)
+    reason = lifecycle.why_not(current, status)
+    if reason is not None:
+        session.rollback()
+        raise Conflict(reason, {"status": [f"cannot follow {current or 'nothing'}"]})
+    if status == lifecycle.HIRED:
+        _take_opening(session, job)
+    outcome = Outcome(profile_id=profile_id, job_id=job_id, status=status, note=note, recorded_by=user_id, recorder=recorder)
     session.add(outcome)
     session.commit()
     return outcome
+
+
+def record_shown(
+    session: Session, profile_id: int, pairs: Sequence[tuple[Job, Match]], weights: str, *, user_id: int | None = None,
+    recorder: str | None = None,
+) -> int:
+    """Note that a shortlist was put in front of a resident (printed, or shown at the kiosk), with the weights that
+    ranked it and each vacancy's place on it. Pairs already under way are left as they stand. Returns how many were new."""
+    if not pairs:
+        return 0
+    _lock_resident(session, profile_id)
+    job_ids = [job.id for job, _ in pairs]
+    seen = set(session.scalars(select(Outcome.job_id).where(Outcome.profile_id == profile_id, Outcome.job_id.in_(job_ids))))
+    new = [
+        Outcome(profile_id=profile_id, job_id=job.id, status=lifecycle.SHOWN, recorded_by=user_id, recorder=recorder,
+                weights=weights, score=round(float(match.score), 4), rank=rank)
+        for rank, (job, match) in enumerate(pairs, start=1)
+        if job.id not in seen
+    ]
+    session.add_all(new)
+    session.commit()
+    return len(new)
 
 
 def list_outcomes(
@@ -493,6 +569,11 @@ class MatchIndex:
     @property
     def coder(self):
         return self.artefacts.coder
+
+    @property
+    def weights(self) -> str:
+        """The version of the weights this index ranks with."""
+        return self.artefacts.model.version
 
     def refresh(self, session: Session) -> Matcher:
         version = read_version(session)
@@ -646,7 +727,6 @@ def profile_by_ticket(session: Session, ticket: str) -> Profile:
 
 # --- stall staff -----------------------------------------------------------------------------------
 
-REFERRED = ("contacted", "interviewed", "hired")
 
 
 def search_profiles(session: Session, fair: int | None, q: str | None, page: int = 1, per_page: int = 30) -> Page:
@@ -675,18 +755,17 @@ def outcome_status(session: Session, profile_id: int) -> dict[int, str]:
     return {job_id: status for job_id, status in rows}
 
 
+def jobs_by_id(session: Session, ids: Iterable[int]) -> list[Job]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(session.scalars(select(Job).where(Job.id.in_(ids)).order_by(Job.id)).unique())
+
+
 def referred_profiles(session: Session, job_id: int) -> set[int]:
-    rows = session.scalars(select(Outcome.profile_id).where(Outcome.job_id == job_id, Outcome.status.in_(REFERRED)))
+    """Residents already taken further than a listing for this vacancy (contacted, interviewed, declined ...)."""
+    rows = session.scalars(select(Outcome.profile_id).where(Outcome.job_id == job_id, Outcome.status != lifecycle.SHOWN))
     return set(rows)
-
-
-def record_outcome(session: Session, profile_id: int, job_id: int, status: str, user_id: int | None) -> Outcome:
-    get_profile(session, profile_id)
-    get_job(session, job_id)
-    outcome = Outcome(profile_id=profile_id, job_id=job_id, status=status, recorded_by=user_id)
-    session.add(outcome)
-    session.commit()
-    return outcome
 
 
 def list_audit(session: Session, page: int = 1, per_page: int = 20) -> Page:

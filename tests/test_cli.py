@@ -151,6 +151,13 @@ def test_print_fair_writes_one_page_per_resident(tmp_path, cli_env):
     assert f"wrote {out}: {pages} pages" in result.stdout and 90 <= pages <= 110
     second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "推荐岗位" in second and "联系电话" in second
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(cli_env["JOBMATCH_DATABASE_URL"])
+    with engine.connect() as conn:  # the printed shortlists are recorded as shown, with the weights that ranked them
+        shown = conn.execute(text("SELECT count(*), count(DISTINCT profile_id), min(weights) FROM outcomes WHERE recorder = 'cli'")).one()
+    engine.dispose()
+    assert shown[0] >= pages and shown[1] >= pages - 5 and len(shown[2]) == 12
     assert run("print-fair", "--fair", "99", "-o", str(out), env=cli_env).returncode == 2
 
 

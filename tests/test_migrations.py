@@ -65,5 +65,26 @@ def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
         assert tuple(row) == ("王桂兰", "13812345678", None, None, None)
         assert conn.scalar(text("SELECT name FROM employers WHERE id = 1")) == "东流服饰"
         head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head == "0004"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head == "0005"
+    engine.dispose()
+
+
+def test_the_old_declined_button_becomes_a_decline_by_the_resident(tmp_path):
+    from sqlalchemy import text
+
+    from jobmatch.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0004")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"))
+        conn.execute(text("INSERT INTO jobs (id, employer_id, title, description, skills, openings, wage_unit, shift, perks, is_open, "
+                          "created_at, updated_at) VALUES (1, 1, '平车工', '', '[]', 1, 'month', 'day', '[]', 1, '2026-01-01', '2026-01-01')"))
+        conn.execute(text("INSERT INTO profiles (id, experience, desired, availability, created_at) VALUES (1, '', '', 'any', '2026-01-01')"))
+        for status in ("declined", "hired"):
+            conn.execute(text("INSERT INTO outcomes (profile_id, job_id, status, note, created_at) VALUES (1, 1, :s, '', '2026-01-02')"), {"s": status})
+    upgrade(url)
+    with engine.connect() as conn:
+        assert sorted(conn.scalars(text("SELECT status FROM outcomes"))) == ["declined_by_resident", "hired"]
     engine.dispose()

@@ -155,7 +155,7 @@ def test_staff_find_a_resident_show_the_phone_record_an_outcome(staff, app, clie
     recorded = staff.post(f"/staff/residents/{pid}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "contacted"})
     assert recorded.status_code == 303
     page = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
-    assert "已推荐过的岗位" in page and "已联系" in page
+    assert "跟进中的岗位" in page and "已联系" in page
     candidates = staff.get(f"/staff/jobs/{job['id']}").get_data(as_text=True)
     assert "王桂兰" not in candidates  # already referred to this job
 

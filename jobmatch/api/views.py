@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from .. import schemas as s
 from .. import services
-from ..auth import ROLE_GRANTS, api_role, audit
+from ..auth import ROLE_GRANTS, api_recorder, api_role, audit
 from ..db import db
 from ..extensions import limiter
 from ..errors import JobmatchError
@@ -196,7 +196,9 @@ def profiles_for_job(job_id: int):
 
 @route(bp, "/outcomes", "POST", access=("staff",), summary="Record what happened: contacted, interviewed, hired ...", tag=OUTCOMES, body=s.OutcomeSchema, response=s.OutcomeOut, status=201)
 def create_outcome():
-    return s.OutcomeOut().dump(services.create_outcome(db.session, load_body(s.OutcomeSchema()))), 201
+    data = load_body(s.OutcomeSchema())
+    outcome = services.record_outcome(db.session, data.pop("profile_id"), data.pop("job_id"), data.pop("status"), recorder=api_recorder(), **data)
+    return s.OutcomeOut().dump(outcome), 201
 
 
 @route(bp, "/outcomes", "GET", access=("staff",), summary="List outcomes", tag=OUTCOMES, query=s.OutcomeQuery, response=s.page_schema(s.OutcomeOut))

@@ -133,6 +133,14 @@ class ScoreModel:
         full[:, learned] = np.array(coef)
         return cls(full, np.array(intercept), dict(metadata or {}))
 
+    @property
+    def version(self) -> str:
+        """A short id of the weights themselves (not their metadata), recorded with every shortlist shown."""
+        import hashlib
+
+        canonical = json.dumps([np.round(self.coef, 10).tolist(), np.round(self.intercept, 10).tolist()])
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+
     def to_dict(self) -> dict:
         return {
             "features": list(FEATURES),

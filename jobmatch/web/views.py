@@ -6,14 +6,15 @@ import secrets
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
-from .. import services
-from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required, page_access
+from .. import lifecycle, services
+from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required, page_access, page_recorder
 from ..db import db
 from ..extensions import limiter
 from ..errors import JobmatchError
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
 from ..schemas import KioskForm, OutcomeForm, mask_phone
+from ..vocabulary import STAFF_STEPS
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -30,7 +31,6 @@ KIOSK_MESSAGES = {
     "desired": "“想做什么”最多 2000 字，不要用特殊符号",
     "submission_key": "页面已过期，请重新填写",
 }
-OUTCOME_LABELS = {"contacted": "已联系", "interviewed": "已面试", "hired": "已录用", "declined": "不合适", "shown": "已推荐", "no_show": "未到场"}
 REACH_LABELS = {"walk": "走路能到（约 2 公里）", "ebike": "骑电动车（约 8 公里）", "bus": "坐公交（约 20 公里）", "live_in": "可以住厂里"}
 
 
@@ -46,10 +46,16 @@ def _template_globals():
         "current_user": current_user,
         "shift_labels": SHIFT_LABELS,
         "availability_labels": AVAILABILITY_LABELS,
-        "outcome_labels": OUTCOME_LABELS,
+        "outcome_labels": lifecycle.LABELS,
+        "next_steps": _staff_steps,
         "mask_phone": mask_phone,
         "mask_name": mask_name,
     }
+
+
+def _staff_steps(status: str | None) -> list[str]:
+    """The buttons a pair's card shows: the steps that may follow its status."""
+    return [step for step in lifecycle.next_steps(status) if step in STAFF_STEPS]
 
 
 def _index() -> services.MatchIndex:
@@ -145,6 +151,7 @@ def kiosk():
 def kiosk_ticket(ticket: str):
     profile = services.profile_by_ticket(db.session, ticket)
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
+    _record_shown(profile.id, pairs)
     return render_template("kiosk_ticket.html", profile=profile, pairs=pairs)
 
 
@@ -160,7 +167,15 @@ def _shortlist_of(profile):
     """The printed shortlist of one resident: the same top 5 the kiosk and the console show."""
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
     fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    _record_shown(profile.id, pairs)
     return resident_shortlist(profile, pairs, fair.name if fair else None)
+
+
+def _record_shown(profile_id: int, pairs) -> None:
+    """A shortlist put in front of the resident (kiosk screen, slip, staff print) starts each pair's lifecycle."""
+    user = current_user()
+    services.record_shown(db.session, profile_id, pairs, _index().weights, user_id=user.id if user else None,
+                          recorder=page_recorder())
 
 
 # --- staff -----------------------------------------------------------------------------------------
@@ -185,11 +200,12 @@ def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200)
     profile = services.get_profile(db.session, profile_id)
     statuses = services.outcome_status(db.session, profile.id)
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=15)
-    referred = [(job, match) for job, match in pairs if statuses.get(job.id) in services.REFERRED]
-    open_pairs = [(job, match) for job, match in pairs if statuses.get(job.id) not in services.REFERRED]
+    # Vacancies already under way (contacted and beyond) leave the suggestions and are listed with their next steps.
+    open_pairs = [(job, match) for job, match in pairs if statuses.get(job.id) in (None, lifecycle.SHOWN)]
+    under_way = services.jobs_by_id(db.session, [j for j, st in statuses.items() if st != lifecycle.SHOWN])
     fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
     return render_template(
-        "staff_resident.html", profile=profile, pairs=open_pairs[:10], referred=referred, statuses=statuses,
+        "staff_resident.html", profile=profile, pairs=open_pairs[:10], under_way=under_way, statuses=statuses,
         show_phone=show_phone, fair=fair,
     ), status
 
@@ -228,7 +244,7 @@ def staff_record_outcome(profile_id: int):
         form = OutcomeForm().load(request.form.to_dict())
     except ValidationError:
         abort(400)
-    services.record_outcome(db.session, profile_id, form["job_id"], form["status"], current_user().id)
+    services.record_outcome(db.session, profile_id, form["job_id"], form["status"], user_id=current_user().id, recorder=page_recorder())
     return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
 
 
