@@ -138,8 +138,13 @@ class ScoreModel:
         """A short id of the weights themselves (not their metadata), recorded with every shortlist shown."""
         import hashlib
 
-        canonical = json.dumps([np.round(self.coef, 10).tolist(), np.round(self.intercept, 10).tolist()])
-        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
+        # By feature name, so a reordering of FEATURES keeps ids; + 0.0 gives -0.0 and 0.0 one spelling.
+        levels = [
+            {"intercept": float(self.intercept[k]) + 0.0, "coef": {n: float(c) + 0.0 for n, c in zip(FEATURES, self.coef[k])}}
+            for k in range(len(self.intercept))
+        ]
+        canonical = json.dumps(levels, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
     def to_dict(self) -> dict:
         return {
