@@ -38,15 +38,15 @@ def init_db_command():
 
 @main.command("demo")
 def demo_command():
-    """Load the demo fair (Dongliu town): vacancies and resident profiles."""
+    """Load the demo fair (Dongliu town): vacancies, resident profiles and the outcomes recorded after it."""
     from .db import db, upgrade
     from .demo import load_demo
 
     upgrade(current_app.config["DATABASE_URL"])
-    counts = load_demo(db.session)
+    counts = load_demo(db.session, current_app.extensions["jobmatch.index"])
     click.echo(
-        f"demo fair {counts['fair_id']}: {counts['jobs_created']} vacancies created, {counts['jobs_updated']} updated, "
-        f"{counts['profiles_created']} profiles created"
+        f"demo fair {counts['fair_id']}: {counts['jobs_created']} vacancies created, "
+        f"{counts['profiles_created']} profiles created, {counts['outcomes_recorded']} outcomes recorded"
     )
 
 

@@ -109,15 +109,20 @@ def test_rank_missing_file(tmp_path):
 def test_init_db_demo_and_import_jobs(tmp_path, cli_env, database_url):
     from sqlalchemy import create_engine, func, select
 
-    from jobmatch.models import Employer, Fair, Job, Profile
+    from jobmatch.models import Employer, Fair, Job, Outcome, Profile
 
     assert run("init-db", env=cli_env).returncode == 0
     demo = run("demo", env=cli_env)
     assert demo.returncode == 0, demo.stderr
     again = run("demo", env=cli_env)
-    assert again.returncode == 0 and "0 profiles created" in again.stdout
+    assert again.returncode == 0 and "0 profiles created" in again.stdout and "0 outcomes recorded" in again.stdout
     engine = create_engine(database_url)
     with engine.connect() as conn:
+        # the week after the demo fair: every step of the lifecycle, hires that counted openings down
+        statuses = dict(conn.execute(select(Outcome.status, func.count()).group_by(Outcome.status)).all())
+        assert set(statuses) == {"shown", "contacted", "interviewed", "hired", "declined_by_resident", "declined_by_firm", "no_show"}
+        assert statuses["shown"] >= 400 and statuses["hired"] >= 5
+        assert conn.scalar(select(func.count()).select_from(Job).where(Job.is_open.is_(False), Job.openings == 0)) >= 1
         assert conn.scalar(select(func.count()).select_from(Fair)) == 1
         assert 55 <= conn.scalar(select(func.count()).select_from(Job)) <= 70
         assert 90 <= conn.scalar(select(func.count()).select_from(Profile)) <= 110

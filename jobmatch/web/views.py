@@ -6,7 +6,7 @@ import secrets
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 
-from .. import lifecycle, services
+from .. import followup, lifecycle, services
 from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required, page_access, page_recorder
 from ..db import db
 from ..extensions import limiter
@@ -303,3 +303,23 @@ def staff_job_pdf(job_id: int):
 def staff_print_job(job_id: int):
     shortlist = _printed_job(job_id)
     return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_job_pdf", job_id=job_id))
+
+
+# --- monthly follow-up -------------------------------------------------------------------------------
+
+
+@bp.get("/staff/follow-up")
+@login_required("staff")
+def staff_follow_up():
+    calls = followup.call_list(db.session, _index())
+    return render_template("staff_follow_up.html", calls=calls, quiet=followup.quiet_vacancies(db.session))
+
+
+@bp.get("/staff/follow-up/print")
+@login_required("staff")
+def staff_follow_up_print():
+    """The call list with full phone numbers, for the phone; the print is recorded in the audit trail."""
+    calls = followup.call_list(db.session, _index())
+    audit(db.session, "print", "call-list")
+    db.session.commit()
+    return render_template("print_call_list.html", calls=calls, today=followup.local_today())
