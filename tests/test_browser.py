@@ -35,7 +35,7 @@ def server(tmp_path_factory):
     upgrade(url)
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(folder)})
     with app.app_context():
-        load_demo(db.session)
+        load_demo(db.session, app.extensions["jobmatch.index"])  # with the week of outcomes after the fair
         create_user(db.session, "stall", "stall-password", "staff")
         create_user(db.session, "clerk", "clerk-password", "office")
     app.extensions["jobmatch.db"]["engine"].dispose()
@@ -164,7 +164,9 @@ def test_staff_find_the_resident_record_contacted_and_print(server, browser):
     first_card = browser.find_element(By.CSS_SELECTOR, "section.card")
     job_title = first_card.find_element(By.CSS_SELECTOR, "h3 a").text
     click_and_wait(browser, first_card.find_element(By.XPATH, ".//button[text()='已联系']"))
-    assert "已推荐过的岗位" in browser.page_source and job_title in browser.find_element(By.XPATH, "//h2[text()='已推荐过的岗位']/following-sibling::ul").text
+    under_way = browser.find_elements(By.XPATH, "//h2[text()='跟进中的岗位']/following-sibling::section")
+    assert any(job_title in card.text and "已联系" in card.text for card in under_way)
+    assert axe_violations(browser) == []
     click_and_wait(browser, browser.find_element(By.XPATH, "//button[text()='显示电话']"))
     assert "13912345678" in browser.page_source
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "打印推荐单"))
@@ -221,3 +223,17 @@ def test_login_page_is_accessible(server, browser):
     browser.get(server.base + "/login")
     assert axe_violations(browser) == []
     shot(browser, "login")
+
+
+def test_staff_monthly_follow_up_lists(server, browser):
+    from selenium.webdriver.common.by import By
+
+    login(browser, server, "stall", "stall-password")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "每月跟进名单"))
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "要打电话的居民" in text and "平车工（新接外贸单）" in text and "还没联系过任何人的岗位" in text
+    assert axe_violations(browser) == []
+    shot(browser, "staff-follow-up")
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "打印电话单"))
+    assert "回访电话单" in browser.page_source
+    shot(browser, "print-call-list")
