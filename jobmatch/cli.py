@@ -144,10 +144,25 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, as_json: bo
 
 
 @main.command("train", with_appcontext=False)
-@_eval_options
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Default: weights.json in the models folder.")
-def train_command(jobs_file: str, profiles_file: str, qrels: str, output: str | None):
-    """Fit the score weights on graded data (cross-validated) and write them with their metadata."""
+@click.option("--jobs", "jobs_file", type=click.Path(dir_okay=False), help="Graded mode: vacancies, JSON Lines.")
+@click.option("--profiles", "profiles_file", type=click.Path(dir_okay=False), help="Graded mode: profiles, JSON Lines.")
+@click.option("--qrels", type=click.Path(exists=True, dir_okay=False), help="Graded mode: judgements (TSV).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Graded mode: default weights.json in the models folder.")
+def train_command(jobs_file: str | None, profiles_file: str | None, qrels: str | None, output: str | None):
+    """Fit the score weights: from the outcomes recorded in the database (default), replacing the weights only when
+    they do better on held-out residents; or, given --jobs, --profiles and --qrels, from graded files."""
+    graded = [jobs_file, profiles_file, qrels]
+    if any(graded):
+        if not all(graded):
+            _fail("graded training needs --jobs, --profiles and --qrels together (without them, train learns from outcomes)")
+        _train_graded(jobs_file, profiles_file, qrels, output)
+    else:
+        if output:
+            _fail("--output is for graded training; learning from outcomes writes weights.json in the models folder")
+        _train_outcomes()
+
+
+def _train_graded(jobs_file: str, profiles_file: str, qrels: str, output: str | None) -> None:
     from .config import DEFAULT_MODELS_DIR
     from .matching.evaluation import load_qrels
     from .matching.train import train
@@ -163,6 +178,24 @@ def train_command(jobs_file: str, profiles_file: str, qrels: str, output: str | 
         f"wrote {target}: C={meta['C']}, cross-validated nDCG@5 {meta['cv_ndcg5']:.4f} "
         f"(hand-set default {meta['hand_set_default_ndcg5']:.4f}), P@1 {meta['cv_p1']:.4f}, {meta['pairs']} pairs"
     )
+
+
+def _train_outcomes() -> None:
+    from flask.cli import ScriptInfo
+
+    from .db import db
+    from .training import train_from_outcomes
+
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        decision, written = train_from_outcomes(db.session, Path(app.config["MODELS_DIR"]))
+    m = decision.metrics
+    if "candidate" in m:
+        click.echo(f"held-out pairwise accuracy: current {m['current']:.3f}, new {m['candidate']:.3f}, "
+                   f"gain 95% interval {m['ci95'][0]:+.3f} to {m['ci95'][1]:+.3f}")
+    click.echo(decision.reason)
+    if written is not None:
+        click.echo(f"wrote {written} (weights {decision.model.version}); restart `jobmatch serve` to rank with them")
 
 
 @main.command("create-user")

@@ -175,3 +175,18 @@ def test_create_user(cli_env):
     assert again.returncode == 2 and "已存在" in again.stderr
     short = run("create-user", "clerk", "--role", "office", "--password", "short", env=cli_env)
     assert short.returncode == 2 and "至少 8 位" in short.stderr
+
+
+def test_train_learns_from_outcomes_only_with_enough_of_them(tmp_path, cli_env):
+    models = tmp_path / "models"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "models", models)
+    env = {**cli_env, "JOBMATCH_MODELS_DIR": str(models)}
+    before = (models / "weights.json").read_text(encoding="utf-8")
+    assert run("demo", env=env).returncode == 0
+    result = run("train", env=env)
+    assert result.returncode == 0, result.stderr
+    # the demo week: ten hires and a handful of declines are not enough to judge new weights by
+    assert "Kept the current weights: not enough recorded outcomes" in result.stdout
+    assert (models / "weights.json").read_text(encoding="utf-8") == before
+    half = run("train", "--jobs", str(tmp_path / "jobs.jsonl"), env=env)
+    assert half.returncode == 2 and "--jobs, --profiles and --qrels together" in half.stderr
