@@ -345,6 +345,36 @@ def print_fair_command(fair_id: int, output: str, top: int):
     click.echo(f"wrote {output}: {len(shortlists)} pages")
 
 
+@main.command("report")
+@click.option("--fair", "fair_id", type=int, default=None, help="Report on this fair (its id).")
+@click.option("--month", default=None, metavar="YYYY-MM", help="Report on this calendar month (UTC).")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, writable=True), default=None, help="Also write the one-page A4 PDF.")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, writable=True), default=None, help="Also write the workbook.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
+def report_command(fair_id: int | None, month: str | None, pdf_file: str | None, xlsx_file: str | None, as_json: bool):
+    """Figures of one fair (--fair ID) or one month (--month YYYY-MM): residents, vacancies, outcomes, days to hire."""
+    from .auth import audit
+    from .db import db
+    from .errors import JobmatchError
+    from .reports import build_report, report_pdf, report_text, report_xlsx
+
+    taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
+    try:
+        report = build_report(db.session, taxonomy, fair_id=fair_id, month=month)
+    except JobmatchError as err:
+        _fail(err.message)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report_text(report))
+    for path, render, kind in ((pdf_file, report_pdf, "pdf"), (xlsx_file, report_xlsx, "xlsx")):
+        if path:
+            try:
+                Path(path).write_bytes(render(report))
+            except OSError as err:
+                _fail(f"cannot write {path}: {err.strerror}")
+            audit(db.session, "export", f"report {report.slug} {kind}")
+            db.session.commit()
+            click.echo(f"wrote {path}", err=True)
+
+
 @main.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

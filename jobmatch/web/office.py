@@ -262,3 +262,66 @@ def office_export_outcomes():
     audit(db.session, "export", "outcomes")
     db.session.commit()
     return _xlsx(workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows), f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx")
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+from .. import reports  # noqa: E402  (kept with the report routes it serves)
+
+
+def _report_query() -> tuple[reports.Report | None, str | None, int]:
+    """The report that ?fair= or ?month= names, or the reason in Chinese and a status; (None, None, 200) when the
+    query names nothing yet (the bare form)."""
+    try:
+        query = reports.ReportQuery().load(request.args)
+    except ValidationError as err:
+        messages = [m for value in err.messages.values() for m in (value if isinstance(value, list) else [value])]
+        return None, str(messages[0]).split(" (")[0], 422
+    if not query:
+        return None, None, 200
+    taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
+    try:
+        return reports.build_report(db.session, taxonomy, fair_id=query.get("fair"), month=query.get("month")), None, 200
+    except JobmatchError as err:
+        return None, err.message.split(" (")[0], err.status
+
+
+def _report_page(report, error: str | None, status: int):
+    fairs = services.list_fairs(db.session, per_page=200).items
+    return render_template(
+        "office_report.html", report=report, error=error, fairs=fairs, args=request.args,
+        charts=reports.charts_svg(report) if report else {}, tables=reports.tables(report) if report else [],
+        scope_text=reports.SCOPE_TEXT, cell_text=reports.cell_text,
+    ), status
+
+
+@bp.get("/office/reports")
+@login_required("office")
+def office_reports():
+    """Figures of one fair or one month: tables and charts, with PDF and XLSX downloads. No personal data."""
+    return _report_page(*_report_query())
+
+
+def _report_download(render, content_type: str, extension: str):
+    report, error, status = _report_query()
+    if report is None:
+        return _report_page(None, error or "请先选一场集市或一个月份", status if error else 422)
+    data = render(report)
+    audit(db.session, "export", f"report {report.slug} {extension}")
+    db.session.commit()
+    response = make_response(data)
+    response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = f"attachment; filename=jobmatch-report-{report.slug}.{extension}"
+    return response
+
+
+@bp.get("/office/reports.pdf")
+@login_required("office")
+def office_report_pdf():
+    return _report_download(reports.report_pdf, "application/pdf", "pdf")
+
+
+@bp.get("/office/reports.xlsx")
+@login_required("office")
+def office_report_xlsx():
+    return _report_download(reports.report_xlsx, XLSX, "xlsx")
