@@ -237,3 +237,19 @@ def test_staff_monthly_follow_up_lists(server, browser):
     click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "打印电话单"))
     assert "回访电话单" in browser.page_source
     shot(browser, "print-call-list")
+
+
+def test_office_report_of_the_demo_fair(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    login(browser, server, "clerk", "clerk-password")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "报表"))
+    Select(browser.find_element(By.NAME, "fair")).select_by_index(0)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "服务居民" in text and "已录用" in text and "岗位-职业" in text
+    charts = browser.find_elements(By.CSS_SELECTOR, "main svg")
+    assert len(charts) >= 3 and all(chart.size["width"] > 200 for chart in charts)
+    assert axe_violations(browser) == []
+    shot(browser, "office-report")
