@@ -11,7 +11,7 @@ from flask import abort, current_app, make_response, redirect, render_template, 
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from .. import services
+from .. import reports, services
 from ..auth import audit, current_user, login_required
 from ..db import db
 from ..errors import JobmatchError
@@ -265,9 +265,6 @@ def office_export_outcomes():
 
 
 # --- reports ---------------------------------------------------------------------------------------
-
-from .. import reports  # noqa: E402  (kept with the report routes it serves)
-
 
 def _report_query() -> tuple[reports.Report | None, str | None, int]:
     """The report that ?fair= or ?month= names, or the reason in Chinese and a status; (None, None, 200) when the
