@@ -728,7 +728,6 @@ def profile_by_ticket(session: Session, ticket: str) -> Profile:
 # --- stall staff -----------------------------------------------------------------------------------
 
 
-
 def search_profiles(session: Session, fair: int | None, q: str | None, page: int = 1, per_page: int = 30) -> Page:
     """A fair's residents, newest first; `q` matches name, phone digits, ticket or the resident's words."""
     stmt = select(Profile).where(Profile.deleted_at.is_(None)).order_by(Profile.created_at.desc(), Profile.id.desc())
