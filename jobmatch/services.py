@@ -458,6 +458,50 @@ def record_outcome(
     return outcome
 
 
+# A clerk who pressed the wrong button notices at once; later corrections are new steps, so the trail stays whole.
+UNDO_WINDOW_MINUTES = 15
+
+
+def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Outcome:
+    """Take back a step just recorded by mistake: only the latest step of its pair, only by whoever recorded it, and
+    only within UNDO_WINDOW_MINUTES. Undoing a hire gives the opening back and reopens a vacancy it had filled."""
+    outcome = session.get(Outcome, outcome_id)
+    if outcome is None:
+        raise NotFound(f"没有编号为 {outcome_id} 的记录 (outcome not found)", {"outcome_id": ["not found"]})
+    _lock_resident(session, outcome.profile_id)
+    latest = session.scalar(
+        select(Outcome.id).where(Outcome.profile_id == outcome.profile_id, Outcome.job_id == outcome.job_id)
+        .order_by(Outcome.created_at.desc(), Outcome.id.desc()).limit(1)
+    )
+    label = lifecycle.LABELS[outcome.status]
+    if latest != outcome.id:
+        reason = f"「{label}」之后已经记了新的结果，只能撤销最后一步 (only the latest step can be undone)"
+    elif outcome.recorder != recorder:
+        reason = f"「{label}」不是您记的，请找记录的人撤销 (only whoever recorded a step can undo it)"
+    elif not undoable(outcome, recorder):
+        reason = f"「{label}」已经记了超过 {UNDO_WINDOW_MINUTES} 分钟，请记一个新的结果 (too late to undo)"
+    else:
+        reason = None
+    if reason is not None:
+        session.rollback()
+        raise Conflict(reason, {"outcome_id": [reason.split(" (")[1].rstrip(")")]})
+    if outcome.status == lifecycle.HIRED:
+        job = session.get(Job, outcome.job_id)
+        job.openings += 1
+        if not job.is_open:
+            job.is_open, job.closed_at = True, None
+        bump_version(session)
+    session.delete(outcome)
+    return outcome  # the caller commits, with its audit event
+
+
+def undoable(outcome: Outcome, recorder: str | None) -> bool:
+    """Whether `recorder` may still take back this step (when it is the latest of its pair)."""
+    from datetime import timedelta
+
+    return outcome.recorder == recorder and utcnow() - outcome.created_at <= timedelta(minutes=UNDO_WINDOW_MINUTES)
+
+
 def record_shown(
     session: Session, profile_id: int, pairs: Sequence[tuple[Job, Match]], weights: str, *, user_id: int | None = None,
     recorder: str | None = None,
@@ -746,12 +790,15 @@ def search_profiles(session: Session, fair: int | None, q: str | None, page: int
     return _paginate(session, stmt, page, per_page)
 
 
+def latest_steps(session: Session, profile_id: int) -> dict[int, Outcome]:
+    """job id -> the latest step recorded for this resident and that vacancy."""
+    rows = session.scalars(select(Outcome).where(Outcome.profile_id == profile_id).order_by(Outcome.created_at, Outcome.id))
+    return {outcome.job_id: outcome for outcome in rows}
+
+
 def outcome_status(session: Session, profile_id: int) -> dict[int, str]:
     """job id -> latest status recorded for this resident."""
-    rows = session.execute(
-        select(Outcome.job_id, Outcome.status).where(Outcome.profile_id == profile_id).order_by(Outcome.created_at, Outcome.id)
-    )
-    return {job_id: status for job_id, status in rows}
+    return {job_id: outcome.status for job_id, outcome in latest_steps(session, profile_id).items()}
 
 
 def jobs_by_id(session: Session, ids: Iterable[int]) -> list[Job]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, text
@@ -151,3 +152,62 @@ def test_concurrent_hires_never_take_more_openings_than_there_are(database_url, 
         assert (after["openings"], after["is_open"]) == (0, False)
     finally:
         server.stop()
+
+
+def test_a_step_pressed_by_mistake_can_be_undone_at_once_and_a_hire_gives_its_opening_back(client, app):
+    job, profile = make_job(client, openings=1), make_profile(client)
+    interviewed = step(client, profile["id"], job["id"], "interviewed").json
+    hired = step(client, profile["id"], job["id"], "hired").json
+    assert client.get(f"/api/v1/jobs/{job['id']}").json["is_open"] is False
+    assert client.delete(f"/api/v1/outcomes/{interviewed['id']}").status_code == 409  # not the latest step
+    assert client.delete(f"/api/v1/outcomes/{hired['id']}").status_code == 204
+    reopened = client.get(f"/api/v1/jobs/{job['id']}").json
+    assert (reopened["openings"], reopened["is_open"], reopened["closed_at"]) == (1, True, None)
+    assert [o["status"] for o in client.get(f"/api/v1/outcomes?profile_id={profile['id']}").json["items"]] == ["interviewed"]
+    assert job["id"] in [m["job"]["id"] for m in client.get(f"/api/v1/profiles/{profile['id']}/matches").json["matches"]]
+    with app.app_context():
+        assert db.session.scalar(text("SELECT target FROM audit_events WHERE action = 'undo'")) == f"outcome:{hired['id']}"
+
+
+@pytest.mark.parametrize("why", ["someone else", "too late", "unknown"])
+def test_undo_is_refused_to_others_after_the_window_and_for_unknown_steps(client, app, why):
+    job, profile = make_job(client), make_profile(client)
+    contacted = step(client, profile["id"], job["id"], "contacted").json
+    other = app.test_client()
+    if why == "someone else":
+        other.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {make_other_token(app)}"
+        response = other.delete(f"/api/v1/outcomes/{contacted['id']}")
+        assert response.status_code == 409 and "不是您记的" in response.json["error"]["message"]
+    elif why == "too late":
+        with app.app_context():
+            db.session.execute(text("UPDATE outcomes SET created_at = :t"), {"t": datetime.now(timezone.utc) - timedelta(minutes=16)})
+            db.session.commit()
+        response = client.delete(f"/api/v1/outcomes/{contacted['id']}")
+        assert response.status_code == 409 and "超过 15 分钟" in response.json["error"]["message"]
+    else:
+        assert client.delete("/api/v1/outcomes/999999").status_code == 404
+    assert client.get(f"/api/v1/outcomes?profile_id={profile['id']}").json["total"] == 1
+
+
+def make_other_token(app) -> str:
+    from jobmatch.auth import create_token
+
+    with app.app_context():
+        return create_token(db.session, "tests-other-staff", "staff")
+
+
+def test_staff_undo_a_mistaken_step_on_the_page(client, app, users):
+    job, profile = make_job(client), make_profile(client)
+    staff = app.test_client()
+    login(staff, "stall", "stall-password")
+    page = staff.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)
+    token = CSRF.search(page).group(1)
+    staff.post(f"/staff/residents/{profile['id']}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "declined_by_firm"})
+    page = staff.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)
+    assert "撤销「企业未录用」" in page
+    with app.app_context():
+        outcome_id = db.session.scalar(select(Outcome.id))
+    undone = staff.post(f"/staff/residents/{profile['id']}/outcomes/{outcome_id}/undo", data={"csrf_token": token})
+    assert undone.status_code == 303
+    page = staff.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)
+    assert "跟进中的岗位" not in page and 'value="contacted"' in page

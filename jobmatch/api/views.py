@@ -201,6 +201,14 @@ def create_outcome():
     return s.OutcomeOut().dump(outcome), 201
 
 
+@route(bp, "/outcomes/<int:outcome_id>", "DELETE", access=("staff",), summary="Undo a step recorded by mistake (the latest of its pair, by its recorder, within 15 minutes)", tag=OUTCOMES, status=204)
+def undo_outcome(outcome_id: int):
+    outcome = services.undo_outcome(db.session, outcome_id, api_recorder())
+    audit(db.session, "undo", f"outcome:{outcome.id}")
+    db.session.commit()
+    return "", 204
+
+
 @route(bp, "/outcomes", "GET", access=("staff",), summary="List outcomes", tag=OUTCOMES, query=s.OutcomeQuery, response=s.page_schema(s.OutcomeOut))
 def list_outcomes():
     return _page(services.list_outcomes(db.session, **load_query(s.OutcomeQuery())), s.OutcomeOut())

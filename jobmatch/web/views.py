@@ -198,7 +198,10 @@ def staff_residents(fair_id: int):
 
 def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200):
     profile = services.get_profile(db.session, profile_id)
-    statuses = services.outcome_status(db.session, profile.id)
+    steps = services.latest_steps(db.session, profile.id)
+    statuses = {job_id: step.status for job_id, step in steps.items()}
+    me = page_recorder()
+    undo = {job_id: step for job_id, step in steps.items() if step.status != lifecycle.SHOWN and services.undoable(step, me)}
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=15)
     # Vacancies already under way (contacted and beyond) leave the suggestions and are listed with their next steps.
     open_pairs = [(job, match) for job, match in pairs if statuses.get(job.id) in (None, lifecycle.SHOWN)]
@@ -206,7 +209,7 @@ def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200)
     fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
     return render_template(
         "staff_resident.html", profile=profile, pairs=open_pairs[:10], under_way=under_way, statuses=statuses,
-        show_phone=show_phone, fair=fair,
+        undo=undo, show_phone=show_phone, fair=fair,
     ), status
 
 
@@ -245,6 +248,15 @@ def staff_record_outcome(profile_id: int):
     except ValidationError:
         abort(400)
     services.record_outcome(db.session, profile_id, form["job_id"], form["status"], user_id=current_user().id, recorder=page_recorder())
+    return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
+
+
+@bp.post("/staff/residents/<int:profile_id>/outcomes/<int:outcome_id>/undo")
+@login_required("staff")
+def staff_undo_outcome(profile_id: int, outcome_id: int):
+    outcome = services.undo_outcome(db.session, outcome_id, page_recorder())
+    audit(db.session, "undo", f"outcome:{outcome.id}")
+    db.session.commit()
     return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
 
 
