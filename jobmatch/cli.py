@@ -187,8 +187,12 @@ def _train_outcomes() -> None:
     from .training import train_from_outcomes
 
     app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    models_dir = Path(app.config["MODELS_DIR"])
     with app.app_context():
-        decision, written = train_from_outcomes(db.session, Path(app.config["MODELS_DIR"]))
+        try:
+            decision, written = train_from_outcomes(db.session, models_dir)
+        except OSError as err:  # e.g. a read-only models folder in a container
+            _fail(f"cannot write the new weights to {models_dir}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy")
     m = decision.metrics
     if "candidate" in m:
         click.echo(f"held-out pairwise accuracy: current {m['current']:.3f}, new {m['candidate']:.3f}, "
