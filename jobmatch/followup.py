@@ -3,7 +3,7 @@ no one has been contacted about. Plain service functions over a session and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -11,14 +11,13 @@ from sqlalchemy.orm import Session
 from . import lifecycle
 from .matching import Match
 from .matching.matcher import coding_from_json
+from .localtime import LOCAL, local_date, local_today
 from .models import Fair, Job, Outcome, Profile
 from .services import MatchIndex, jobs_by_id, profile_record
 
 # The weakest match worth a phone call: about what the rubric's grade 1 (right kind of work, something bent) scores.
 CALL_MIN_SCORE = 0.25
 CALL_JOBS_PER_RESIDENT = 3
-# China Standard Time: a fair "on the 21st" ends at midnight in Chizhou, not in Greenwich.
-LOCAL = timezone(timedelta(hours=8))
 
 
 @dataclass
@@ -37,10 +36,6 @@ class QuietVacancy:
     job: Job
     shown: int  # residents it was put in front of
     days_open: int
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL).date()
 
 
 def _day_after(day: date) -> datetime:
@@ -93,4 +88,4 @@ def quiet_vacancies(session: Session, today: date | None = None) -> list[QuietVa
     rows = session.execute(
         select(Job, shown).where(Job.is_open.is_(True), ~contacted).order_by(Job.created_at, Job.id)
     ).unique().all()
-    return [QuietVacancy(job, count, (today - job.created_at.astimezone(LOCAL).date()).days) for job, count in rows]
+    return [QuietVacancy(job, count, (today - local_date(job.created_at)).days) for job, count in rows]

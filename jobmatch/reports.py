@@ -4,8 +4,8 @@ page, its PDF and XLSX downloads, and `jobmatch report`.
 
 Scope rules
 -----------
-A report covers either one fair or one calendar month (UTC: from the 1st 00:00 UTC up to, not including, the 1st of
-the next month 00:00 UTC).
+A report covers either one fair or one calendar month, in Beijing time (jobmatch/localtime.py): from the 1st 00:00
+up to, not including, the 1st of the next month 00:00, as the office counts its months.
 
 - Fair scope (``fair_id``):
   - residents: the profiles registered at that fair (``profiles.fair_id``), deleted ones included;
@@ -31,7 +31,7 @@ How each figure is counted
   pairs with such a step in scope. In the month scope only that month's steps count: a pair shown in March and hired
   in April is a March "shown" and an April "hired" (and so, by the order, also an April "shown").
 - Days to hire: for each hire in scope, the days from the resident's fair date (without a fair: the day the profile
-  was created) to the day the hire was recorded, both as UTC dates.
+  was created) to the day the hire was recorded, both as Beijing dates.
 
 No names, phones or other personal fields are read, so none can reach a report.
 """
@@ -45,7 +45,7 @@ import statistics
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
@@ -54,6 +54,7 @@ from sqlalchemy.orm import Session
 
 from . import lifecycle
 from .errors import Invalid
+from .localtime import LOCAL, local_date
 from .models import Employer, Fair, Job, Outcome, Profile
 from .schemas import MAX_ID
 
@@ -74,7 +75,7 @@ _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 # The scope rules in one sentence each, for the page and the PDF (the module docstring has them in full).
 SCOPE_TEXT = {
     "fair": "范围：本场集市登记的居民、本场集市的岗位，以及这些居民的全部推荐结果。",
-    "month": "范围：本月（UTC）登记的居民、发布的岗位和记录的推荐结果。",
+    "month": "范围：本月（北京时间）登记的居民、发布的岗位和记录的推荐结果。",
 }
 
 
@@ -141,7 +142,7 @@ class Report:
     fair_name: str | None
     fair_date: str | None  # ISO date
     month: str | None  # YYYY-MM
-    generated_at: str  # ISO timestamp, UTC
+    generated_at: str  # ISO timestamp, Beijing time
     residents: int
     residents_by_community: list[CommunityRow]
     residents_by_age: list[AgeRow]
@@ -191,13 +192,13 @@ class ReportQuery(Schema):
 
 
 def month_range(month: str) -> tuple[datetime, datetime]:
-    """[start, end) of a "YYYY-MM" UTC calendar month; Invalid for anything else."""
+    """[start, end) of a "YYYY-MM" calendar month in Beijing time; Invalid for anything else."""
     match = _MONTH.fullmatch(month or "")
     if not match:
         raise Invalid("月份应写成 2026-03 这样 (month must be YYYY-MM)", {"month": ["expected YYYY-MM"]})
     year, number = int(match.group(1)), int(match.group(2))
-    start = datetime(year, number, 1, tzinfo=timezone.utc)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=timezone.utc)
+    start = datetime(year, number, 1, tzinfo=LOCAL)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=LOCAL)
     return start, end
 
 
@@ -231,7 +232,7 @@ def build_report(session: Session, taxonomy, *, fair_id: int | None = None, mont
         fair_name=fair_name,
         fair_date=fair_date,
         month=month,
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=datetime.now(LOCAL).isoformat(timespec="seconds"),
         residents=sum(row.residents for row in by_age),
         residents_by_community=by_community,
         residents_by_age=by_age,
@@ -347,17 +348,13 @@ def _hire_days(session: Session, where) -> HireDays:
         .outerjoin(Fair, Fair.id == Profile.fair_id)
         .where(Outcome.status == lifecycle.HIRED, where)
     ).all()
-    days = [(_utc_date(hired) - (fair_day or _utc_date(created))).days for hired, fair_day, created in rows]
+    days = [(local_date(hired) - (fair_day or local_date(created))).days for hired, fair_day, created in rows]
     if not days:
         return HireDays()
     return HireDays(
         count=len(days), median=float(statistics.median(days)), mean=round(statistics.fmean(days), 1),
         min=min(days), max=max(days),
     )
-
-
-def _utc_date(moment: datetime) -> date:
-    return moment.astimezone(timezone.utc).date()
 
 
 # --- tables: one definition for the page, the text, the PDF and the workbook ----------------------
@@ -383,7 +380,7 @@ def summary_rows(report: Report) -> list[tuple[str, object]]:
     f, days = report.funnel, report.hire_days
     return [
         ("报表", report.title),
-        ("范围", "一场集市" if report.scope == "fair" else "一个月（UTC）"),
+        ("范围", "一场集市" if report.scope == "fair" else "一个月（北京时间）"),
         *scope,
         ("服务居民（人）", report.residents),
         ("岗位（个）", report.vacancies),
@@ -511,7 +508,7 @@ def _bars(title: str, items: list[tuple[str, int]], width: float, font: str):
 
 
 def _stamp(report: Report) -> str:
-    return report.generated_at.replace("T", " ").replace("+00:00", " UTC")
+    return report.generated_at.replace("T", " ").replace("+08:00", "（北京时间）")
 
 
 def _heading(report: Report) -> str:

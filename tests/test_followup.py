@@ -9,17 +9,18 @@ from sqlalchemy import update
 
 from jobmatch import followup, services
 from jobmatch.db import db
+from jobmatch.localtime import LOCAL, local_today
 from jobmatch.models import AuditEvent, Job
 
 from conftest import make_job, make_profile
-from test_web import CSRF, login, users  # noqa: F401 (users is a fixture)
+from test_web import login, users  # noqa: F401 (users is a fixture)
 
 SEWING = {"experience": "在服装厂踩了十几年平车", "desired": "想找个缝纫的活，白天上班"}
 
 
 def posted(app, job_id: int, day) -> None:
     with app.app_context():
-        db.session.execute(update(Job).where(Job.id == job_id).values(created_at=datetime.combine(day, time(9), tzinfo=followup.LOCAL)))
+        db.session.execute(update(Job).where(Job.id == job_id).values(created_at=datetime.combine(day, time(9), tzinfo=LOCAL)))
         services.bump_version(db.session)
         db.session.commit()
 
@@ -27,7 +28,7 @@ def posted(app, job_id: int, day) -> None:
 @pytest.fixture
 def seeded(app, client):
     """A fair ten days ago and one today; vacancies posted before and after the first; residents in every state."""
-    today = followup.local_today()
+    today = local_today()
     past = client.post("/api/v1/fairs", json={"name": "十一月大集", "date": str(today - timedelta(days=10)), "town": "东流镇"}).json
     current = client.post("/api/v1/fairs", json={"name": "今天的大集", "date": str(today), "town": "东流镇"}).json
     before = make_job(client, title="平车工（集市前）")

@@ -22,13 +22,15 @@ from jobmatch import create_app, reports, services
 from jobmatch.auth import create_user
 from jobmatch.db import db
 from jobmatch.errors import Invalid, NotFound
+from jobmatch.localtime import LOCAL
 from jobmatch.models import AuditEvent, Job, Outcome, Profile, UTCDateTime
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
 
 
 def at(moment: str) -> datetime:
-    return datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
+    """The scenario's clock is the office's: Beijing time."""
+    return datetime.fromisoformat(moment).replace(tzinfo=LOCAL)
 
 
 # --- the fairs, vacancies, residents and outcomes every test reads ----------------------------------
@@ -56,7 +58,7 @@ PROFILES = {
     "P5": ("F1", 35, "东流镇", "兴隆社区", "2026-03-14 02:20"),  # deleted on request below
     "P6": ("F1", None, None, None, "2026-03-14 02:25"),
     "P7": ("F1", 44, "东流镇", "东流社区", "2026-03-14 02:30"),
-    "P8": ("F1", 50, "东流镇", "东流社区", "2026-04-01 00:00"),  # registered after midnight UTC: April
+    "P8": ("F1", 50, "东流镇", "东流社区", "2026-04-01 00:00"),  # registered just after midnight in Chizhou (16:00 UTC on 31 March): April
     "P9": ("F2", 40, "香隅镇", "香隅社区", "2026-04-20 02:00"),
     "P10": (None, 57, "东流镇", "菊江社区", "2026-04-10 03:00"),
 }
@@ -202,7 +204,7 @@ class Counts:
         ).columns(hired=UTCDateTime(), registered=UTCDateTime(), fair_day=Date())
         typed = [bindparam(name, type_=UTCDateTime()) for name in ("start", "end") if name in self.params]
         rows = self.session.execute(statement.bindparams(*typed) if typed else statement, self.params).all()
-        return [(r.hired.date() - (r.fair_day or r.registered.date())).days for r in rows]
+        return [(r.hired.astimezone(LOCAL).date() - (r.fair_day or r.registered.astimezone(LOCAL).date())).days for r in rows]
 
 
 def assert_matches_database(report: reports.Report, counts: Counts, taxonomy) -> None:
@@ -340,9 +342,10 @@ def test_a_bad_scope_is_a_domain_error_with_its_field(seeded, scope, error, fiel
     assert field in caught.value.fields and caught.value.fields[field]
 
 
-def test_month_range_is_the_utc_calendar_month():
+def test_month_range_is_the_calendar_month_in_beijing_time():
     assert reports.month_range("2026-12") == (at("2026-12-01 00:00"), at("2027-01-01 00:00"))
     assert reports.month_range("2026-02") == (at("2026-02-01 00:00"), at("2026-03-01 00:00"))
+    assert reports.month_range("2026-04")[0] == datetime(2026, 3, 31, 16, tzinfo=timezone.utc)
 
 
 def test_charts_without_a_cjk_font_still_carry_the_chinese_text(seeded, monkeypatch):

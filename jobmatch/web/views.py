@@ -10,6 +10,7 @@ from .. import followup, lifecycle, services
 from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required, page_access, page_recorder
 from ..db import db
 from ..extensions import limiter
+from ..localtime import local_today
 from ..errors import JobmatchError
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
@@ -334,4 +335,4 @@ def staff_follow_up_print():
     calls = followup.call_list(db.session, _index())
     audit(db.session, "print", "call-list")
     db.session.commit()
-    return render_template("print_call_list.html", calls=calls, today=followup.local_today())
+    return render_template("print_call_list.html", calls=calls, today=local_today())
