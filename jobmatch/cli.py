@@ -351,7 +351,7 @@ def print_fair_command(fair_id: int, output: str, top: int):
 
 @main.command("report")
 @click.option("--fair", "fair_id", type=int, default=None, help="Report on this fair (its id).")
-@click.option("--month", default=None, metavar="YYYY-MM", help="Report on this calendar month (UTC).")
+@click.option("--month", default=None, metavar="YYYY-MM", help="Report on this calendar month (Beijing time).")
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, writable=True), default=None, help="Also write the one-page A4 PDF.")
 @click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, writable=True), default=None, help="Also write the workbook.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
@@ -362,9 +362,17 @@ def report_command(fair_id: int | None, month: str | None, pdf_file: str | None,
     from .errors import JobmatchError
     from .reports import build_report, report_pdf, report_text, report_xlsx
 
+    from marshmallow import ValidationError
+
+    from .schemas import ReportQuery
+
+    try:  # the same checks, and the same messages, as the report page's query
+        scope = ReportQuery().load({"fair": fair_id, "month": month})
+    except ValidationError as err:
+        _fail("; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in err.messages.items()))
     taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
     try:
-        report = build_report(db.session, taxonomy, fair_id=fair_id, month=month)
+        report = build_report(db.session, taxonomy, fair_id=scope.get("fair"), month=scope.get("month"))
     except JobmatchError as err:
         _fail(err.message)
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report_text(report))

@@ -59,7 +59,7 @@ def call_list(session: Session, index: MatchIndex, today: date | None = None, mi
     under_way: dict[int, set[int]] = {}
     for profile_id, job_id in session.execute(select(Outcome.profile_id, Outcome.job_id).where(Outcome.status != lifecycle.SHOWN)):
         under_way.setdefault(profile_id, set()).add(job_id)
-    entries = []
+    found_for: list[tuple[Profile, Fair, list[Match]]] = []
     for profile, fair in residents:
         since = _day_after(fair.date)
         newer = [str(job_id) for job_id, created in open_jobs if created >= since]
@@ -70,8 +70,9 @@ def call_list(session: Session, index: MatchIndex, today: date | None = None, mi
         found = matcher.jobs_for(profile_record(profile), top=per_resident + len(taken), candidates=newer, coding=coding)
         good = [m for m in found if m.eligible and m.score >= min_score and int(m.job_id) not in taken][:per_resident]
         if good:
-            jobs = {job.id: job for job in jobs_by_id(session, [int(m.job_id) for m in good])}
-            entries.append(CallEntry(profile, fair, [(jobs[int(m.job_id)], m) for m in good]))
+            found_for.append((profile, fair, good))
+    jobs = {job.id: job for job in jobs_by_id(session, {int(m.job_id) for *_, good in found_for for m in good})}
+    entries = [CallEntry(profile, fair, [(jobs[int(m.job_id)], m) for m in good]) for profile, fair, good in found_for]
     entries.sort(key=lambda e: -e.best)
     return entries
 

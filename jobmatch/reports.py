@@ -48,7 +48,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -56,7 +55,7 @@ from . import lifecycle
 from .errors import Invalid
 from .localtime import LOCAL, local_date
 from .models import Employer, Fair, Job, Outcome, Profile
-from .schemas import MAX_ID
+from .schemas import MONTH
 
 UNFILLED = "已删除/未填"
 UNCODED = "未识别"
@@ -69,9 +68,7 @@ AGE_BANDS = (
     ("60岁及以上", 60, None),
     ("未填年龄", None, None),
 )
-FUNNEL_STAGES = (lifecycle.SHOWN, lifecycle.CONTACTED, lifecycle.INTERVIEWED, lifecycle.HIRED)
 EXITS = (lifecycle.DECLINED_BY_RESIDENT, lifecycle.DECLINED_BY_FIRM, lifecycle.NO_SHOW)
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 # The scope rules in one sentence each, for the page and the PDF (the module docstring has them in full).
 SCOPE_TEXT = {
     "fair": "范围：本场集市登记的居民、本场集市的岗位，以及这些居民的全部推荐结果。",
@@ -167,33 +164,9 @@ class Report:
         return f"fair-{self.fair_id}" if self.scope == "fair" else f"month-{self.month}"
 
 
-class ReportQuery(Schema):
-    """The page's query: ?fair=ID or ?month=YYYY-MM (empty values count as absent; both at once is refused)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    fair = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_ID, error="集市编号不对 (fair must be a positive id)"),
-        error_messages={"invalid": "集市编号应是数字 (fair must be a number)"},
-    )
-    month = fields.String(
-        validate=validate.Regexp(_MONTH.pattern + "$", error="月份应写成 2026-03 这样 (month must be YYYY-MM)"),
-    )
-
-    @pre_load
-    def _drop_empty(self, data, **kwargs):
-        return {key: data[key] for key in ("fair", "month") if key in data and str(data[key]).strip()}
-
-    @validates_schema
-    def _one_scope(self, data, **kwargs):
-        if "fair" in data and "month" in data:
-            raise ValidationError("一次只能选一场集市或一个月份 (give fair or month, not both)", "_schema")
-
-
 def month_range(month: str) -> tuple[datetime, datetime]:
     """[start, end) of a "YYYY-MM" calendar month in Beijing time; Invalid for anything else."""
-    match = _MONTH.fullmatch(month or "")
+    match = MONTH.fullmatch(month or "")
     if not match:
         raise Invalid("月份应写成 2026-03 这样 (month must be YYYY-MM)", {"month": ["expected YYYY-MM"]})
     year, number = int(match.group(1)), int(match.group(2))
@@ -320,7 +293,7 @@ def primary_occupation(taxonomy, coding: dict | None) -> tuple[str, str]:
 
 
 def _funnel(session: Session, where) -> Funnel:
-    order = {stage: n for n, stage in enumerate(FUNNEL_STAGES, start=1)}
+    order = {stage: n for n, stage in enumerate(lifecycle.STEPS, start=1)}
     furthest = func.max(case(order, value=Outcome.status, else_=0)).label("furthest")
     ever = [func.max(case((Outcome.status == status, 1), else_=0)).label(status) for status in EXITS]
     pairs = (
@@ -395,7 +368,7 @@ def summary_rows(report: Report) -> list[tuple[str, object]]:
 
 def funnel_rows(report: Report) -> list[tuple[str, int]]:
     f = report.funnel
-    return [(lifecycle.LABELS[stage], getattr(f, stage)) for stage in (*FUNNEL_STAGES, *EXITS)]
+    return [(lifecycle.LABELS[stage], getattr(f, stage)) for stage in (*lifecycle.STEPS, *EXITS)]
 
 
 def tables(report: Report) -> list[Table]:
@@ -671,7 +644,7 @@ def charts_svg(report: Report) -> dict[str, str]:
     }
     firms = report.vacancies_by_firm[:10]
     plans = {
-        "funnel": ("推荐结果（居民-岗位对）", funnel_rows(report), True, [ACCENT] * len(FUNNEL_STAGES) + [MUTED] * len(EXITS)),
+        "funnel": ("推荐结果（居民-岗位对）", funnel_rows(report), True, [ACCENT] * len(lifecycle.STEPS) + [MUTED] * len(EXITS)),
         "ages": ("居民年龄", [(r.band, r.residents) for r in report.residents_by_age], False, [ACCENT] * len(AGE_BANDS)),
         "firms": (f"各企业招聘人数（前 {len(firms)} 家）" if firms else "各企业招聘人数", [(_short(r.employer), r.posts) for r in firms], True, [ACCENT] * len(firms)),
     }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 from marshmallow.validate import Length, Regexp
 
 from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, STAFF_STEPS, WAGE_UNITS
@@ -12,6 +12,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
 # Record ids are 32-bit integers on every backend; a larger number cannot name a record.
 MAX_ID = 2**31 - 1
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")  # a report month, YYYY-MM
 # Largest believable wage per unit: a higher figure is a typing error, not a job.
 MAX_WAGE = {"month": 100_000, "day": 5_000, "hour": 1_000}
 # No control characters (single-line text also no line breaks); as regexes so the OpenAPI document states them.
@@ -199,6 +200,32 @@ class OutcomeQuery(PageQuery):
     profile_id = fields.Integer(load_default=None, validate=ID_RANGE)
     job_id = fields.Integer(load_default=None, validate=ID_RANGE)
     status = fields.String(load_default=None, validate=validate.OneOf(OUTCOME_STATUSES))
+
+
+class ReportQuery(Schema):
+    """A report's scope, from the page's query or the command line: fair=ID or month=YYYY-MM (empty values count as
+    absent; both at once is refused)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    fair = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID, error="集市编号不对 (fair must be a positive id)"),
+        error_messages={"invalid": "集市编号应是数字 (fair must be a number)"},
+    )
+    month = fields.String(
+        validate=validate.Regexp(MONTH.pattern + "$", error="月份应写成 2026-03 这样 (month must be YYYY-MM)"),
+    )
+
+    @pre_load
+    def _drop_empty(self, data, **kwargs):
+        return {key: data[key] for key in ("fair", "month") if data.get(key) is not None and str(data[key]).strip()}
+
+    @validates_schema
+    def _one_scope(self, data, **kwargs):
+        if "fair" in data and "month" in data:
+            raise ValidationError("一次只能选一场集市或一个月份 (give fair or month, not both)", "_schema")
+
 
 
 # --- responses -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import delete, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -475,16 +476,17 @@ def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Out
     )
     label = lifecycle.LABELS[outcome.status]
     if latest != outcome.id:
-        reason = f"「{label}」之后已经记了新的结果，只能撤销最后一步 (only the latest step can be undone)"
+        refusal = (f"「{label}」之后已经记了新的结果，只能撤销最后一步", "only the latest step can be undone")
     elif outcome.recorder != recorder:
-        reason = f"「{label}」不是您记的，请找记录的人撤销 (only whoever recorded a step can undo it)"
+        refusal = (f"「{label}」不是您记的，请找记录的人撤销", "only whoever recorded a step can undo it")
     elif not undoable(outcome, recorder):
-        reason = f"「{label}」已经记了超过 {UNDO_WINDOW_MINUTES} 分钟，请记一个新的结果 (too late to undo)"
+        refusal = (f"「{label}」已经记了超过 {UNDO_WINDOW_MINUTES} 分钟，请记一个新的结果", "too late to undo")
     else:
-        reason = None
-    if reason is not None:
+        refusal = None
+    if refusal is not None:
         session.rollback()
-        raise Conflict(reason, {"outcome_id": [reason.split(" (")[1].rstrip(")")]})
+        chinese, english = refusal
+        raise Conflict(f"{chinese} ({english})", {"outcome_id": [english]})
     if outcome.status == lifecycle.HIRED:
         job = session.get(Job, outcome.job_id)
         job.openings += 1
@@ -614,9 +616,9 @@ class MatchIndex:
     def coder(self):
         return self.artefacts.coder
 
-    @property
+    @cached_property
     def weights(self) -> str:
-        """The version of the weights this index ranks with."""
+        """The version of the weights this index ranks with (a hash: computed once, read at every shortlist shown)."""
         return self.artefacts.model.version
 
     def refresh(self, session: Session) -> Matcher:
@@ -796,11 +798,6 @@ def latest_steps(session: Session, profile_id: int) -> dict[int, Outcome]:
     return {outcome.job_id: outcome for outcome in rows}
 
 
-def outcome_status(session: Session, profile_id: int) -> dict[int, str]:
-    """job id -> latest status recorded for this resident."""
-    return {job_id: outcome.status for job_id, outcome in latest_steps(session, profile_id).items()}
-
-
 def jobs_by_id(session: Session, ids: Iterable[int]) -> list[Job]:
     ids = list(ids)
     if not ids:
@@ -808,7 +805,7 @@ def jobs_by_id(session: Session, ids: Iterable[int]) -> list[Job]:
     return list(session.scalars(select(Job).where(Job.id.in_(ids)).order_by(Job.id)).unique())
 
 
-def referred_profiles(session: Session, job_id: int) -> set[int]:
+def profiles_under_way(session: Session, job_id: int) -> set[int]:
     """Residents already taken further than a listing for this vacancy (contacted, interviewed, declined ...)."""
     rows = session.scalars(select(Outcome.profile_id).where(Outcome.job_id == job_id, Outcome.status != lifecycle.SHOWN))
     return set(rows)

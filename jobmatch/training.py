@@ -29,8 +29,11 @@ def labelled_pairs(session: Session, now: datetime | None = None) -> list[Labell
     steps: dict[tuple[int, int], list[Outcome]] = {}
     for outcome in session.scalars(select(Outcome).order_by(Outcome.created_at, Outcome.id)):
         steps.setdefault((outcome.profile_id, outcome.job_id), []).append(outcome)
-    profiles = {p.id: p for p in session.scalars(select(Profile).where(Profile.deleted_at.is_(None)))}
-    jobs = {j.id: j for j in session.scalars(select(Job)).unique()}
+    # Only the records outcomes name: a city's database holds far more residents than ever had a step recorded.
+    profiles = {p.id: p for p in session.scalars(
+        select(Profile).where(Profile.deleted_at.is_(None), Profile.id.in_(select(Outcome.profile_id)))
+    )}
+    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(select(Outcome.job_id)))).unique()}
     pairs = []
     for (profile_id, job_id), recorded in steps.items():
         if profile_id not in profiles:

@@ -16,6 +16,14 @@ from helpers import Gunicorn, http, make_token
 from test_web import CSRF, kiosk_form, login, users  # noqa: F401 (users is a fixture)
 
 
+def make_other_token(app) -> str:
+    """A second staff token: someone other than the `client` fixture's."""
+    from jobmatch.auth import create_token
+
+    with app.app_context():
+        return create_token(db.session, "tests-other-staff", "staff")
+
+
 def step(client, profile_id: int, job_id: int, status: str):
     return client.post("/api/v1/outcomes", json={"profile_id": profile_id, "job_id": job_id, "status": status})
 
@@ -187,13 +195,6 @@ def test_undo_is_refused_to_others_after_the_window_and_for_unknown_steps(client
     else:
         assert client.delete("/api/v1/outcomes/999999").status_code == 404
     assert client.get(f"/api/v1/outcomes?profile_id={profile['id']}").json["total"] == 1
-
-
-def make_other_token(app) -> str:
-    from jobmatch.auth import create_token
-
-    with app.app_context():
-        return create_token(db.session, "tests-other-staff", "staff")
 
 
 def test_staff_undo_a_mistaken_step_on_the_page(client, app, users):

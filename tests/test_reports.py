@@ -496,7 +496,7 @@ def test_cli_report_prints_tables_json_and_writes_files(seeded, report_env, tmp_
         (["--month", "2026-13"], "month must be YYYY-MM"),
         (["--fair", "999999"], "fair not found"),
         ([], "give fair_id or month"),
-        (["--fair", "1", "--month", "2026-03"], "give fair_id or month"),
+        (["--fair", "1", "--month", "2026-03"], "give fair or month, not both"),
         (["--fair", "abc"], "Invalid value for '--fair'"),
     ],
 )

@@ -2,7 +2,6 @@
 when they learned something, the old ones kept beside the new."""
 from __future__ import annotations
 
-import json
 import shutil
 from datetime import datetime, timedelta, timezone
 
@@ -16,7 +15,7 @@ from jobmatch.matching.model import ScoreModel
 from jobmatch.models import Outcome
 
 from conftest import make_job, make_profile
-from test_learning import by_chance, by_distance, distance_weight, fair
+from test_learning import by_chance, by_distance, distance_weight, fair, towns  # noqa: F401 (towns is a fixture)
 
 LONG_AGO = datetime.now(timezone.utc) - timedelta(days=30)
 
@@ -26,12 +25,6 @@ def models_dir(tmp_path):
     folder = tmp_path / "models"
     shutil.copytree(DEFAULT_MODELS_DIR, folder)
     return folder
-
-
-@pytest.fixture(scope="module")
-def towns():
-    with open(DEFAULT_MODELS_DIR / "places.json", encoding="utf-8") as f:
-        return {t["town"]: t for t in json.load(f)["towns"]}
 
 
 def record_fair(app, client, pairs) -> None:

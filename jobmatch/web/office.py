@@ -17,7 +17,7 @@ from ..db import db
 from ..errors import JobmatchError
 from ..importing import FIELDS, HEADINGS, ImportFileError, parse, template_xlsx, to_job_body, workbook
 from ..models import Job, Outcome, User
-from ..schemas import EmployerSchema, JobCreateSchema, JobSchema
+from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, ReportQuery
 from .views import bp
 
 FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {"employer_id": "企业名称", "fair_id": "集市", "_schema": "整行"}
@@ -270,7 +270,7 @@ def _report_query() -> tuple[reports.Report | None, str | None, int]:
     """The report that ?fair= or ?month= names, or the reason in Chinese and a status; (None, None, 200) when the
     query names nothing yet (the bare form)."""
     try:
-        query = reports.ReportQuery().load(request.args)
+        query = ReportQuery().load(request.args)
     except ValidationError as err:
         messages = [m for value in err.messages.values() for m in (value if isinstance(value, list) else [value])]
         return None, str(messages[0]).split(" (")[0], 422

@@ -284,7 +284,7 @@ def staff_resident_pdf(profile_id: int):
 
 def _candidates(job_id: int):
     job = services.get_job(db.session, job_id)
-    referred = services.referred_profiles(db.session, job_id)
+    referred = services.profiles_under_way(db.session, job_id)
     pairs = [(p, m) for p, m in services.profiles_for_job(db.session, _index(), job_id, top=20 + len(referred)) if p.id not in referred]
     fair = db.session.get(Fair, job.fair_id) if job.fair_id else None
     return job, pairs[:20], fair
