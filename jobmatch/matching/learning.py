@@ -15,7 +15,7 @@ import numpy as np
 
 from .evaluation import Qrels
 from .matcher import Matcher
-from .model import FEATURES, RULE_FEATURES, ScoreModel
+from .model import FEATURES, ScoreModel
 from .records import JobRecord, ProfileRecord
 from .train import design
 
@@ -79,27 +79,6 @@ class Decision:
     replace: bool
     reason: str
     metrics: dict = field(default_factory=dict)
-
-
-def fit_weighted(
-    X: np.ndarray, grades: np.ndarray, weights: np.ndarray, C: float = 1.0, metadata: dict | None = None
-) -> ScoreModel:
-    """ScoreModel.fit with a weight per row: the same three levels, the rule features held at 0."""
-    from sklearn.linear_model import LogisticRegression
-
-    learned = np.array([name not in RULE_FEATURES for name in FEATURES])
-    X = X[:, learned]
-    coef = np.zeros((3, len(FEATURES)))
-    intercept = np.zeros(3)
-    for k in (1, 2, 3):
-        y = (grades >= k).astype(int)
-        if y.min() == y.max():  # one class only at this level: a constant model, as ScoreModel.fit makes
-            intercept[k - 1] = 10.0 if y.min() else -10.0
-            continue
-        model = LogisticRegression(C=C, max_iter=5000).fit(X, y, sample_weight=weights)
-        coef[k - 1, learned] = model.coef_[0]
-        intercept[k - 1] = model.intercept_[0]
-    return ScoreModel(coef, intercept, dict(metadata or {}))
 
 
 @dataclass
@@ -262,7 +241,7 @@ def learn_from_outcomes(
         X = np.vstack([X_prior, data.X[rows]])
         y = np.concatenate([y_prior, data.grades[rows]])
         w = np.concatenate([w_prior, np.ones(int(rows.sum()))])
-        return fit_weighted(X, y, w, C_fit, metadata)
+        return ScoreModel.fit(X, y, C_fit, metadata, sample_weight=w)
 
     folds = max(2, min(folds, counts["comparable_residents"]))
     fold_of = _folds(comparable, folds, seed)[data.resident]

@@ -114,7 +114,11 @@ class ScoreModel:
         return GAIN_STEPS @ p / GAIN_STEPS.sum()  # the rules only ever lower a score
 
     @classmethod
-    def fit(cls, X: np.ndarray, grades: np.ndarray, C: float = 1.0, metadata: dict | None = None) -> ScoreModel:
+    def fit(
+        cls, X: np.ndarray, grades: np.ndarray, C: float = 1.0, metadata: dict | None = None, sample_weight: np.ndarray | None = None
+    ) -> ScoreModel:
+        """Three logistic models on the learned features (rules stay at 0); `sample_weight` weighs rows, as learning
+        from outcomes does to make the graded pairs a prior."""
         from sklearn.linear_model import LogisticRegression
 
         learned = np.array([name not in RULE_FEATURES for name in FEATURES])
@@ -126,7 +130,7 @@ class ScoreModel:
                 coef.append(np.zeros(learned.sum()))
                 intercept.append(10.0 if y.min() else -10.0)
                 continue
-            model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
+            model = LogisticRegression(C=C, max_iter=5000).fit(X, y, sample_weight=sample_weight)
             coef.append(model.coef_[0])
             intercept.append(model.intercept_[0])
         full = np.zeros((3, len(FEATURES)))
