@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 
 from sqlalchemy import func, select, update
@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from .. import lifecycle
 from ..batch import read_jsonl
 from ..errors import JobmatchError
+from ..localtime import LOCAL
 from ..models import Fair, Job, Outcome, Profile
 from ..schemas import JobCreateSchema, ProfileSchema
 from ..services import MatchIndex, bump_version, import_jobs, jobs_for_profile, record_outcome, record_shown
 
-LOCAL = timezone(timedelta(hours=8))
 DEMO_STAFF = "user:demo-stall"
 
 
@@ -44,8 +44,9 @@ def load_demo(session: Session, index: MatchIndex | None = None) -> dict[str, in
         session.flush()
     # Vacancies already there are left alone: hires since have counted their openings down.
     existing = set(session.scalars(select(Job.external_id).where(Job.external_id.is_not(None))))
-    counts = import_jobs(session, [j for j in _read_jobs("jobs.jsonl") if j["external_id"] not in existing], fair_id=fair.id)
-    later = import_jobs(session, [j for j in _read_jobs("jobs-later.jsonl") if j["external_id"] not in existing])
+    fair_jobs, later_jobs = _read_jobs("jobs.jsonl"), _read_jobs("jobs-later.jsonl")
+    counts = import_jobs(session, [j for j in fair_jobs if j["external_id"] not in existing], fair_id=fair.id)
+    later = import_jobs(session, [j for j in later_jobs if j["external_id"] not in existing])
     with resources.as_file(demo_file("profiles.jsonl")) as path:
         profiles = read_jsonl(path, ProfileSchema())
     known = set(session.scalars(select(Profile.external_id).where(Profile.external_id.is_not(None))))
@@ -58,16 +59,16 @@ def load_demo(session: Session, index: MatchIndex | None = None) -> dict[str, in
     bump_version(session)
     session.commit()
     if counts["created"] or later["created"]:
-        _backdate_vacancies(session, meta)
+        _backdate_vacancies(session, {meta["jobs_posted"]: fair_jobs, meta["later_jobs_posted"]: later_jobs})
     outcomes = _record_outcomes(session, index, fair) if index is not None else 0
     return {"fair_id": fair.id, "jobs_created": counts["created"] + later["created"], "profiles_created": added,
             "outcomes_recorded": outcomes}
 
 
-def _backdate_vacancies(session: Session, meta: dict) -> None:
+def _backdate_vacancies(session: Session, posted_on: dict[str, list[dict]]) -> None:
     """The fair's list was posted before the fair; the later list after it, which is what the follow-up list is for."""
-    for name, day in (("jobs.jsonl", meta["jobs_posted"]), ("jobs-later.jsonl", meta["later_jobs_posted"])):
-        ids = [row["external_id"] for row in _read_jobs(name)]
+    for day, rows in posted_on.items():
+        ids = [row["external_id"] for row in rows]
         posted = _at(date.fromisoformat(day), 9)
         session.execute(update(Job).where(Job.external_id.in_(ids)).values(created_at=posted, updated_at=posted))
     session.commit()
