@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from .matching.explain import wage_text
 from .schemas import mask_phone
+from .text import strip_pictographs
 
 SHIFT_LABELS = {"day": "白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点/半天", "flexible": "时间灵活"}
 AVAILABILITY_LABELS = {"any": "都可以", "day_only": "只上白班", "part_time": "只做零工/半天"}
@@ -228,10 +229,29 @@ def _styles():
     }
 
 
+@lru_cache(maxsize=1)
+def _font_characters() -> frozenset[int] | None:
+    """The code points the PDF font can draw, or None when the font is a CID font the reader supplies."""
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(pdf_font()), "face", None)
+    mapping = getattr(face, "charToGlyph", None)
+    return frozenset(mapping) if mapping else None
+
+
+def printable(text) -> str:
+    """The text with what the PDF font cannot draw left out (emoji, decorations), so no glyph prints as a box."""
+    plain = strip_pictographs(str(text or ""))
+    known = _font_characters()
+    if known is not None:
+        plain = "".join(ch for ch in plain if ord(ch) in known or ch.isspace())
+    return " ".join(plain.split()) if plain != str(text or "") else plain
+
+
 def _esc(text) -> str:
     from xml.sax.saxutils import escape
 
-    return escape(str(text or ""))
+    return escape(printable(text))
 
 
 def _story(shortlist: Shortlist) -> list:

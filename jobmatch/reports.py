@@ -56,6 +56,7 @@ from .errors import Invalid
 from .localtime import LOCAL, local_date
 from .models import Employer, Fair, Job, Outcome, Profile
 from .schemas import MONTH
+from .text import strip_pictographs
 
 UNFILLED = "已删除/未填"
 UNCODED = "未识别"
@@ -464,6 +465,8 @@ def _bars(title: str, items: list[tuple[str, int]], width: float, font: str):
     from reportlab.graphics.shapes import Drawing, Rect, String
     from reportlab.lib import colors
 
+    from .printing import printable
+
     row, label_width, top = 13, 62, 16
     drawing = Drawing(width, top + row * len(items) + 4)
     height = drawing.height
@@ -472,7 +475,7 @@ def _bars(title: str, items: list[tuple[str, int]], width: float, font: str):
     room = width - label_width - 28
     for i, (label, value) in enumerate(items):
         y = height - top - row * (i + 1)
-        drawing.add(String(label_width - 4, y + 3, label, fontName=font, fontSize=8, textAnchor="end"))
+        drawing.add(String(label_width - 4, y + 3, printable(label), fontName=font, fontSize=8, textAnchor="end"))
         bar = room * value / biggest
         if bar > 0:
             drawing.add(Rect(label_width, y + 1, bar, row - 3, fillColor=colors.HexColor("#0b5394"), strokeColor=None))
@@ -491,7 +494,7 @@ def _heading(report: Report) -> str:
 
 def report_pdf(report: Report) -> bytes:
     """One A4 page: title, key figures, two bar charts, and the small tables (top rows, the rest summed)."""
-    from xml.sax.saxutils import escape
+    from xml.sax.saxutils import escape as escape_xml
 
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -499,7 +502,10 @@ def report_pdf(report: Report) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table as Grid, TableStyle
 
-    from .printing import pdf_font
+    from .printing import pdf_font, printable
+
+    def escape(text) -> str:
+        return escape_xml(printable(text))
 
     font = pdf_font()
     base = ParagraphStyle("report", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
@@ -662,6 +668,7 @@ def charts_svg(report: Report) -> dict[str, str]:
 
 
 def _short(label: str, limit: int = 14) -> str:
+    label = " ".join(strip_pictographs(label).split())  # no chart font has emoji
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

@@ -18,23 +18,14 @@ MAX_WAGE = {"month": 100_000, "day": 5_000, "hour": 1_000}
 # No control characters (single-line text also no line breaks); as regexes so the OpenAPI document states them.
 _NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 _NO_CONTROL_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-# No emoji or pictographs either: no vacancy or resident needs them, and old printers and the PDF font cannot show
-# them. A plain check rather than part of the pattern, which OpenAPI tools read as JavaScript regex (no astral ranges).
-_PICTOGRAPH = re.compile("[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")
-
-
-def _no_pictographs(text: str) -> None:
-    if _PICTOGRAPH.search(text):
-        raise ValidationError("Contains emoji or pictographs.")
-
-
 class Text(fields.String):
     """A trimmed string with a length limit and no control characters."""
 
     def __init__(self, max_length: int = 200, multiline: bool = False, pattern: Regexp | None = None, **kwargs):
         # One pattern per field, since the OpenAPI document can state only one; a given one must exclude controls too.
         pattern = pattern or Regexp(_NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error="Contains control characters.")
-        checks = [Length(max=max_length, error=f"Longer than {max_length} characters."), pattern, _no_pictographs]
+        # Emoji and decorations (🔥, ➕, 【急招】) are accepted: real postings carry them, and the matcher ignores them.
+        checks = [Length(max=max_length, error=f"Longer than {max_length} characters."), pattern]
         extra = kwargs.pop("validate", None)
         if extra is not None:
             checks += extra if isinstance(extra, list) else [extra]
@@ -53,8 +44,20 @@ def _optional(field_cls, *args, **kwargs):
 
 
 class StrictSchema(Schema):
+    """Unknown fields are refused; an explicit null means the same as a missing field (unknown), as in real files."""
+
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _null_is_missing(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: [item for item in value if item is not None] if isinstance(value, list) else value
+            for key, value in data.items()
+            if value is not None
+        }
 
 
 class JobSchema(StrictSchema):

@@ -10,6 +10,18 @@ _PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň�
 # 时(shí) or 時（shí） pasted from annotated web pages: drop the reading, keep the character.
 _PINYIN_ANNOTATION = re.compile(rf"(?<=[{_HAN}])\(\s*[{_PINYIN_LETTERS}]+[1-5]?\s*\)")
 _SPACES = re.compile(r"\s+")
+# Emoji, pictographs and decorations that real postings carry (🔥, ➕, ✅, ★, ▲, →): they say nothing about the work, and
+# neither the PDF font nor every kiosk browser can draw them. Also the invisible joiners, variation selectors and
+# keycap marks that build emoji sequences.
+PICTOGRAPHS = re.compile(
+    "[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299"
+    "\ufe0e\ufe0f\u200d\u20e3\U0001f000-\U0001faff\U000e0020-\U000e007f]"
+)
+
+
+def strip_pictographs(text: str) -> str:
+    """The text without emoji and decorations, each replaced by a space so the words on either side stay apart."""
+    return PICTOGRAPHS.sub(" ", text) if PICTOGRAPHS.search(text) else text
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +40,8 @@ def strip_pinyin_annotations(text: str) -> str:
 
 
 def normalise(text: str | None) -> str:
-    """Canonical form of free text: NFKC (full-width to ASCII), no pinyin readings, simplified script, lower case."""
+    """Canonical form of free text: NFKC (full-width to ASCII), no pinyin readings or pictographs, simplified script,
+    lower case."""
     if not text:
         return ""
     return _normalise(text)
@@ -36,7 +49,7 @@ def normalise(text: str | None) -> str:
 
 @lru_cache(maxsize=16_384)  # a shortlist normalises the same titles and perks once per match
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = strip_pictographs(unicodedata.normalize("NFKC", text))
     text = strip_pinyin_annotations(text)
     text = to_simplified(text)
     return _SPACES.sub(" ", text).strip().lower()

@@ -29,7 +29,7 @@ _MESSAGES = [
     (re.compile(r"wage_min is larger"), "高于最高工资"),
     (re.compile(r"age_min is larger"), "高于最大年龄"),
     (re.compile(r"Longer than"), "太长了"),
-    (re.compile(r"control characters|emoji"), "含有特殊字符或表情符号"),
+    (re.compile(r"control characters"), "含有无法显示的控制字符"),
     (re.compile(r"^Over "), "超出合理范围，请检查工资单位"),
     (re.compile(r"greater than or equal|less than or equal|Must be"), "超出范围"),
     (re.compile(r"phone"), "电话格式不对"),

@@ -28,10 +28,13 @@ KIOSK_MESSAGES = {
     "expected_wage": "希望的月工资请填数字，例如 3000，也可以不填",
     "reach": "请选择您能去多远",
     "consent": "请勾选同意，我们才能为您推荐岗位",
-    "experience": "“做过什么”最多 2000 字，不要用特殊符号",
-    "desired": "“想做什么”最多 2000 字，不要用特殊符号",
+    "experience": "“做过什么”最多 2000 字",
+    "desired": "“想做什么”最多 2000 字",
     "submission_key": "页面已过期，请重新填写",
 }
+# Free text that is there but cannot be kept: say what is wrong with it, not that it is missing.
+KIOSK_TEXT_PROBLEMS = {"Longer than": "太长了，请写短一些", "control characters": "里有无法识别的字符，请删掉重新输入"}
+KIOSK_FIELD_NAMES = {"name": "姓名", "experience": "“做过什么”", "desired": "“想做什么”"}
 REACH_LABELS = {"walk": "走路能到（约 2 公里）", "ebike": "骑电动车（约 8 公里）", "bus": "坐公交（约 20 公里）", "live_in": "可以住厂里"}
 
 
@@ -136,7 +139,7 @@ def kiosk():
             profile = services.create_kiosk_profile(db.session, KioskForm.to_profile(form), form["submission_key"])
             return redirect(url_for("web.kiosk_ticket", ticket=profile.ticket), code=303)
         except ValidationError as err:
-            errors = {field: KIOSK_MESSAGES.get(field, "这一项填写有误") for field in err.messages}
+            errors = {field: _kiosk_message(field, reasons) for field, reasons in err.messages.items()}
             errors = {("place" if k in ("town", "community") else k): v for k, v in errors.items()}
         except JobmatchError as err:
             errors = {"_form": err.message}
@@ -144,6 +147,14 @@ def kiosk():
     return render_template(
         "kiosk.html", fair=fair, places=_places(fair), values=values, errors=errors, reach_labels=REACH_LABELS
     ), status
+
+
+def _kiosk_message(field: str, reasons) -> str:
+    for reason in reasons if isinstance(reasons, list) else []:
+        for problem, message in KIOSK_TEXT_PROBLEMS.items():
+            if field in KIOSK_FIELD_NAMES and problem in str(reason):
+                return KIOSK_FIELD_NAMES[field] + message
+    return KIOSK_MESSAGES.get(field, "这一项填写有误")
 
 
 @bp.get("/kiosk/t/<ticket>")
