@@ -148,11 +148,22 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, as_json: bo
 @click.option("--profiles", "profiles_file", type=click.Path(dir_okay=False), help="Graded mode: profiles, JSON Lines.")
 @click.option("--qrels", type=click.Path(exists=True, dir_okay=False), help="Graded mode: judgements (TSV).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Graded mode: default weights.json in the models folder.")
-def train_command(jobs_file: str | None, profiles_file: str | None, qrels: str | None, output: str | None):
+@click.option("--coder", is_flag=True, help="Build the occupation title coder instead (needs --csco and --titles).")
+@click.option("--csco", "csco_file", type=click.Path(dir_okay=False), help="Coder: the CSCO 2022 classification (csco22.csv).")
+@click.option("--titles", "titles_file", type=click.Path(dir_okay=False), help="Coder: real titles labelled with CSCO codes (csco-titles.csv).")
+def train_command(jobs_file: str | None, profiles_file: str | None, qrels: str | None, output: str | None, coder: bool,
+                  csco_file: str | None, titles_file: str | None):
     """Fit the score weights: from the outcomes recorded in the database (default), replacing the weights only when
-    they do better on held-out residents; or, given --jobs, --profiles and --qrels, from graded files."""
+    they do better on held-out residents; or, given --jobs, --profiles and --qrels, from graded files. With --coder,
+    build the occupation title coder from the classification and labelled titles instead."""
     graded = [jobs_file, profiles_file, qrels]
-    if any(graded):
+    if coder or csco_file or titles_file:
+        if any(graded) or output:
+            _fail("--coder builds the title coder; give graded files in a separate run")
+        if not (coder and csco_file and titles_file):
+            _fail("building the title coder needs --coder, --csco FILE and --titles FILE together")
+        _train_coder(csco_file, titles_file)
+    elif any(graded):
         if not all(graded):
             _fail("graded training needs --jobs, --profiles and --qrels together (without them, train learns from outcomes)")
         _train_graded(jobs_file, profiles_file, qrels, output)
@@ -178,6 +189,32 @@ def _train_graded(jobs_file: str, profiles_file: str, qrels: str, output: str | 
         f"wrote {target}: C={meta['C']}, cross-validated nDCG@5 {meta['cv_ndcg5']:.4f} "
         f"(hand-set default {meta['hand_set_default_ndcg5']:.4f}), P@1 {meta['cv_p1']:.4f}, {meta['pairs']} pairs"
     )
+
+
+def _train_coder(csco_file: str, titles_file: str) -> None:
+    from .config import DEFAULT_MODELS_DIR
+    from .matching.artifacts import CLASSIFICATION, OCCUPATIONS, TITLE_CODER
+    from .matching.csco_training import FOLDS, CoderDataError, build
+    from .matching.occupations import Taxonomy
+
+    folder = Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR)
+    taxonomy = Taxonomy.load(folder / OCCUPATIONS) if (folder / OCCUPATIONS).exists() else None
+    try:
+        with click.progressbar(length=FOLDS + 1, label="cross-validating and fitting the title coder", file=sys.stderr) as bar:
+            classification, coder = build(csco_file, titles_file, taxonomy, progress=bar.update)
+        classification.save(folder / CLASSIFICATION)
+        coder.save(folder / TITLE_CODER)
+    except CoderDataError as err:
+        _fail(f"{err}; nothing was written")
+    except OSError as err:
+        _fail(f"cannot write to {folder}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy")
+    cv = coder.metadata["cross_validation"]
+    used = coder.metadata["trained_on"]["titles"]
+    click.echo(f"wrote {folder / CLASSIFICATION} ({len(classification)} codes) and {folder / TITLE_CODER} "
+               f"({len(coder.classes_)} codes, {used['used']} labelled titles, {used['left_out']} left out)")
+    click.echo(f"cross-validated top-1, split by title ({cv['folds']} folds):")
+    click.echo(f"  detailed occupation {cv['mean_top1_detailed']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_detailed'])}")
+    click.echo(f"  minor group         {cv['mean_top1_minor_group']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_minor_group'])}")
 
 
 def _train_outcomes() -> None:

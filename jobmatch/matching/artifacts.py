@@ -1,4 +1,4 @@
-"""The shipped artefacts in models/: gazetteer, occupation taxonomy and fitted weights."""
+"""The shipped artefacts in models/: gazetteer, occupation taxonomy, the classification and its title coder, weights."""
 from __future__ import annotations
 
 import logging
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .matcher import Matcher
+from .csco import Classification, TitleCoder
 from .model import ScoreModel, default_model
 from .lexicon import Lexicon, load_syllables
 from .occupations import OccupationCoder, Taxonomy
@@ -14,6 +15,8 @@ from .places import Gazetteer
 log = logging.getLogger(__name__)
 
 PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES = "places.json", "occupations.json", "weights.json", "lexicon.npz", "syllables.json"
+CLASSIFICATION, TITLE_CODER = "csco.json", "title_coder.npz"
+ALL = (PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES, CLASSIFICATION, TITLE_CODER)
 
 
 @dataclass
@@ -23,26 +26,29 @@ class Artefacts:
     model: ScoreModel
     lexicon: Lexicon = field(default_factory=Lexicon.empty)
     syllables: dict[str, str] = field(default_factory=dict)
+    title_coder: TitleCoder | None = None
     _coder: OccupationCoder | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, models_dir: str | Path) -> Artefacts:
         folder = Path(models_dir)
-        missing = [name for name in (PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES) if not (folder / name).exists()]
+        missing = [name for name in ALL if not (folder / name).exists()]
         if missing:
             log.warning("models folder %s lacks %s: matching runs without them", folder, ", ".join(missing))
+        classification = Classification.load(folder / CLASSIFICATION) if (folder / CLASSIFICATION).exists() else None
         return cls(
             gazetteer=Gazetteer.load(folder / PLACES) if (folder / PLACES).exists() else Gazetteer.empty(),
-            taxonomy=Taxonomy.load(folder / OCCUPATIONS) if (folder / OCCUPATIONS).exists() else Taxonomy.empty(),
+            taxonomy=Taxonomy.load(folder / OCCUPATIONS, classification) if (folder / OCCUPATIONS).exists() else Taxonomy.empty(),
             model=ScoreModel.load(folder / WEIGHTS) if (folder / WEIGHTS).exists() else default_model(),
             lexicon=Lexicon.load(folder / LEXICON) if (folder / LEXICON).exists() else Lexicon.empty(),
             syllables=load_syllables(folder / SYLLABLES) if (folder / SYLLABLES).exists() else {},
+            title_coder=TitleCoder.load(folder / TITLE_CODER) if (folder / TITLE_CODER).exists() else None,
         )
 
     @property
     def coder(self) -> OccupationCoder:
         if self._coder is None:
-            self._coder = OccupationCoder(self.taxonomy, self.lexicon, self.syllables)
+            self._coder = OccupationCoder(self.taxonomy, self.lexicon, self.syllables, title_coder=self.title_coder)
         return self._coder
 
     def matcher(self, model: ScoreModel | None = None, **options) -> Matcher:

@@ -14,6 +14,7 @@ from .features import SHIFT_CODES, JobTable, ProfileTable, completed_job, comple
 from .model import ScoreModel, default_model, design_matrix
 from .occupations import Coding, OccupationCoder, Taxonomy
 from .places import Gazetteer
+from .postings import clean_title
 from .records import JobRecord, Match, ProfileRecord
 from .vectoriser import CharTfidf
 from .store import Columns, Growable, OccupationPostings, TextPostings
@@ -40,11 +41,13 @@ def _relative(sims: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return sims / best if best > 0 else np.zeros_like(sims)
 
 
-def _spread(links: np.ndarray, vector: np.ndarray) -> np.ndarray:
+def _spread(links: sparse.csr_matrix, vector: np.ndarray) -> np.ndarray:
     """For each occupation, the strongest score among the occupations linked to it."""
-    if links.size == 0:
-        return vector
-    return (links * vector[:, None]).max(axis=0)
+    out = np.zeros_like(vector)
+    for i in np.flatnonzero(vector):
+        linked = links.indices[links.indptr[i] : links.indptr[i + 1]]
+        out[linked] = np.maximum(out[linked], vector[i])
+    return out
 
 
 ProfileCoding = tuple[dict[str, float], dict[str, float], dict[str, tuple[str, str]]]
@@ -55,22 +58,35 @@ PRUNE_FROM = 512  # below this many candidates, scoring them all is cheaper than
 VOCABULARY_SAMPLE = 60_000  # texts the TF-IDF vocabulary and IDF are learnt from
 
 
+LEARNED_CODES = 2  # CSCO codes kept from the title coder
+
+
 def code_job(coder: OccupationCoder, job: JobRecord) -> dict[str, float]:
-    """The job's 1-3 occupations with confidences (the strongest is 1)."""
+    """The job's occupations with confidences: 1-3 named by aliases (the strongest is 1), then the CSCO codes the
+    learned title coder gives its title, at their probabilities.
+
+    The title is read without its firm, place, pay and perks ("青田母婴护理店招聘后厨" names 后厨, not 母婴护理).
+    """
     scores: dict[str, float] = {}
-    parts = {"title": job.title, "skills": " ".join(job.skills), "description": job.description}
+    title = clean_title(job.title) or job.title
+    parts = {"title": title, "skills": " ".join(job.skills), "description": job.description}
     for name, text in parts.items():
         for occ_id, score in coder.code(text, groups=False).scores.items():
             scores[occ_id] = max(scores.get(occ_id, 0.0), score * JOB_FIELD_WEIGHTS[name])
     best = max(scores.values(), default=0.0)
     top = sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS]
-    return {occ_id: round(score / best, 3) for occ_id, score in top} if best else {}
+    coding = {occ_id: round(score / best, 3) for occ_id, score in top} if best else {}
+    for code, probability in coder.code_title(job.title, LEARNED_CODES).items():
+        if probability > coding.get(code, 0.0):
+            coding[code] = probability
+    return coding
 
 
 def code_profile(coder: OccupationCoder, profile: ProfileRecord) -> ProfileCoding:
     """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done, words)).
 
-    The wanted side holds the 1-3 occupations named outright, plus every member of a field named broadly.
+    The wanted side holds the 1-3 occupations named outright, plus every member of a field named broadly, plus the
+    CSCO codes the curated ones stand for (a job coded only by the classification matches them too).
     """
     want: Coding = coder.code(profile.desired)
     done: Coding = coder.code(profile.experience)
@@ -86,6 +102,17 @@ def code_profile(coder: OccupationCoder, profile: ProfileRecord) -> ProfileCodin
         if occ_id not in want.scores:  # "不想再进厂了" outweighs what they did, not what they ask for
             scores.pop(occ_id, None)
     wanted = dict(sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_OCCUPATIONS])
+    # Only occupations named outright stand for their codes: several curated occupations share one code, and 想进厂
+    # (anyone can start 剪线头) must not reach 缝纫工, which shares its code. A field word has codes of its own.
+    taxonomy = coder.taxonomy
+    for code, score in taxonomy.implied(negated).items():
+        negated[code] = max(negated.get(code, 0.0), score)
+    for code, score in taxonomy.implied(wanted).items():
+        if code not in negated and score > wanted.get(code, 0.0):
+            wanted[code] = score
+            source = max((o for o in wanted if code in taxonomy.codes_of.get(o, ())), key=wanted.get)
+            if source in evidence:
+                evidence[code] = evidence[source]
     for occ_id, score in {**done.group_scores, **want.group_scores}.items():
         if occ_id not in negated and score > wanted.get(occ_id, 0.0):
             wanted[occ_id] = score
@@ -521,23 +548,29 @@ class Matcher:
             )
         return matches
 
+    def _occupation_name(self, occ_id: str, scores: dict[str, float]) -> str:
+        """A code the resident reached through a curated occupation is named as they would name it (货车司机, not
+        道路货运汽车驾驶员)."""
+        codes_of = self.taxonomy.codes_of
+        sources = [o for o in scores if occ_id in codes_of.get(o, ())]
+        return self.taxonomy.occupations[max(sources, key=scores.get) if sources else occ_id].name
+
     def _occupation_reason(self, job: JobRecord, row: dict, job_codes: dict[str, float], profile_codes) -> str | None:
         wanted, negated, evidence = profile_codes
-        occupations = self.taxonomy.occupations
         if row["occ_negated"] >= 0.5:
             turned_down = max((o for o in job_codes if o in negated), key=lambda o: negated[o], default=None)
             if turned_down:
-                return f"您说过不想做{occupations[turned_down].name}"
+                return f"您说过不想做{self._occupation_name(turned_down, negated)}"
         if row["occ_same"] >= 0.4:
             shared = max((o for o in job_codes if o in wanted), key=lambda o: min(wanted[o], job_codes[o]), default=None)
             if shared:
-                name = occupations[shared].name
                 if shared not in evidence:  # reached through a broad wish such as 想进厂
-                    return f"{job.title}，新手也能做"
+                    return f"{clean_title(job.title) or job.title}，新手也能做"
+                name = self._occupation_name(shared, wanted)
                 return f"{'做过' if evidence[shared][0] == 'done' else '想做'}{name}，对口"
         if row["occ_near"] >= 0.4 and wanted:
-            top_wanted = max(wanted, key=wanted.get)
-            return f"和{occupations[top_wanted].name}相近，可作备选"
+            curated = [o for o in wanted if o in self.taxonomy.codes_of] or list(wanted)
+            return f"和{self._occupation_name(max(curated, key=wanted.get), wanted)}相近，可作备选"
         return None
 
 

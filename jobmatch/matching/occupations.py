@@ -3,6 +3,11 @@
 Text is coded by exact alias hits, by pinyin (so the homophone typos 逢纫, 茶车, 住塑 still resolve) and by fuzzy
 matching of longer aliases. A hit preceded by 不想/不要/不能 ... or followed by 不想干了/干不动了 is negated: it lowers
 that occupation (or that whole group: 不想再进厂了) instead of raising it.
+
+Beside the curated occupations, every code of the national classification (CSCO 2022) is an occupation too, named by
+its code: its names and aliases are matched exactly (报关员, 礼宾员), and a job title nobody's alias names is coded by
+the learned title coder (csco.py). A curated occupation stands for its CSCO codes, and the classification's minor
+groups make neighbours.
 """
 from __future__ import annotations
 
@@ -13,11 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
+from scipy import sparse
+
 from ..text import normalise
+from .csco import Classification, TitleCoder, coder_text, minor_group
 from .lexicon import Lexicon
 
 EXACT, GAPPED, PINYIN, FUZZY = 1.0, 0.9, 0.85, 0.6
-CODER_VERSION = 2  # bump when the coding rules change, so stored codings are redone
+CODER_VERSION = 3  # bump when the coding rules change, so stored codings are redone
 # Verbs of two-character verb-object aliases that residents split: 踩了十几年车, 打过包, 看了几年门.
 _SPLITTABLE_VERBS = set("踩开烧洗打看采扫搬修切做种养带喂")
 # What may stand between them: aspect markers and durations, nothing else.
@@ -63,8 +71,11 @@ class Coding:
 
 
 class Taxonomy:
-    def __init__(self, data: dict):
+    """The curated occupations and their groups, and (when given) every code of the classification."""
+
+    def __init__(self, data: dict, classification: Classification | None = None):
         self.groups = {g["id"]: g for g in data.get("groups", [])}
+        self.classification = classification or Classification.empty()
         self.occupations = {
             o["id"]: Occupation(
                 id=o["id"],
@@ -79,26 +90,42 @@ class Taxonomy:
             )
             for o in data.get("occupations", [])
         }
+        # The CSCO codes each curated occupation stands for: its own, and others employers' titles are coded with.
+        known = self.classification.names
+        self.codes_of: dict[str, tuple[str, ...]] = {
+            o["id"]: tuple(c for c in dict.fromkeys([o.get("csco_code", ""), *o.get("csco_also", ())]) if c in known)
+            for o in data.get("occupations", [])
+        }
+        self.curated = list(self.occupations)
+        for code, name in known.items():
+            self.occupations.setdefault(
+                code, Occupation(code, name, code, name, "", False, (), (), ())
+            )
         self.ids = list(self.occupations)
         self.position = {oid: i for i, oid in enumerate(self.ids)}
+        self.group_codes = {gid: [c for c in g.get("csco", []) if c in known] for gid, g in self.groups.items()}
         self.group_members: dict[str, list[str]] = {}
         for occ in self.occupations.values():
-            self.group_members.setdefault(occ.group, []).append(occ.id)
+            if occ.group:
+                self.group_members.setdefault(occ.group, []).append(occ.id)
         # A broad word covers related groups too: 进厂 means any factory floor, garment and plastics included.
         for gid, group in self.groups.items():
             for included in group.get("includes", []):
                 self.group_members.setdefault(gid, []).extend(self.group_members.get(included, []))
-        # Someone who asks for a whole field (想进厂) means the work anyone can start; turning a field down
-        # (不想进厂) turns down all of it.
+        # Someone who asks for a whole field (想进厂) means the work anyone can start, and the field's own code;
+        # turning a field down (不想进厂) turns down all of it.
         self.group_entry = {
             gid: [m for m in members if self.occupations[m].entry_level] or members
             for gid, members in self.group_members.items()
         }
+        for gid, codes in self.group_codes.items():
+            self.group_entry[gid] = self.group_entry.get(gid, []) + codes
+            self.group_members[gid] = self.group_members.get(gid, []) + codes
 
     @classmethod
-    def load(cls, path: str | Path) -> Taxonomy:
+    def load(cls, path: str | Path, classification: Classification | None = None) -> Taxonomy:
         with open(path, encoding="utf-8") as f:
-            return cls(json.load(f))
+            return cls(json.load(f), classification)
 
     @classmethod
     def empty(cls) -> Taxonomy:
@@ -107,28 +134,49 @@ class Taxonomy:
     def __len__(self) -> int:
         return len(self.occupations)
 
-    def neighbour_matrix(self) -> np.ndarray:
-        """N[a, b] = 1 when b is a second choice for a: our own links, and the classification's hierarchy
-        (two occupations of one CSCO minor group, such as 6-05-01 缝纫人员). Links are symmetric."""
+    def implied(self, scores: dict[str, float]) -> dict[str, float]:
+        """The CSCO codes that curated occupations stand for, at their occupation's score (the strongest wins)."""
+        out: dict[str, float] = {}
+        for occ_id, score in scores.items():
+            for code in self.codes_of.get(occ_id, ()):
+                if score > out.get(code, 0.0):
+                    out[code] = score
+        return out
+
+    def _links(self, pairs: set[tuple[str, str]]) -> sparse.csr_matrix:
         n = len(self.ids)
-        matrix = np.zeros((n, n))
-        minor = np.array([self.occupations[i].csco_code[:7] for i in self.ids])
-        if n:
-            matrix[(minor[:, None] == minor[None, :]) & (minor[:, None] != "")] = 1
-            np.fill_diagonal(matrix, 0)
+        rows = [self.position[a] for a, b in pairs if a != b]
+        cols = [self.position[b] for a, b in pairs if a != b]
+        links = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        links.data[:] = 1.0  # a pair listed twice is still one link
+        return links
+
+    def neighbour_matrix(self) -> sparse.csr_matrix:
+        """N[a, b] = 1 when b is a second choice for a: our own links, and the classification's hierarchy (two
+        occupations of one CSCO minor group, such as 6-05-01 缝纫人员; a field's code for each of its members).
+        Links are symmetric."""
+        pairs: set[tuple[str, str]] = set()
+        by_minor: dict[str, set[str]] = {}
+        for occ in self.occupations.values():
+            for code in self.codes_of.get(occ.id) or ((occ.csco_code,) if occ.csco_code else ()):
+                by_minor.setdefault(minor_group(code), set()).add(occ.id)
+        for members in by_minor.values():
+            pairs.update((a, b) for a in members for b in members)
         for occ in self.occupations.values():
             for other in occ.neighbours:
                 if other in self.position:
-                    matrix[self.position[occ.id], self.position[other]] = 1
-                    matrix[self.position[other], self.position[occ.id]] = 1
-        return matrix
+                    pairs.update({(occ.id, other), *((occ.id, c) for c in self.codes_of.get(other, ()))})
+        for gid, codes in self.group_codes.items():
+            pairs.update((m, c) for m in self.group_members.get(gid, []) if m not in codes for c in codes)
+        return self._links(pairs | {(b, a) for a, b in pairs})
 
-    def group_matrix(self) -> np.ndarray:
-        """G[a, b] = 1 when a and b are different occupations of one group."""
-        groups = np.array([self.occupations[i].group for i in self.ids])
-        matrix = (groups[:, None] == groups[None, :]).astype(float)
-        np.fill_diagonal(matrix, 0)
-        return matrix
+    def group_matrix(self) -> sparse.csr_matrix:
+        """G[a, b] = 1 when a and b are different curated occupations of one group."""
+        members: dict[str, list[str]] = {}
+        for occ in self.occupations.values():
+            if occ.group:
+                members.setdefault(occ.group, []).append(occ.id)
+        return self._links({(a, b) for group in members.values() for a in group for b in group})
 
 
 def _plausible_typo(lexicon: Lexicon, text: str, start: int, end: int, term: str) -> bool:
@@ -152,14 +200,17 @@ class OccupationCoder:
         lexicon: Lexicon | None = None,
         syllables: dict[str, str] | None = None,
         fuzzy_threshold: float = 88.0,
+        title_coder: TitleCoder | None = None,
     ):
         self.taxonomy = taxonomy
+        self.title_coder = title_coder
         self.lexicon = lexicon or Lexicon.empty()
         # Aliases and texts are read the same way, character by character (the most common reading), so a typing
         # error that sounds like an alias lines up with it. Without a table, no text is read for sound.
         self.syllables = syllables or {}
         self.fuzzy_threshold = fuzzy_threshold
         self._memo: dict[tuple[str, bool], Coding] = {}
+        self._title_memo: dict[tuple, dict[str, float]] = {}
         # term -> [(target, weight)]; a target is an occupation id or "group:<id>"
         self.terms: dict[str, list[tuple[str, float]]] = {}
         for occ in taxonomy.occupations.values():
@@ -171,6 +222,19 @@ class OccupationCoder:
             for alias in group.get("aliases", []):
                 self._add(alias, f"group:{gid}", 1.0)
         ordered = sorted(self.terms, key=len, reverse=True)
+        # The classification's names and aliases, matched exactly and apart, so they never hide a curated alias.
+        self.csco_terms: dict[str, list[tuple[str, float]]] = {}
+        classification = taxonomy.classification
+        for code, name in classification.names.items():
+            for term in {name, *classification.aliases.get(code, ())}:
+                self._add(term, code, 1.0, self.csco_terms)
+        # A two-character name inside one of our aliases means something else here: 车工 in 平车工 sews, it does not
+        # turn a lathe. Our alias decides those.
+        for term in [t for t in self.csco_terms if len(t) == 2 and any(t in alias and t != alias for alias in self.terms)]:
+            del self.csco_terms[term]
+        self._csco_exact = (
+            re.compile("|".join(map(re.escape, sorted(self.csco_terms, key=len, reverse=True)))) if self.csco_terms else None
+        )
         self.fingerprint = self._fingerprint()
         self._exact = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._pinyin: dict[tuple[str, ...], str] = {}
@@ -203,16 +267,18 @@ class OccupationCoder:
 
         groups = sorted((g, sorted(m)) for g, m in self.taxonomy.group_entry.items())
         source = json.dumps(
-            [CODER_VERSION, sorted(self.terms.items()), groups, len(self.lexicon), len(self.syllables), self.fuzzy_threshold],
+            [CODER_VERSION, sorted(self.terms.items()), sorted(self.csco_terms.items()), groups, len(self.lexicon),
+             len(self.syllables), self.fuzzy_threshold, self.title_coder.fingerprint if self.title_coder else None,
+             sorted(self.taxonomy.codes_of.items())],
             ensure_ascii=False,
         )
         return hashlib.sha256(source.encode()).hexdigest()[:16]
 
-    def _add(self, term: str, target: str, weight: float) -> None:
+    def _add(self, term: str, target: str, weight: float, terms: dict | None = None) -> None:
         term = normalise(term)
         if len(term) < 2:
             return
-        entries = self.terms.setdefault(term, [])
+        entries = (self.terms if terms is None else terms).setdefault(term, [])
         if all(t != target for t, _ in entries):
             entries.append((target, weight))
 
@@ -307,9 +373,12 @@ class OccupationCoder:
 
     def _code(self, clause: str, groups: bool) -> Coding:
         coding = Coding()
-        for start, end, term, confidence in self.hits(clause):
+        found = [(start, end, self.terms[term], confidence) for start, end, term, confidence in self.hits(clause)]
+        if self._csco_exact is not None:
+            found += [(m.start(), m.end(), self.csco_terms[m.group(0)], EXACT) for m in self._csco_exact.finditer(normalise(clause))]
+        for start, end, targets, confidence in found:
             negated = bool(_NEGATION_BEFORE.search(clause[max(0, start - 8) : start]) or _NEGATION_AFTER.search(clause[end : end + 8]))
-            for target, weight in self.terms[term]:
+            for target, weight in targets:
                 is_group = target.startswith("group:")
                 if is_group and not groups:
                     continue
@@ -322,6 +391,18 @@ class OccupationCoder:
                         if bucket is coding.scores:
                             coding.evidence[occ_id] = clause[start:end]
         return coding
+
+    def code_title(self, title: str | None, k: int = 2, floor: float = 0.15) -> dict[str, float]:
+        """CSCO codes the learned title coder gives a job title, with probabilities of at least `floor`."""
+        if self.title_coder is None or not title or not coder_text(title):
+            return {}
+        key = (title, k, floor)
+        found = self._title_memo.get(key)
+        if found is None:
+            if len(self._title_memo) >= MEMO_SIZE:
+                self._title_memo.clear()
+            found = self._title_memo[key] = {code: round(p, 3) for code, p in self.title_coder.top(title, k) if p >= floor}
+        return dict(found)
 
     def _expand(self, target: str, everyone: bool = False) -> list[str]:
         if target.startswith("group:"):
