@@ -193,15 +193,24 @@ def _train_graded(jobs_file: str, profiles_file: str, qrels: str, output: str | 
 
 def _train_coder(csco_file: str, titles_file: str) -> None:
     from .config import DEFAULT_MODELS_DIR
-    from .matching.artifacts import CLASSIFICATION, OCCUPATIONS, TITLE_CODER
+    from .matching.artifacts import CLASSIFICATION, LEXICON, OCCUPATIONS, SYLLABLES, TITLE_CODER
     from .matching.csco_training import FOLDS, CoderDataError, build
-    from .matching.occupations import Taxonomy
+    from .matching.lexicon import Lexicon, load_syllables
+    from .matching.occupations import OccupationCoder, Taxonomy
 
     folder = Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR)
     taxonomy = Taxonomy.load(folder / OCCUPATIONS) if (folder / OCCUPATIONS).exists() else None
+
+    def hints_for(classification):
+        # The alias rules as they will run: the curated taxonomy with the new classification's names.
+        with_codes = Taxonomy.load(folder / OCCUPATIONS, classification) if taxonomy else Taxonomy({}, classification)
+        lexicon = Lexicon.load(folder / LEXICON) if (folder / LEXICON).exists() else None
+        syllables = load_syllables(folder / SYLLABLES) if (folder / SYLLABLES).exists() else None
+        return OccupationCoder(with_codes, lexicon, syllables).title_hints
+
     try:
         with click.progressbar(length=FOLDS + 1, label="cross-validating and fitting the title coder", file=sys.stderr) as bar:
-            classification, coder = build(csco_file, titles_file, taxonomy, progress=bar.update)
+            classification, coder = build(csco_file, titles_file, taxonomy, progress=bar.update, hints_for=hints_for)
         classification.save(folder / CLASSIFICATION)
         coder.save(folder / TITLE_CODER)
     except CoderDataError as err:

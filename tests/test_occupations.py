@@ -122,9 +122,17 @@ def test_taxonomy_codes_are_csco_2022_facts():
     reference = Path(__file__).resolve().parents[2] / "shared" / "data" / "csco22.csv"
     if reference.exists():  # beside the checkout in development and CI
         with open(reference, encoding="utf-8") as f:
-            names = {row["code"]: row["name"].rstrip("SL") for row in csv.DictReader(f) if row["level"] == "4"}
+            rows = list(csv.DictReader(f))
+        names = {row["code"]: row["name"].rstrip("SL") for row in rows}
+        detailed = {row["code"] for row in rows if row["level"] == "4"}
         for occupation in taxonomy.occupations.values():
             assert names.get(occupation.csco_code) == occupation.csco_name, occupation.id
+            # a detailed occupation, or (普工) the major group of work that belongs to no one trade
+            assert occupation.csco_code in detailed or occupation.csco_code == "6-00-00-00", occupation.id
+        for entry in data["occupations"]:
+            assert set(entry.get("csco_also", [])) <= set(names), entry["id"]
+        for group in data["groups"]:
+            assert set(group.get("csco", [])) <= set(names), group["id"]
 
 
 @pytest.mark.parametrize(

@@ -99,26 +99,31 @@ def folds_by_title(titles: list[Example], folds: int = FOLDS, seed: int = SEED) 
     return np.array([fold_of[normalise(e.text)] for e in titles])
 
 
+Hints = Callable[[str], dict[str, float]]
+
+
 def cross_validate(
     titles: list[Example], aliases: list[Example], folds: int = FOLDS, seed: int = SEED,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, hints: Hints | None = None,
 ) -> dict:
     """Top-1 accuracy at the detailed-occupation and minor-group levels, fold by fold. Each fold's titles are coded by
-    a model fitted on the other folds' titles and on every alias example. Also returns the held-out scores, for
-    calibrating the probabilities."""
+    a model fitted on the other folds' titles and on every alias example, with the alias rules' `hints` (the coder
+    as it runs). Also returns the held-out scores, for calibrating the probabilities."""
     assignment = folds_by_title(titles, folds, seed)
+    title_hints = [hints(e.text) for e in titles] if hints else None
     detailed, minor, held_scores, held_truth = [], [], [], []
     classes: list[str] | None = None
     for fold in range(folds):
         train = [e for e, f in zip(titles, assignment) if f != fold] + aliases
         test = [e for e, f in zip(titles, assignment) if f == fold]
+        test_hints = [h for h, f in zip(title_hints, assignment) if f == fold] if title_hints else None
         coder = _fit(train)
-        predicted = coder.predict([e.text for e in test])
+        scores = coder.scores([e.text for e in test], test_hints)
+        predicted = [coder.classes_[i] for i in scores.argmax(axis=1)]
         detailed.append(float(np.mean([p == e.code for p, e in zip(predicted, test)])))
         minor.append(float(np.mean([minor_group(p) == minor_group(e.code) for p, e in zip(predicted, test)])))
         if classes is None:
             classes = coder.classes_
-        scores = coder.scores([e.text for e in test])
         # Each fold's model may know other classes; line its scores up with the first fold's.
         aligned = np.full((len(test), len(classes)), -10.0)
         position = {c: i for i, c in enumerate(coder.classes_)}
@@ -143,15 +148,19 @@ def cross_validate(
 
 def build(
     classification_path: str | Path, titles_path: str | Path, taxonomy: Taxonomy | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None, hints_for: Callable[[Classification], Hints] | None = None,
 ) -> tuple[Classification, TitleCoder]:
-    """Cross-validate, then fit on everything; the coder's metadata records the files, the settings and the figures."""
+    """Cross-validate, then fit on everything; the coder's metadata records the files, the settings and the figures.
+
+    `hints_for(classification)` gives the alias rules that run beside the model (see OccupationCoder.title_hints).
+    """
     classification = read_classification(classification_path)
+    hints = hints_for(classification) if hints_for else None
     titles, skipped = read_titles(titles_path, classification)
     if not titles:
         raise CoderDataError(f"{titles_path}: no labelled title has a code of the classification")
     aliases = alias_examples(classification, taxonomy)
-    report = cross_validate(titles, aliases, progress=progress)
+    report = cross_validate(titles, aliases, progress=progress, hints=hints)
     coder = _fit(titles + aliases)
     # Calibrate on held-out scores, with the final model's classes.
     held = report.pop("_scores")
@@ -172,8 +181,9 @@ def build(
         },
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model": {"features": "character 1-3-grams of the cleaned title, TF-IDF", "classifier": "LinearSVC", "C": coder.C,
-                  "weights_kept": f"|w| >= {coder.min_weight}", "temperature": round(coder.temperature_, 4),
-                  "classes": len(coder.classes_), "alias_weight": ALIAS_WEIGHT},
+                  "weights_kept": f"|w| >= {coder.min_weight}", "calibration": "P(right) = sigmoid(a·score + b·(score − best) + c), fitted on the held-out folds' 3 best codes",
+                  "classes": len(coder.classes_), "alias_weight": ALIAS_WEIGHT,
+                  "alias_rules": f"codes the alias rules read add {coder.hint_weight} to their score" if hints else "not used"},
         "cross_validation": {"split": "by title, normalised; the project's aliases in every training fold", **report},
     }
     return classification, coder

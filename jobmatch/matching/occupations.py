@@ -23,6 +23,7 @@ from scipy import sparse
 from ..text import normalise
 from .csco import Classification, TitleCoder, coder_text, minor_group
 from .lexicon import Lexicon
+from .postings import clean_title
 
 EXACT, GAPPED, PINYIN, FUZZY = 1.0, 0.9, 0.85, 0.6
 CODER_VERSION = 3  # bump when the coding rules change, so stored codings are redone
@@ -118,9 +119,18 @@ class Taxonomy:
             gid: [m for m in members if self.occupations[m].entry_level] or members
             for gid, members in self.group_members.items()
         }
+        # A field word also stands for the codes of the work anyone can start in it (开车: 4-02-02-01 ...), except a
+        # code that skilled work shares: 剪线头 and 缝纫 are both 6-05-01-03, and 想进厂 does not mean sewing.
+        skilled = {c for gid, entry in self.group_entry.items() for m in self.group_members[gid] if m not in entry
+                   for c in self.codes_of.get(m, ())}
+        for gid, entry in list(self.group_entry.items()):
+            safe = [c for m in entry for c in self.codes_of.get(m, ()) if c not in skilled]
+            self.group_entry[gid] = entry + list(dict.fromkeys(safe + self.group_codes.get(gid, [])))
+            self.group_members[gid] = self.group_members[gid] + list(dict.fromkeys(safe + self.group_codes.get(gid, [])))
         for gid, codes in self.group_codes.items():
-            self.group_entry[gid] = self.group_entry.get(gid, []) + codes
-            self.group_members[gid] = self.group_members.get(gid, []) + codes
+            if gid not in self.group_entry:
+                self.group_entry[gid] = list(codes)
+                self.group_members[gid] = list(codes)
 
     @classmethod
     def load(cls, path: str | Path, classification: Classification | None = None) -> Taxonomy:
@@ -392,8 +402,19 @@ class OccupationCoder:
                             coding.evidence[occ_id] = clause[start:end]
         return coding
 
+    def title_hints(self, title: str | None) -> dict[str, float]:
+        """The CSCO codes the alias rules read in a title (cleaned of firm, pay and perks): a curated occupation's
+        codes, and codes named outright. The title coder weighs them with what it learnt."""
+        found = self.code(clean_title(title) or title, groups=False).scores
+        hints: dict[str, float] = {}
+        for occ_id, score in found.items():
+            for code in self.taxonomy.codes_of.get(occ_id) or ((occ_id,) if occ_id in self.taxonomy.classification else ()):
+                hints[code] = max(hints.get(code, 0.0), score)
+        return hints
+
     def code_title(self, title: str | None, k: int = 2, floor: float = 0.15) -> dict[str, float]:
-        """CSCO codes the learned title coder gives a job title, with probabilities of at least `floor`."""
+        """CSCO codes the title coder gives a job title (alias rules and the learned model together), with
+        probabilities of at least `floor`."""
         if self.title_coder is None or not title or not coder_text(title):
             return {}
         key = (title, k, floor)
@@ -401,7 +422,8 @@ class OccupationCoder:
         if found is None:
             if len(self._title_memo) >= MEMO_SIZE:
                 self._title_memo.clear()
-            found = self._title_memo[key] = {code: round(p, 3) for code, p in self.title_coder.top(title, k) if p >= floor}
+            top = self.title_coder.top(title, k, self.title_hints(title))
+            found = self._title_memo[key] = {code: round(p, 3) for code, p in top if p >= floor}
         return dict(found)
 
     def _expand(self, target: str, everyone: bool = False) -> list[str]:
