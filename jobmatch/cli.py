@@ -122,25 +122,54 @@ def _eval_options(command):
 
 @main.command("evaluate", with_appcontext=False)
 @_eval_options
+@click.option("--pool", "pools", nargs=2, multiple=True, type=click.Path(dir_okay=False), metavar="JOBS QRELS",
+              help="Another pool of vacancies graded for the same profiles (e.g. real employer titles); repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, as_json: bool):
-    """Score jobmatch and two baselines (TF-IDF, BM25) on graded data, and check script invariance."""
+def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tuple, as_json: bool):
+    """Score jobmatch and two baselines (TF-IDF, BM25) on graded data, and check script invariance; --pool scores
+    further vacancy pools for the same profiles in the same run."""
     from .matching.evaluation import evaluate, load_qrels
 
     jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was evaluated")
+    extra = {}
+    for pool_jobs, pool_qrels in pools:
+        if not Path(pool_qrels).is_file():
+            _fail(f"{pool_qrels}: no such file; nothing was evaluated")
+        extra[_pool_name(pool_jobs)] = (_load_jobs(pool_jobs, "nothing was evaluated"), _qrels(pool_qrels, load_qrels))
     artefacts = _artefacts()
-    report = evaluate(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels))
+    report = evaluate(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels), pools=extra)
+    coder = artefacts.title_coder.metadata.get("cross_validation", {}) if artefacts.title_coder else {}
+    if coder:
+        report["title_coder"] = {k: coder[k] for k in ("mean_top1_detailed", "mean_top1_minor_group", "top1_detailed", "top1_minor_group")}
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    systems = report["systems"]
+    weights = artefacts.model.metadata.get("source") or artefacts.model.metadata.get("trained_on", "?")
+    _print_systems(f"{_pool_name(jobs_file)}: {len(jobs)} vacancies", report["systems"])
+    click.echo(f"weights: {weights}")
+    for name, overlap in report["invariance"].items():
+        click.echo(f"top-5 overlap, as given vs {name.replace('_', ' ')}: {overlap:.4f}")
+    for name, pool in report["pools"].items():
+        click.echo("")
+        _print_systems(f"{name}: {pool['vacancies']} vacancies", pool["systems"])
+    if coder:
+        click.echo("")
+        click.echo(f"title coder, cross-validated by title: top-1 detailed occupation {coder['mean_top1_detailed']:.4f}, "
+                   f"minor group {coder['mean_top1_minor_group']:.4f}")
+
+
+def _pool_name(jobs_file: str) -> str:
+    """A pool is named by its folder (real-dev/jobs.jsonl is real-dev), else by its file."""
+    path = Path(jobs_file)
+    return path.parent.name if path.stem == "jobs" and path.parent.name else path.stem
+
+
+def _print_systems(heading: str, systems: dict) -> None:
     n = next(iter(systems.values()))["profiles"]
-    click.echo(f"{n} profiles with a grade-3 job; {len(jobs)} vacancies; weights: {artefacts.model.metadata.get('source') or artefacts.model.metadata.get('trained_on', '?')}")
+    click.echo(f"{heading}; {n} profiles with a grade-3 job")
     click.echo(f"{'system':<16}{'nDCG@5':>8}{'nDCG@10':>9}{'MRR':>8}{'P@1':>8}")
     for name, m in systems.items():
         click.echo(f"{name:<16}{m['ndcg5']:>8.4f}{m['ndcg10']:>9.4f}{m['mrr']:>8.4f}{m['p1']:>8.4f}")
-    for name, overlap in report["invariance"].items():
-        click.echo(f"top-5 overlap, as given vs {name.replace('_', ' ')}: {overlap:.4f}")
 
 
 @main.command("train", with_appcontext=False)
@@ -463,25 +492,33 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
     os.execv(sys.executable, args)
 
 
-def _load_records(jobs_file: str, profiles_file: str, consequence: str):
-    """Validated job and profile records from two batch files; exits with the line and field of the first error."""
+def _load_batch(path: str, kind: str, consequence: str) -> list[dict]:
+    """Validated records of one batch file, each with its id; exits with the line and field of the first error."""
     from .batch import BatchError, read_jsonl
-    from .matching import job_from_dict, profile_from_dict
     from .schemas import JobSchema, ProfileSchema
 
     try:
-        jobs = read_jsonl(jobs_file, JobSchema())
-        profiles = read_jsonl(profiles_file, ProfileSchema())
+        records = read_jsonl(path, JobSchema() if kind == "job" else ProfileSchema())
     except BatchError as err:
         _fail(f"{err} ({consequence})")
-    for kind, records, path in (("job", jobs, jobs_file), ("profile", profiles, profiles_file)):
-        for number, record in enumerate(records, start=1):
-            if not record.get("external_id"):
-                _fail(f"{path}: record {number}: field 'id': every {kind} needs an id ({consequence})")
-    return (
-        [job_from_dict({**j, "id": j["external_id"]}) for j in jobs],
-        [profile_from_dict({**p, "id": p["external_id"]}) for p in profiles],
-    )
+    for number, record in enumerate(records, start=1):
+        if not record.get("external_id"):
+            _fail(f"{path}: record {number}: field 'id': every {kind} needs an id ({consequence})")
+    return [{**record, "id": record["external_id"]} for record in records]
+
+
+def _load_jobs(jobs_file: str, consequence: str):
+    from .matching import job_from_dict
+
+    return [job_from_dict(j) for j in _load_batch(jobs_file, "job", consequence)]
+
+
+def _load_records(jobs_file: str, profiles_file: str, consequence: str):
+    """Validated job and profile records from two batch files."""
+    from .matching import profile_from_dict
+
+    jobs = _load_jobs(jobs_file, consequence)
+    return jobs, [profile_from_dict(p) for p in _load_batch(profiles_file, "profile", consequence)]
 
 
 def _qrels(path: str, load):

@@ -101,6 +101,9 @@ class Job(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     # The matcher's reading of the text (occupations), stored at write time so an index build need not redo it.
     coding: Mapped[dict | None] = mapped_column(JSON)
+    # What the title and description say (postings.read_posting), and which fields the office left empty and were
+    # filled from it: {"occupation": "货运司机", "read": {...}, "filled": ["perks", "wage"]}.
+    read_from_text: Mapped[dict | None] = mapped_column(JSON)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -25,7 +25,8 @@ FONT_CANDIDATES = (
 
 
 def mask_name(name: str | None) -> str:
-    """王桂兰 -> 王*兰, 李强 -> 李*."""
+    """王桂兰 -> 王*兰, 李强 -> 李*; decorations are left out first (王阿姨🌸 -> 王*姨)."""
+    name = "".join(strip_pictographs(name or "").split())
     if not name:
         return ""
     return name[0] + "*" if len(name) <= 2 else name[0] + "*" * (len(name) - 2) + name[-1]

@@ -70,8 +70,11 @@ class JobSchema(StrictSchema):
     fair_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
     description = Text(max_length=4000, multiline=True, load_default="")
     skills = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
-    openings = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=0, max=10_000))
-    wage_min = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0))
+    openings = fields.Integer(
+        strict=True, load_default=None, validate=validate.Range(min=0, max=10_000),
+        metadata={"description": "missing: read from the words (招10人), else 1"},
+    )
+    wage_min = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0), metadata={"description": "missing with wage_max: read from the words (5-6k, 260/天)"})
     wage_max = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0))
     wage_unit = fields.String(load_default="month", validate=validate.OneOf(WAGE_UNITS))
     town = _optional(Text, max_length=50)
@@ -285,10 +288,21 @@ class JobOut(Schema):
     age_max = fields.Integer(allow_none=True)
     perks = fields.List(fields.String())
     contact_phone = fields.String(allow_none=True)
+    read_from_text = fields.Method(
+        "_read_from_text",
+        metadata={"description": "what the title and description say: the occupation, and the fields the office left "
+                                 "empty that were filled from the words (those fields above hold the values), in words"},
+    )
     is_open = fields.Boolean()
     closed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+    def _read_from_text(self, job) -> dict:
+        from .services import text_summary
+
+        stored = job.read_from_text or {}
+        return {"occupation": stored.get("occupation", ""), "filled": list(stored.get("filled", ())), "summary": text_summary(job)}
 
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

@@ -26,7 +26,7 @@ from .matching.matcher import (
 )
 from .matching.artifacts import Artefacts
 from .schemas import MAX_ID
-from .text import shift_from_text
+from .matching.postings import PostingReading, describe, read_posting
 from .models import AuditEvent, Change, DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
 
 MATCHING_VERSION = "matching"
@@ -236,10 +236,77 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     if data.get("employer_id") or data.get("employer"):
         job.employer = _resolve_employer(session, data)
     for key in _JOB_FIELDS | {"external_id", "fair_id"}:
-        if key in data:
+        if key in data and not (key == "openings" and data[key] is None):
             setattr(job, key, data[key])
-    if not job.shift:
-        job.shift = shift_from_text(f"{job.title} {job.description or ''}") or "day"
+    fill_from_text(job, given_groups(data))
+
+
+# Fields read from a posting's words, by the group the office gives or leaves together.
+TEXT_GROUPS = {
+    "wage": ("wage_min", "wage_max", "wage_unit"),
+    "age": ("age_min", "age_max"),
+    "shift": ("shift",),
+    "openings": ("openings",),
+    "perks": ("perks",),
+}
+_GROUP_DEFAULTS = {"wage_min": None, "wage_max": None, "wage_unit": "month", "age_min": None, "age_max": None,
+                   "shift": "day", "openings": 1, "perks": []}
+
+
+def given_groups(data: dict) -> set[str]:
+    """The field groups a write gives values for (a wage unit alone gives no wage)."""
+    given = {g for g, names in TEXT_GROUPS.items() if any(data.get(n) not in (None, [], "") for n in names if n != "wage_unit")}
+    return given
+
+
+def _group_empty(job, group: str) -> bool:
+    return all(getattr(job, name) in (None, [], "") for name in TEXT_GROUPS[group] if name != "wage_unit")
+
+
+def fill_from_text(job, given: set[str]) -> PostingReading:
+    """Fill the fields the office left empty from the title and description, and note which ones, so that a clerk
+    sees and can correct them; what the office gave is never overwritten. A field filled from the words earlier
+    follows the words when they change."""
+    reading = read_posting(job.title, job.description)
+    earlier = set((job.read_from_text or {}).get("filled", ()))
+    filled = set()
+    for group, names in TEXT_GROUPS.items():
+        if group in given or not (group in earlier or _group_empty(job, group)):
+            continue
+        if group == "openings" and job.id is not None:  # once saved, openings count hires down: not the words'
+            if group in earlier:
+                filled.add(group)
+            continue
+        if any(n in reading.found for n in names if n != "wage_unit"):
+            for name in names:
+                value = getattr(reading, name)
+                setattr(job, name, list(value) if name == "perks" else (value if value is not None else _GROUP_DEFAULTS[name]))
+            filled.add(group)
+        elif group in earlier:  # the words no longer say it
+            for name in names:
+                setattr(job, name, _GROUP_DEFAULTS[name])
+    for name in ("shift", "openings", "wage_unit"):
+        if getattr(job, name) is None:
+            setattr(job, name, _GROUP_DEFAULTS[name])
+    job.read_from_text = {"occupation": reading.occupation, "read": reading.as_dict(), "filled": sorted(filled)}
+    return reading
+
+
+def text_summary(job) -> list[str]:
+    """What was read from a vacancy's words into fields the office left empty: ["月薪 5000-6000", "包吃住", "长白班"]."""
+    stored = job.read_from_text or {}
+    reading = PostingReading.from_dict(stored.get("read"))
+    fields = tuple(name for group in stored.get("filled", ()) for name in TEXT_GROUPS.get(group, ()))
+    return describe(reading, fields)
+
+
+def preview_summary(data: dict) -> list[str]:
+    """For an import row not saved yet: what its words would fill in."""
+    job = Job(**{k: data.get(k) for k in ("title", "description", "wage_min", "wage_max", "age_min", "age_max", "shift", "openings")},
+              perks=list(data.get("perks") or []))
+    job.wage_unit = data.get("wage_unit")
+    fill_from_text(job, given_groups(data))
+    return text_summary(job)
 
 
 def create_job(session: Session, data: dict) -> Job:

@@ -64,3 +64,29 @@ def test_evaluate_names_a_malformed_qrels_line(tmp_path):
     result = subprocess.run([JOBMATCH, "evaluate", *ARGS[:4], "--qrels", str(bad)], capture_output=True, text=True)
     assert result.returncode == 2
     assert "qrels.tsv:2: expected profile_id<TAB>job_id<TAB>grade" in result.stderr
+
+
+def test_a_second_pool_is_scored_in_the_same_run_as_it_would_be_alone(tmp_path):
+    """--pool ranks another set of vacancies for the same profiles, with both baselines; its figures are those the
+    pool gets as the main set."""
+    jobs = [json.loads(line) for line in (SAMPLE / "jobs.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    pool = tmp_path / "titles" / "jobs.jsonl"
+    pool.parent.mkdir()
+    # Title-only vacancies, nulls as real files have them.
+    pool.write_text("".join(json.dumps({"id": j["id"], "title": j["title"], "description": None}, ensure_ascii=False) + "\n" for j in jobs),
+                    encoding="utf-8")
+    alone = subprocess.run([JOBMATCH, "evaluate", "--jobs", str(pool), *ARGS[2:], "--json"], capture_output=True, text=True, timeout=300)
+    both = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(pool), ARGS[5], "--json"], capture_output=True, text=True, timeout=300)
+    assert alone.returncode == 0 and both.returncode == 0, both.stderr
+    report = json.loads(both.stdout)
+    assert report["pools"]["titles"]["systems"] == json.loads(alone.stdout)["systems"]
+    assert set(report["pools"]["titles"]["systems"]) == {"jobmatch", "tfidf_char_1_3", "bm25_jieba"}
+    assert 0 < report["title_coder"]["mean_top1_detailed"] <= 1 and len(report["title_coder"]["top1_minor_group"]) == 5
+    table = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(pool), ARGS[5]], capture_output=True, text=True, timeout=300)
+    assert "titles: 30 vacancies" in table.stdout and "title coder, cross-validated by title" in table.stdout
+
+
+def test_a_missing_pool_file_is_named(tmp_path):
+    result = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(SAMPLE / "jobs.jsonl"), str(tmp_path / "q.tsv")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "q.tsv: no such file" in result.stderr

@@ -31,6 +31,19 @@ def plain_name(name: str) -> str:
     return _MARKS.sub("", name.strip())
 
 
+_GENERIC_STEM = re.compile(r"(?:专业|技术|服务|管理|辅助|有关|其他|相关|工作|操作|生产|制造|加工)$")
+
+
+def _spoken(name: str) -> str:
+    """How people say a classification name: 报关人员 is a 报关员, 机械设计工程技术人员 a 机械设计工程师."""
+    if name.endswith("工程技术人员"):
+        return name[:-6] + "工程师"
+    stem = name[:-2]
+    if name.endswith("人员") and len(stem) >= 2 and not _GENERIC_STEM.search(stem):
+        return stem + "员"
+    return ""
+
+
 def minor_group(code: str) -> str:
     """4-02-02-02 -> 4-02-02: the minor group, the level the classification's neighbours share."""
     return code[:7]
@@ -63,8 +76,8 @@ class Classification:
             code, name = row["code"].strip(), plain_name(row["name"])
             out.names[code] = name
             out.levels[code] = int(row["level"])
-            aliases = {plain_name(a) for a in (row.get("alias") or "").split(",")} - {name, ""}
-            out.aliases[code] = tuple(sorted(a for a in aliases if _NAME_LIKE.match(a)))
+            aliases = {plain_name(a) for a in (row.get("alias") or "").split(",")} | {_spoken(name)}
+            out.aliases[code] = tuple(sorted(a for a in aliases - {name, ""} if _NAME_LIKE.match(a)))
         return out
 
     def to_dict(self) -> dict:

@@ -147,30 +147,37 @@ def top_overlap(a: Rankings, b: Rankings, k: int = 5) -> float:
     return sum(shared) / len(shared) if shared else 1.0
 
 
+def compare(make_matcher: Callable[[], Matcher], jobs, profiles, qrels: Qrels, top: int = 10) -> tuple[dict, Rankings]:
+    """jobmatch and both baselines on one pool of vacancies, and jobmatch's rankings."""
+    ours = matcher_rankings(make_matcher().fit(jobs, profiles), profiles, top)
+    systems = {
+        "jobmatch": metrics(ours, qrels),
+        "tfidf_char_1_3": metrics(tfidf_baseline(jobs, profiles, top), qrels),
+        "bm25_jieba": metrics(bm25_baseline(jobs, profiles, top), qrels),
+    }
+    return systems, ours
+
+
 def evaluate(
     make_matcher: Callable[[], Matcher],
     jobs: Sequence[JobRecord],
     profiles: Sequence[ProfileRecord],
     qrels: Qrels,
     top: int = 10,
+    pools: dict[str, tuple[Sequence[JobRecord], Qrels]] | None = None,
 ) -> dict:
-    """jobmatch and both baselines on the same data, plus top-5 overlap under script changes."""
+    """jobmatch and both baselines on the same data, plus top-5 overlap under script changes; each further pool of
+    vacancies (real employer titles, say) is ranked for the same profiles and scored the same way."""
     variants = {
         "traditional": [to_traditional(p) for p in profiles],
         "pinyin_annotated": [with_pinyin_annotations(p) for p in profiles],
     }
-    matcher = make_matcher().fit(jobs, profiles)
-    ours = matcher_rankings(matcher, profiles, top)
-    report = {
-        "systems": {
-            "jobmatch": metrics(ours, qrels),
-            "tfidf_char_1_3": metrics(tfidf_baseline(jobs, profiles, top), qrels),
-            "bm25_jieba": metrics(bm25_baseline(jobs, profiles, top), qrels),
-        },
-        "invariance": {},
-    }
+    systems, ours = compare(make_matcher, jobs, profiles, qrels, top)
+    report = {"systems": systems, "invariance": {}, "pools": {}}
     for name, changed in variants.items():
         # Same jobs, same profile set size; only the script of the profiles' text differs.
         variant_matcher = make_matcher().fit(jobs, changed)
         report["invariance"][name] = top_overlap(ours, matcher_rankings(variant_matcher, changed, top), 5)
+    for name, (pool_jobs, pool_qrels) in (pools or {}).items():
+        report["pools"][name] = {"vacancies": len(pool_jobs), "systems": compare(make_matcher, pool_jobs, profiles, pool_qrels, top)[0]}
     return report

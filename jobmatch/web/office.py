@@ -17,6 +17,7 @@ from ..db import db
 from ..errors import JobmatchError
 from ..importing import FIELDS, HEADINGS, ImportFileError, parse, template_xlsx, to_job_body, workbook
 from ..models import Job, Outcome, User
+from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, ReportQuery
 from .views import bp
 
@@ -98,7 +99,10 @@ def office_job_new():
         errors = _attempt(lambda: services.create_job(db.session, JobCreateSchema().load(_form_body())))
         if not errors:
             return redirect(url_for("web.office_jobs", q=values.get("title", "")), code=303)
-    return render_template("office_job_form.html", job=None, values=values, errors=errors, fairs=services.list_fairs(db.session, per_page=50).items), (422 if errors else 200)
+    return render_template(
+        "office_job_form.html", job=None, values=values, errors=errors, placeholders={},
+        fairs=services.list_fairs(db.session, per_page=50).items,
+    ), (422 if errors else 200)
 
 
 @bp.route("/office/jobs/<int:job_id>/edit", methods=["GET", "POST"])
@@ -109,12 +113,25 @@ def office_job_edit(job_id: int):
     values = {key: getattr(job, "external_id" if key == "id" else key, "") for key in FIELDS if key != "employer"}
     values.update(employer=job.employer.name, skills="、".join(job.skills or []), perks="、".join(job.perks or []), fair_id=job.fair_id or "")
     values = {k: ("" if v is None else v) for k, v in values.items()}
+    # Fields filled from the words stay empty here, the reading shown as a hint: left empty they follow the words,
+    # filled in they are the office's.
+    placeholders = {}
+    for group in (job.read_from_text or {}).get("filled", ()):
+        for name in services.TEXT_GROUPS.get(group, ()):
+            if name in values and name != "wage_unit":
+                shown = SHIFT_LABELS.get(job.shift, job.shift) if name == "shift" else values[name]
+                shown = f"{shown:g}" if isinstance(shown, float) else shown
+                placeholders[name] = f"从文字读出：{shown}"
+                values[name] = ""
     if request.method == "POST":
         values = request.form.to_dict()
         errors = _attempt(lambda: services.update_job(db.session, job_id, JobSchema().load(_form_body())))
         if not errors:
             return redirect(url_for("web.office_jobs", q=job.title), code=303)
-    return render_template("office_job_form.html", job=job, values=values, errors=errors, fairs=services.list_fairs(db.session, per_page=50).items), (422 if errors else 200)
+    return render_template(
+        "office_job_form.html", job=job, values=values, errors=errors, placeholders=placeholders,
+        fairs=services.list_fairs(db.session, per_page=50).items,
+    ), (422 if errors else 200)
 
 
 @bp.post("/office/jobs/<int:job_id>/close")
@@ -189,7 +206,10 @@ def office_import():
         "user_id": current_user().id, "filename": upload.filename, "fair_id": fair_id,
         "rows": [{"number": r.number, "raw": r.raw, "data": r.data, "errors": r.errors} for r in rows],
     }, ensure_ascii=False), encoding="utf-8")
-    return render_template("office_import_preview.html", token=token, rows=rows, filename=upload.filename, chinese_errors=chinese_errors)
+    read = {row.number: services.preview_summary(row.data) for row in rows if row.ok}
+    return render_template(
+        "office_import_preview.html", token=token, rows=rows, read=read, filename=upload.filename, chinese_errors=chinese_errors
+    )
 
 
 @bp.post("/office/import/confirm")

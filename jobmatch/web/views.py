@@ -54,6 +54,7 @@ def _template_globals():
         "next_steps": _staff_steps,
         "mask_phone": mask_phone,
         "mask_name": mask_name,
+        "text_summary": services.text_summary,
     }
 
 
