@@ -79,6 +79,8 @@ class OccupationPostings:
     def __init__(self, n_occupations: int):
         self.rows = [Growable(np.int32, 16) for _ in range(n_occupations)]
         self.values = [Growable(np.float32, 16) for _ in range(n_occupations)]
+        # Rows per occupation: most of the classification's 2,000 codes name no row, and a query skips them at once.
+        self.sizes = np.zeros(n_occupations, dtype=np.int64)
         self._row_start = Growable(np.int64)
         self._row_start.append(0)
         self._row_columns = Growable(np.int16)
@@ -101,6 +103,7 @@ class OccupationPostings:
         for column, (row_ids, values) in by_column.items():
             self.rows[column].extend(row_ids)
             self.values[column].extend(values)
+            self.sizes[column] += len(row_ids)
         start = len(self._row_columns)
         self._row_columns.extend(flat_columns)
         self._row_values.extend(flat_values)
@@ -113,10 +116,9 @@ class OccupationPostings:
     def overlap(self, vector: np.ndarray, n_rows: int) -> np.ndarray:
         """max over occupations of min(row score, vector score) for every row: how strongly both name one job."""
         out = np.zeros(n_rows, dtype=np.float32)
-        for column in np.flatnonzero(vector):
+        for column in np.flatnonzero((vector != 0) & (self.sizes > 0)):
             rows = self.rows[column].view
-            if len(rows):
-                out[rows] = np.maximum(out[rows], np.minimum(self.values[column].view, vector[column]))
+            out[rows] = np.maximum(out[rows], np.minimum(self.values[column].view, vector[column]))
         return out.astype(float)
 
     def row(self, row: int) -> dict[int, float]:
