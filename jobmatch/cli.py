@@ -135,7 +135,10 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tupl
     for pool_jobs, pool_qrels in pools:
         if not Path(pool_qrels).is_file():
             _fail(f"{pool_qrels}: no such file; nothing was evaluated")
-        extra[_pool_name(pool_jobs)] = (_load_jobs(pool_jobs, "nothing was evaluated"), _qrels(pool_qrels, load_qrels))
+        graded = _qrels(pool_qrels, load_qrels)
+        if not set(graded) & {p.id for p in profiles}:
+            _fail(f"{pool_qrels}: its judgements name none of the profiles in {profiles_file}; a pool is graded for the same profiles")
+        extra[_pool_name(pool_jobs)] = (_load_jobs(pool_jobs, "nothing was evaluated"), graded)
     artefacts = _artefacts()
     report = evaluate(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels), pools=extra)
     coder = artefacts.title_coder.metadata.get("cross_validation", {}) if artefacts.title_coder else {}

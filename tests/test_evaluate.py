@@ -90,3 +90,11 @@ def test_a_missing_pool_file_is_named(tmp_path):
     result = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(SAMPLE / "jobs.jsonl"), str(tmp_path / "q.tsv")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "q.tsv: no such file" in result.stderr
+
+
+def test_a_pool_graded_for_other_profiles_is_refused(tmp_path):
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("profile_id\tjob_id\tgrade\nSOMEONE-ELSE\tS-J01\t3\n", encoding="utf-8")
+    result = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(SAMPLE / "jobs.jsonl"), str(qrels)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "name none of the profiles" in result.stderr

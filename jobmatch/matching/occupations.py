@@ -223,7 +223,7 @@ class OccupationCoder:
         self._title_memo: dict[tuple, dict[str, float]] = {}
         # term -> [(target, weight)]; a target is an occupation id or "group:<id>"
         self.terms: dict[str, list[tuple[str, float]]] = {}
-        for occ in taxonomy.occupations.values():
+        for occ in (taxonomy.occupations[o] for o in taxonomy.curated):
             for alias in {occ.name, *occ.aliases}:
                 self._add(alias, occ.id, 1.0)
             for task in occ.tasks:
@@ -244,7 +244,10 @@ class OccupationCoder:
             del self.csco_terms[term]
         # Matched by a scan of set look-ups rather than one regex: compiling 3,000 alternatives costs half a second
         # at every start of the command.
-        self._csco_lengths = sorted({len(t) for t in self.csco_terms}, reverse=True)
+        starts: dict[str, set[int]] = {}
+        for term in self.csco_terms:
+            starts.setdefault(term[0], set()).add(len(term))
+        self._csco_starts = {char: sorted(sizes, reverse=True) for char, sizes in starts.items()}
         self.fingerprint = self._fingerprint()
         self._exact = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._pinyin: dict[tuple[str, ...], str] = {}
@@ -403,10 +406,10 @@ class OccupationCoder:
 
     def _csco_hits(self, text: str) -> list[tuple[int, int, str]]:
         """The classification's names in the text, leftmost and longest first, not overlapping."""
-        hits, i, terms = [], 0, self.csco_terms
+        hits, i, terms, starts = [], 0, self.csco_terms, self._csco_starts
         while i < len(text) - 1:
-            for size in self._csco_lengths:
-                if text[i : i + size] in terms and i + size <= len(text):
+            for size in starts.get(text[i], ()):
+                if text[i : i + size] in terms:
                     hits.append((i, i + size, text[i : i + size]))
                     i += size
                     break
