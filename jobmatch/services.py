@@ -238,7 +238,7 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     for key in _JOB_FIELDS | {"external_id", "fair_id"}:
         if key in data and not (key == "openings" and data[key] is None):
             setattr(job, key, data[key])
-    fill_from_text(job, given_groups(data))
+    fill_from_text(job, given_groups(data), given=data)
 
 
 # Fields read from a posting's words, by the group the office gives or leaves together.
@@ -255,23 +255,29 @@ _GROUP_DEFAULTS = {"wage_min": None, "wage_max": None, "wage_unit": "month", "ag
 
 def given_groups(data: dict) -> set[str]:
     """The field groups a write gives values for (a wage unit alone gives no wage)."""
-    given = {g for g, names in TEXT_GROUPS.items() if any(data.get(n) not in (None, [], "") for n in names if n != "wage_unit")}
-    return given
+    return {g for g, names in TEXT_GROUPS.items() if any(data.get(n) not in (None, [], "") for n in names if n != "wage_unit")}
 
 
 def _group_empty(job, group: str) -> bool:
     return all(getattr(job, name) in (None, [], "") for name in TEXT_GROUPS[group] if name != "wage_unit")
 
 
-def fill_from_text(job, given: set[str]) -> PostingReading:
+def fill_from_text(job, groups: set[str], given: dict | None = None) -> PostingReading:
     """Fill the fields the office left empty from the title and description, and note which ones, so that a clerk
     sees and can correct them; what the office gave is never overwritten. A field filled from the words earlier
-    follows the words when they change."""
+    follows the words when they change, and is dropped with its group when the office gives part of the group (a
+    wage_max alone must not sit beside a wage_min the words gave)."""
     reading = read_posting(job.title, job.description)
     earlier = set((job.read_from_text or {}).get("filled", ()))
     filled = set()
     for group, names in TEXT_GROUPS.items():
-        if group in given or not (group in earlier or _group_empty(job, group)):
+        if group in groups:
+            if group in earlier and group != "openings":
+                for name in names:
+                    if name not in (given or {}):
+                        setattr(job, name, _GROUP_DEFAULTS[name])
+            continue
+        if not (group in earlier or _group_empty(job, group)):
             continue
         if group == "openings" and job.id is not None:  # once saved, openings count hires down: not the words'
             if group in earlier:

@@ -198,3 +198,11 @@ def test_pdf_leaves_out_glyphs_its_font_lacks(staff, app, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "王*姨" in text and "家政保洁" in text  # the staff print masks the name, without the flower
     assert not re.search("[\U0001f000-\U0001faff\u2795\u2705]", text)
+
+
+def test_giving_part_of_a_group_drops_the_rest_of_the_words_reading(client):
+    job = make_job(client, title="装卸工 日薪300-350", description="", wage_min=None, wage_max=None, wage_unit=None)
+    assert (job["wage_min"], job["wage_max"], job["wage_unit"]) == (300, 350, "day")
+    patched = client.patch(f"/api/v1/jobs/{job['id']}", json={"wage_max": 5000})
+    assert patched.status_code == 200, patched.json
+    assert (patched.json["wage_min"], patched.json["wage_max"], patched.json["wage_unit"]) == (None, 5000, "month")
