@@ -26,7 +26,7 @@ from .matching.matcher import (
 )
 from .matching.artifacts import Artefacts
 from .schemas import MAX_ID
-from .matching.postings import PostingReading, describe, read_posting
+from .matching.postings import FIELD_GROUPS, PostingReading, describe, group_empty, group_values, read_posting
 from .models import AuditEvent, Change, DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
 
 MATCHING_VERSION = "matching"
@@ -241,25 +241,13 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     fill_from_text(job, given_groups(data), given=data)
 
 
-# Fields read from a posting's words, by the group the office gives or leaves together.
-TEXT_GROUPS = {
-    "wage": ("wage_min", "wage_max", "wage_unit"),
-    "age": ("age_min", "age_max"),
-    "shift": ("shift",),
-    "openings": ("openings",),
-    "perks": ("perks",),
-}
 _GROUP_DEFAULTS = {"wage_min": None, "wage_max": None, "wage_unit": "month", "age_min": None, "age_max": None,
                    "shift": "day", "openings": 1, "perks": []}
 
 
 def given_groups(data: dict) -> set[str]:
     """The field groups a write gives values for (a wage unit alone gives no wage)."""
-    return {g for g, names in TEXT_GROUPS.items() if any(data.get(n) not in (None, [], "") for n in names if n != "wage_unit")}
-
-
-def _group_empty(job, group: str) -> bool:
-    return all(getattr(job, name) in (None, [], "") for name in TEXT_GROUPS[group] if name != "wage_unit")
+    return {g for g, names in FIELD_GROUPS.items() if any(data.get(n) not in (None, [], "") for n in names if n != "wage_unit")}
 
 
 def fill_from_text(job, groups: set[str], given: dict | None = None) -> PostingReading:
@@ -270,27 +258,28 @@ def fill_from_text(job, groups: set[str], given: dict | None = None) -> PostingR
     reading = read_posting(job.title, job.description)
     earlier = set((job.read_from_text or {}).get("filled", ()))
     filled = set()
-    for group, names in TEXT_GROUPS.items():
+    for group, names in FIELD_GROUPS.items():
         if group in groups:
             if group in earlier and group != "openings":
                 for name in names:
                     if name not in (given or {}):
                         setattr(job, name, _GROUP_DEFAULTS[name])
             continue
-        if not (group in earlier or _group_empty(job, group)):
+        if not (group in earlier or group_empty(job, group)):
             continue
         if group == "openings" and job.id is not None:  # once saved, openings count hires down: not the words'
             if group in earlier:
                 filled.add(group)
             continue
-        if any(n in reading.found for n in names if n != "wage_unit"):
-            for name in names:
-                value = getattr(reading, name)
-                setattr(job, name, list(value) if name == "perks" else (value if value is not None else _GROUP_DEFAULTS[name]))
-            filled.add(group)
-        elif group in earlier:  # the words no longer say it
-            for name in names:
+        values = group_values(reading, group)
+        for name in names:
+            if values:
+                value = values[name]
+                setattr(job, name, list(value) if name == "perks" else (_GROUP_DEFAULTS[name] if value is None else value))
+            elif group in earlier:  # the words no longer say it
                 setattr(job, name, _GROUP_DEFAULTS[name])
+        if values:
+            filled.add(group)
     for name in ("shift", "openings", "wage_unit"):
         if getattr(job, name) is None:
             setattr(job, name, _GROUP_DEFAULTS[name])
@@ -302,7 +291,7 @@ def text_summary(job) -> list[str]:
     """What was read from a vacancy's words into fields the office left empty: ["月薪 5000-6000", "包吃住", "长白班"]."""
     stored = job.read_from_text or {}
     reading = PostingReading.from_dict(stored.get("read"))
-    fields = tuple(name for group in stored.get("filled", ()) for name in TEXT_GROUPS.get(group, ()))
+    fields = tuple(name for group in stored.get("filled", ()) for name in FIELD_GROUPS.get(group, ()))
     return describe(reading, fields)
 
 

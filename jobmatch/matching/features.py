@@ -8,7 +8,7 @@ import numpy as np
 
 from ..text import age_from_text, normalise, pay_from_text
 from .places import Gazetteer, distance_km, unit_vectors
-from .postings import PostingReading, read_posting
+from .postings import FIELD_GROUPS, group_empty, group_values, read_posting
 from .records import JobRecord, ProfileRecord
 
 SHIFT_CODES = {"day": 0, "two_shift": 1, "three_shift": 2, "part_time": 3, "flexible": 4}
@@ -48,26 +48,14 @@ def completed_job(job: JobRecord) -> JobRecord:
     """Fill what a recruiter wrote only in words ("长白班普工包吃住5-6k": pay, perks, shift, age limits, openings) into
     the structured fields left empty; what was given is never overwritten. A shift stated nowhere reads as day."""
     reading = read_posting(job.title, job.description)
-    changes = {name: value for name, value in fill_from_reading(job, reading).items()}
+    changes: dict = {}
+    for group in FIELD_GROUPS:
+        values = group_values(reading, group) if group_empty(job, group) else None
+        if values:
+            changes.update({name: value for name, value in values.items() if value is not None})
     if not (job.shift or changes.get("shift")):
         changes["shift"] = "day"
     return replace(job, **changes) if changes else job
-
-
-def fill_from_reading(record, reading: PostingReading) -> dict:
-    """The fields of `record` (a JobRecord or a Job) that are empty and that the reading has a value for."""
-    found = set(reading.found)
-    filled = {}
-    if record.wage_min is None and record.wage_max is None and "wage_min" in found:
-        filled.update(wage_min=reading.wage_min, wage_max=reading.wage_max, wage_unit=reading.wage_unit)
-    if record.age_min is None and record.age_max is None and found & {"age_min", "age_max"}:
-        filled.update(age_min=reading.age_min, age_max=reading.age_max)
-    for name in ("shift", "openings"):
-        if getattr(record, name) is None and name in found:
-            filled[name] = getattr(reading, name)
-    if not record.perks and "perks" in found:
-        filled["perks"] = tuple(reading.perks)
-    return filled
 
 
 def completed_profile(profile: ProfileRecord) -> ProfileRecord:

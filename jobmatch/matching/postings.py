@@ -264,6 +264,29 @@ class PostingReading:
         return cls(occupation=data.get("occupation") or "", found=tuple(values), **values)
 
 
+# The structured fields a posting's words can fill, by the group the office gives or leaves together.
+FIELD_GROUPS = {
+    "wage": ("wage_min", "wage_max", "wage_unit"),
+    "age": ("age_min", "age_max"),
+    "shift": ("shift",),
+    "openings": ("openings",),
+    "perks": ("perks",),
+}
+
+
+def group_empty(record, group: str) -> bool:
+    """Whether a record (a JobRecord, a Job, a dict's object) leaves a group empty; a wage unit alone says no wage."""
+    return all(getattr(record, name) in (None, [], (), "") for name in FIELD_GROUPS[group] if name != "wage_unit")
+
+
+def group_values(reading: PostingReading, group: str) -> dict | None:
+    """The reading's values for a group's fields, or None when the words say nothing of it."""
+    names = FIELD_GROUPS[group]
+    if not any(name in reading.found for name in names if name != "wage_unit"):
+        return None
+    return {name: getattr(reading, name) for name in names}
+
+
 def read_posting(title: str | None, description: str | None = "") -> PostingReading:
     """Read a posting's title and description. The title is read first: where both state a field, the title wins."""
     plain = to_simplified(strip_pictographs(unicodedata.normalize("NFKC", f"{title or ''}\n{description or ''}"))).lower()

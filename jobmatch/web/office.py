@@ -117,7 +117,7 @@ def office_job_edit(job_id: int):
     # filled in they are the office's.
     placeholders = {}
     for group in (job.read_from_text or {}).get("filled", ()):
-        for name in services.TEXT_GROUPS.get(group, ()):
+        for name in services.FIELD_GROUPS.get(group, ()):
             if name in values and name != "wage_unit":
                 shown = SHIFT_LABELS.get(job.shift, job.shift) if name == "shift" else values[name]
                 shown = f"{shown:g}" if isinstance(shown, float) else shown
