@@ -58,10 +58,6 @@ class Classification:
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
 
-    @property
-    def codes(self) -> list[str]:
-        return list(self.names)
-
     def __len__(self) -> int:
         return len(self.names)
 

@@ -5,10 +5,10 @@ import math
 import re
 
 from ..text import normalise
+from .postings import UNIT_NAMES, figure
 from .records import JobRecord, ProfileRecord
 
 _SHIFT_NAMES = {"day": "只有白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点工，时间短", "flexible": "时间灵活"}
-_UNIT_NAMES = {"month": "月薪", "day": "日薪", "hour": "时薪"}
 _TERM_SPLIT = re.compile(r"[\s/、，,()（）;；·]+")
 
 
@@ -37,16 +37,12 @@ def shared_terms(job: JobRecord, profile_text: str, limit: int = 2) -> list[str]
     return unique[:limit]
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.0f}" if x >= 100 or x == int(x) else f"{x:g}"
-
-
 def wage_text(job: JobRecord) -> str | None:
     if job.wage_min is None and job.wage_max is None:
         return None
     lo, hi = job.wage_min, job.wage_max
-    span = _fmt(lo) if hi is None or lo == hi else (_fmt(hi) if lo is None else f"{_fmt(lo)}-{_fmt(hi)}")
-    return f"{_UNIT_NAMES.get(job.wage_unit, '月薪')} {span}"
+    span = figure(lo) if hi is None or lo == hi else (figure(hi) if lo is None else f"{figure(lo)}-{figure(hi)}")
+    return f"{UNIT_NAMES.get(job.wage_unit, '月薪')} {span}"
 
 
 def explain(
@@ -91,8 +87,8 @@ def explain(
         elif ratio >= 1:
             reasons.append(f"{wage}，能达到期望")
         elif ratio >= 0.8:
-            reasons.append(f"{wage}，略低于期望的 {_fmt(profile.expected_wage)}")
+            reasons.append(f"{wage}，略低于期望的 {figure(profile.expected_wage)}")
         else:
-            reasons.append(f"{wage}，低于期望的 {_fmt(profile.expected_wage)}")
+            reasons.append(f"{wage}，低于期望的 {figure(profile.expected_wage)}")
 
     return (problems + reasons)[:5]

@@ -56,8 +56,6 @@ FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory 
 SCORE_CHUNK = 32_768  # pairs scored at once
 PRUNE_FROM = 512  # below this many candidates, scoring them all is cheaper than deciding which to skip
 VOCABULARY_SAMPLE = 60_000  # texts the TF-IDF vocabulary and IDF are learnt from
-
-
 LEARNED_CODES = 2  # CSCO codes kept from the title coder
 
 

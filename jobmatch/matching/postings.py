@@ -231,7 +231,7 @@ def clean_title(title: str | None) -> str:
 
 # --- the whole reading -------------------------------------------------------------------------------------
 
-_UNIT_NAMES = {"month": "月薪", "day": "日薪", "hour": "时薪"}
+UNIT_NAMES = {"month": "月薪", "day": "日薪", "hour": "时薪"}
 SHIFT_NAMES = {"day": "白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "兼职/钟点", "flexible": "时间灵活"}
 FIELDS = ("wage_min", "wage_max", "wage_unit", "perks", "shift", "age_min", "age_max", "openings")
 
@@ -313,8 +313,9 @@ def read_posting(title: str | None, description: str | None = "") -> PostingRead
     return PostingReading(occupation=clean_title(title), found=tuple(name for name in FIELDS if name in values), **values)
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if value == int(value) else f"{value:g}"
+def figure(value: float) -> str:
+    """A pay figure as people write it: 4000, 18, 17.5."""
+    return f"{value:.0f}" if value >= 100 or value == int(value) else f"{value:g}"
 
 
 def describe(reading: PostingReading, fields: tuple[str, ...] | None = None) -> list[str]:
@@ -325,13 +326,13 @@ def describe(reading: PostingReading, fields: tuple[str, ...] | None = None) -> 
     shown = set(reading.found if fields is None else fields) & set(reading.found)
     out = []
     if shown & {"wage_min", "wage_max"}:
-        unit = _UNIT_NAMES.get(reading.wage_unit or "month", "月薪")
+        unit = UNIT_NAMES.get(reading.wage_unit or "month", "月薪")
         if reading.wage_max is None:
-            out.append(f"{unit} {_number(reading.wage_min)} 起")
+            out.append(f"{unit} {figure(reading.wage_min)} 起")
         elif reading.wage_max == reading.wage_min:
-            out.append(f"{unit} {_number(reading.wage_min)}")
+            out.append(f"{unit} {figure(reading.wage_min)}")
         else:
-            out.append(f"{unit} {_number(reading.wage_min)}-{_number(reading.wage_max)}")
+            out.append(f"{unit} {figure(reading.wage_min)}-{figure(reading.wage_max)}")
     if "perks" in shown:
         out.extend(reading.perks)
     if "shift" in shown:
