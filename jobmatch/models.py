@@ -137,6 +137,10 @@ class Profile(Base):
     ticket: Mapped[str | None] = mapped_column(String(16), unique=True)
     # Set by the kiosk form when it is drawn, so a double tap or a resubmit stores the profile once.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the submitted body: a reused key with a different body is refused, never answered with this profile.
+    submission_digest: Mapped[str | None] = mapped_column(String(64))
+    # When the resident agreed to their data being kept and matched (kiosk form or a kiosk token's "consent").
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Outcome(Base):
@@ -192,6 +196,23 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A disabled user cannot log in, and their sessions are gone.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Wrong passwords in a row, counted in the database so every worker sees them; reset by a good login.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginSession(Base):
+    """A logged-in browser. The cookie holds a random token; only its SHA-256 is stored. Deleting the row ends it."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditEvent(Base):
@@ -202,6 +223,8 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(40))
+    # Who acted when no user is logged in: "token:NAME" for the API, "cli" for the command line.
+    actor: Mapped[str | None] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
@@ -217,3 +240,13 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Heartbeat(Base):
+    """One row per name that the readiness check rewrites, proving that a write can commit."""
+
+    __tablename__ = "heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
