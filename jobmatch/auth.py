@@ -5,6 +5,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from flask import abort, g, redirect, request, session, url_for
 from sqlalchemy import select
@@ -136,11 +137,18 @@ def authenticate(session_: Session, username: str, password: str) -> User | None
 
 
 def audit(session_: Session, action: str, target: str = "") -> None:
-    """Record an action on personal data by the logged-in user (none for the CLI), in the caller's transaction."""
+    """Record an action on personal data, in the caller's transaction, with who did it: the logged-in user, the API
+    token's name, or the command line."""
     from flask import has_request_context
 
     user = current_user() if has_request_context() else None
-    session_.add(AuditEvent(user_id=user.id if user else None, action=action, target=target))
+    if not has_request_context():
+        actor = "cli"
+    elif user is None and request.path.startswith("/api/") and api_role() is not None:
+        actor = f"token:{g.api_token_name}"
+    else:
+        actor = None
+    session_.add(AuditEvent(user_id=user.id if user else None, actor=actor, action=action, target=target))
 
 
 def current_user() -> User | None:
@@ -169,6 +177,27 @@ def login_required(area: str):
         return wrapped
 
     return decorator
+
+
+def from_this_site() -> bool:
+    """Whether this request came from a page of this site (or was typed or bookmarked), not from another site's link.
+
+    Browsers say so in Sec-Fetch-Site; without it (older browsers, scripts) a Referer from elsewhere counts against.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    referrer = request.headers.get("Referer")
+    if not referrer:
+        return True
+    origin = urlsplit(referrer)
+    return f"{origin.scheme}://{origin.netloc}" == request.host_url.rstrip("/")
+
+
+def refuse_cross_site() -> None:
+    """GETs that print or export personal data also write the audit trail: another site's link may do neither."""
+    if not from_this_site():
+        raise Forbidden("请在本站的页面上点“打印”或“导出”，不要从别处的链接打开 (cross-site request refused)")
 
 
 def csrf_token() -> str:

@@ -469,14 +469,19 @@ def report_command(fair_id: int | None, month: str | None, pdf_file: str | None,
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=None, type=click.IntRange(1, 64), help="Default: JOBMATCH_WORKERS or 2 x cores + 1 (max 8).")
-@click.option("--dev", is_flag=True, help="Flask's development server with the reloader, one process.")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader, one process, no debugger.")
 def serve_command(host: str, port: int, workers: int | None, dev: bool):
     """Upgrade the database, then serve the app with gunicorn."""
     from .db import upgrade
 
     upgrade(current_app.config["DATABASE_URL"])
     if dev:
-        current_app.run(host=host, port=port, debug=True, use_reloader=True)
+        from werkzeug.serving import run_simple
+
+        # app.run() refuses to start inside the flask/click CLI, so the development server is started directly.
+        # No interactive debugger: it would run any code for anyone who reaches the port.
+        click.echo(f"development server on http://{host}:{port} (one process, reloads on code changes)", err=True)
+        run_simple(host, port, current_app._get_current_object(), use_reloader=True, use_debugger=False, threaded=True)
         return
     workers = workers or int(os.environ.get("JOBMATCH_WORKERS") or _default_workers())
     # Workers must find the same instance folder (database, secret) as this command did.

@@ -60,7 +60,10 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-_PAGE_HEADINGS = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "找不到这个页面", 405: "不支持这种操作", 413: "上传的文件太大", 429: "请稍等", 500: "服务器出错了"}
+_PAGE_HEADINGS = {
+    400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "找不到这个页面", 405: "不支持这种操作", 409: "和已有记录冲突",
+    413: "上传的文件太大", 422: "填写有误", 429: "请稍等", 500: "服务器出错了",
+}
 _PAGE_MESSAGES = {
     400: "页面可能已过期，请返回后刷新再试。",
     403: "您的账号不能打开这个页面，请联系管理员。",
@@ -94,6 +97,8 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):
         fields = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        if _wants_page():
+            return _page(422, "填写的内容有误，请返回检查后再试。")
         return error_body("invalid", "输入有误，请检查标出的字段 (invalid input)", fields), 422
 
     # Safety nets for races the services cannot rule out (two workers creating the same id at once):
@@ -101,12 +106,18 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(IntegrityError)
     def _integrity(err: IntegrityError):
         _rollback()
-        return error_body("conflict", "与已有记录冲突，请刷新后再试 (conflicts with an existing record)"), 409
+        message = "与已有记录冲突，请刷新后再试 (conflicts with an existing record)"
+        if _wants_page():
+            return _page(409, message.split(" (")[0])
+        return error_body("conflict", message), 409
 
     @app.errorhandler(DataError)
     def _data(err: DataError):
         _rollback()
-        return error_body("invalid", "数据超出允许范围 (value out of range)"), 422
+        message = "数据超出允许范围 (value out of range)"
+        if _wants_page():
+            return _page(422, message.split(" (")[0])
+        return error_body("invalid", message), 422
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

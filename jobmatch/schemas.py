@@ -8,7 +8,11 @@ from marshmallow.validate import Length, Regexp
 
 from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, STAFF_STEPS, WAGE_UNITS
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,24}$")
+# Mainland numbers only: a mobile (11 digits, 1[3-9]…), or a landline with its area code (010, 02x, or 0 and three
+# digits, then 7 or 8 digits). Spaces, hyphens, brackets and a +86/0086 prefix are how people write them.
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})")
+PHONE_ERROR = "手机号是 1 开头的 11 位数字，座机要带区号，例如 0566-1234567 (not a mainland phone number)"
 # Record ids are 32-bit integers on every backend; a larger number cannot name a record.
 MAX_ID = 2**31 - 1
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
@@ -35,8 +39,44 @@ class Text(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+def normalise_phone(raw: str) -> str | None:
+    """A mainland number as stored: 13912345678, or 0566-1234567; None when `raw` is neither."""
+    compact = re.sub(r"[\s\-()（）]", "", raw.translate(_FULL_WIDTH_DIGITS))
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    elif compact.startswith("0086"):
+        compact = compact[4:]
+    if not compact.isascii() or not compact.isdigit():
+        return None
+    if _MOBILE.fullmatch(compact):
+        return compact
+    if compact.startswith("86") and _MOBILE.fullmatch(compact[2:]):
+        return compact[2:]
+    landline = _LANDLINE.fullmatch(compact)
+    if landline is None and compact[:1] in "123456789" and raw.startswith("+86"):
+        landline = _LANDLINE.fullmatch("0" + compact)  # +86 566 1234567: the trunk 0 is dropped abroad
+    return f"{landline[1]}-{landline[2]}" if landline else None
+
+
+_FULL_WIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)} | {0xFF0B: ord("+"), 0xFF0D: ord("-")}
+
+
+class Phone(Text):
+    """A mainland mobile or landline, stored in one form (+86 and separators dropped), or refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=30, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        phone = normalise_phone(text)
+        if phone is None:
+            raise ValidationError(PHONE_ERROR)
+        return phone
+
+
 def _phone(**kwargs):
-    return Text(max_length=30, pattern=Regexp(_PHONE, error="Not a phone number."), **kwargs)
+    return Phone(**kwargs)
 
 
 def _optional(field_cls, *args, **kwargs):
@@ -140,6 +180,14 @@ class ProfileSchema(StrictSchema):
     def _check_place(self, data, **kwargs):
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise ValidationError("Give both lat and lon, or neither.", field_name="lat")
+
+
+class ProfileCreateSchema(ProfileSchema):
+    """A profile posted to the API: a kiosk must also say that the resident agreed."""
+
+    consent = fields.Boolean(
+        load_default=None, metadata={"description": "the resident agreed to be stored and matched; required of kiosk tokens"}
+    )
 
 
 class EmployerSchema(StrictSchema):
@@ -403,6 +451,7 @@ class ErrorOut(Schema):
 class AuditOut(Schema):
     id = fields.Integer()
     user_id = fields.Integer(allow_none=True)
+    actor = fields.String(allow_none=True, metadata={"description": "who acted without a login: token:NAME or cli"})
     action = fields.String()
     target = fields.String()
     created_at = fields.DateTime()

@@ -1,6 +1,8 @@
 """Service functions: everything the API, the CLI and (later) the pages do with the database."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import lifecycle
-from .errors import Conflict, NotFound
+from .errors import Conflict, Invalid, NotFound
 from .matching import JobRecord, Match, Matcher, ProfileRecord
 from .matching.matcher import (
     FIT_CHUNK,
@@ -402,12 +404,12 @@ def import_jobs(session: Session, rows: Iterable[dict], fair_id: int | None = No
 # --- profiles --------------------------------------------------------------------------------------
 
 
-def create_profile(session: Session, data: dict) -> Profile:
+def create_profile(session: Session, data: dict, consented: bool = False) -> Profile:
     if data.get("fair_id") is not None:
         get_fair(session, data["fair_id"])
     if data.get("external_id") and session.scalar(select(Profile.id).where(Profile.external_id == data["external_id"])):
         raise Conflict(f"居民编号 {data['external_id']} 已存在 (duplicate id)", {"id": ["already exists"]})
-    profile = Profile(**data)
+    profile = Profile(**data, consented_at=utcnow() if consented else None)
     session.add(profile)
     bump_version(session)
     session.commit()
@@ -806,23 +808,56 @@ def new_ticket() -> str:
     return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
 
 
-def create_kiosk_profile(session: Session, data: dict, submission_key: str) -> Profile:
-    """Store a kiosk submission once: the same form key (a double tap, a resubmit) returns the first profile."""
-    existing = session.scalar(select(Profile).where(Profile.submission_key == submission_key))
+def submission_digest(data: dict) -> str:
+    """A fingerprint of a submission's content, to tell a retry from a different submission under the same key."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def scoped_key(scope: str, key: str) -> str:
+    # A key names a submission only within its caller (a token, a kiosk browser session): another caller that sends
+    # the same key gets nothing back but a new profile of its own.
+    return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
+
+
+def create_kiosk_profile(session: Session, data: dict, submission_key: str, scope: str, consented: bool) -> Profile:
+    """Store a kiosk submission once per caller: the same key and body (a double tap, a retry) returns the first
+    profile; the same key with a different body is refused."""
+    key = scoped_key(scope, submission_key)
+    digest = submission_digest(data)
+    if data.get("fair_id") is not None:
+        get_fair(session, data["fair_id"])
+    existing = session.scalar(select(Profile).where(Profile.submission_key == key))
     if existing is not None:
-        return existing
-    profile = Profile(**data, submission_key=submission_key, ticket=new_ticket())
+        return _same_submission(existing, digest)
+    profile = Profile(**data, submission_key=key, submission_digest=digest, ticket=new_ticket(),
+                      consented_at=utcnow() if consented else None)
     session.add(profile)
     bump_version(session)
     try:
         session.commit()
     except IntegrityError:  # the same key committed by another worker a moment ago
         session.rollback()
-        existing = session.scalar(select(Profile).where(Profile.submission_key == submission_key))
+        existing = session.scalar(select(Profile).where(Profile.submission_key == key))
         if existing is None:
             raise
-        return existing
+        return _same_submission(existing, digest)
     return profile
+
+
+def _same_submission(existing: Profile, digest: str) -> Profile:
+    if existing.submission_digest != digest:
+        raise Conflict(
+            "这个提交编号已经用于另一份不同的信息，请换一个编号重新提交 (Idempotency-Key reused with a different body)",
+            {"Idempotency-Key": ["already used for a different body"]},
+        )
+    return existing
+
+
+def check_kiosk_place(gazetteer, town: str | None, community: str | None) -> None:
+    """A place chosen at the kiosk must be one the picker offers; anything else is a tampered form."""
+    if town is not None and len(gazetteer) and not gazetteer.offers(town, community):
+        raise Invalid("请从列表里选择您住的社区 (unknown town or community)", {"place": ["not a town/community of the gazetteer"]})
 
 
 def profile_by_ticket(session: Session, ticket: str) -> Profile:

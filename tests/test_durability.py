@@ -90,7 +90,7 @@ def test_no_acknowledged_submission_is_lost_when_a_worker_dies(loaded_server, da
         for i in range(PER_KIOSK):
             key = f"kiosk{n:02d}-{i:03d}-{rng.getrandbits(48):012x}"
             body = {"name": f"居民{n}-{i}", "phone": f"139{n:02d}{i:06d}", "age": rng.randint(40, 65),
-                    "town": "东流镇", "desired": rng.choice(["平车", "保洁", "门卫", "包装"]), "availability": "day_only"}
+                    "town": "东流镇", "desired": rng.choice(["平车", "保洁", "门卫", "包装"]), "availability": "day_only", "consent": True}
             for _attempt in range(6):  # a kiosk retries with the same key until it hears back
                 status, reply = call(tally, "POST", server.base + "/api/v1/profiles", body, token=tokens["kiosk"],
                                      headers={"Idempotency-Key": key})

@@ -55,7 +55,7 @@ def test_role_matrix(client, anonymous, tokens, method, url, nobody, kiosk, offi
 
 def test_the_kiosk_creates_a_profile_and_reads_only_its_ticket(anonymous, client, tokens):
     make_job(client)
-    body = {"name": "王桂兰", "phone": "13812345678", "desired": "平车缝纫", "availability": "day_only"}
+    body = {"name": "王桂兰", "phone": "13812345678", "desired": "平车缝纫", "availability": "day_only", "consent": True}
     key = {"Idempotency-Key": "kiosk-3f9a1c2b7d4e5f60"}
     created = anonymous.post("/api/v1/profiles", json=body, headers={**tokens["kiosk"], **key})
     again = anonymous.post("/api/v1/profiles", json=body, headers={**tokens["kiosk"], **key})
@@ -124,7 +124,8 @@ def test_login_is_rate_limited(app, anonymous):
 
 def test_kiosk_api_is_rate_limited_but_staff_are_not(app, anonymous, client, tokens):
     app.config["RATE_LIMIT_KIOSK"] = "2 per minute"
-    codes = [anonymous.post("/api/v1/profiles", json={"desired": "保洁"}, headers=tokens["kiosk"]).status_code for _ in range(3)]
+    body = {"desired": "保洁", "consent": True}
+    codes = [anonymous.post("/api/v1/profiles", json=body, headers=tokens["kiosk"]).status_code for _ in range(3)]
     assert codes == [201, 201, 429]
     assert client.post("/api/v1/profiles", json={"desired": "保洁"}).status_code == 201
 

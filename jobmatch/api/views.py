@@ -11,7 +11,7 @@ from .. import services
 from ..auth import ROLE_GRANTS, api_recorder, api_role, audit
 from ..db import db
 from ..extensions import limiter
-from ..errors import JobmatchError
+from ..errors import Invalid, JobmatchError, NotFound
 from .docs import load_body, load_query, route
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -108,7 +108,11 @@ def list_jobs():
 
 @route(bp, "/jobs/<int:job_id>", "GET", access=("public",), summary="Read a vacancy", tag=JOBS, response=s.JobOut)
 def get_job(job_id: int):
-    return s.JobOut().dump(services.get_job(db.session, job_id))
+    job = services.get_job(db.session, job_id)
+    if not job.is_open and "office" not in ROLE_GRANTS.get(api_role(), set()):
+        # The public sees open vacancies only, here as in the list.
+        raise NotFound(f"没有编号为 {job_id} 的岗位 (job not found)", {"job_id": ["not found"]})
+    return s.JobOut().dump(job)
 
 
 @route(bp, "/jobs/<int:job_id>", "PATCH", access=("office",), summary="Update a vacancy", tag=JOBS, body=s.JobSchema(partial=True), response=s.JobOut)
@@ -125,17 +129,22 @@ def close_job(job_id: int):
 # --- profiles --------------------------------------------------------------------------------------
 
 
-@route(bp, "/profiles", "POST", access=("kiosk", "staff"), summary="Create a resident profile", tag=PROFILES, body=s.ProfileSchema, response=s.ProfileOut, status=201)
+@route(bp, "/profiles", "POST", access=("kiosk", "staff"), summary="Create a resident profile", tag=PROFILES, body=s.ProfileCreateSchema, response=s.ProfileOut, status=201)
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_KIOSK"], exempt_when=lambda: api_role() == "staff")
 def create_profile():
-    data = load_body(s.ProfileSchema())
+    data = load_body(s.ProfileCreateSchema())
+    consented = bool(data.pop("consent", None))
+    if api_role() == "kiosk" and not consented:
+        raise Invalid("请居民先同意保存和推荐，再提交 (consent is required)", {"consent": ["must be true: the resident agreed"]})
+    if api_role() == "kiosk":  # a kiosk's place comes from its picker, so anything else was tampered with
+        services.check_kiosk_place(_index().artefacts.gazetteer, data.get("town"), data.get("community"))
     key = request.headers.get("Idempotency-Key", "").strip()
     if key:
         if not s.IDEMPOTENCY_KEY.fullmatch(key):
             raise JobmatchError("Idempotency-Key 应为 16-64 位字母、数字、- 或 _", {"Idempotency-Key": ["16-64 of A-Z a-z 0-9 - _"]})
-        profile = services.create_kiosk_profile(db.session, data, key)
+        profile = services.create_kiosk_profile(db.session, data, key, api_recorder(), consented)
     else:
-        profile = services.create_profile(db.session, data)
+        profile = services.create_profile(db.session, data, consented)
     return _profile_out().dump(profile), 201
 
 

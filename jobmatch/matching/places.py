@@ -61,6 +61,10 @@ class Gazetteer:
         """(town, its communities) in the gazetteer's order, for pickers."""
         return [(town, list(communities)) for town, communities in self._listing]
 
+    def offers(self, town: str, community: str | None) -> bool:
+        """Whether (town, community) is exactly a choice of the pickers (`towns`); no community means the town."""
+        return any(t == town and (not community or community in communities) for t, communities in self._listing)
+
     def knows(self, name: str) -> bool:
         """Whether `name` is a town or community of the gazetteer."""
         stem = _stem(name)

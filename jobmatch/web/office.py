@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from .. import reports, services
-from ..auth import audit, current_user, login_required
+from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
 from ..errors import JobmatchError
 from ..importing import FIELDS, HEADINGS, ImportFileError, parse, template_xlsx, to_job_body, workbook
@@ -265,6 +265,7 @@ def office_export_jobs():
         for j in jobs
     ]
     headings = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "社区", "班次", "最小年龄", "最大年龄", "福利", "联系电话", "状态"]
+    refuse_cross_site()
     audit(db.session, "export", "jobs")
     db.session.commit()
     return _xlsx(workbook("岗位", headings, rows), "jobs.xlsx")
@@ -279,6 +280,7 @@ def office_export_outcomes():
         (o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"), o.profile_id, j.external_id or j.id, j.title, j.employer.name, o.status)
         for o, j in outcomes
     ]
+    refuse_cross_site()
     audit(db.session, "export", "outcomes")
     db.session.commit()
     return _xlsx(workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows), f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx")
@@ -323,6 +325,7 @@ def _report_download(render, content_type: str, extension: str):
     report, error, status = _report_query()
     if report is None:
         return _report_page(None, error or "请先选一场集市或一个月份", status if error else 422)
+    refuse_cross_site()
     data = render(report)
     audit(db.session, "export", f"report {report.slug} {extension}")
     db.session.commit()

@@ -7,11 +7,22 @@ from flask import Blueprint, abort, current_app, make_response, redirect, render
 from marshmallow import ValidationError
 
 from .. import followup, lifecycle, services
-from ..auth import audit, authenticate, check_csrf, csrf_token, current_user, login_required, page_access, page_recorder
+from ..auth import (
+    audit,
+    authenticate,
+    check_csrf,
+    csrf_token,
+    current_user,
+    from_this_site,
+    login_required,
+    page_access,
+    page_recorder,
+    refuse_cross_site,
+)
 from ..db import db
 from ..extensions import limiter
 from ..localtime import local_today
-from ..errors import JobmatchError
+from ..errors import Conflict, Invalid, JobmatchError
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
 from ..schemas import KioskForm, OutcomeForm, mask_phone
@@ -137,17 +148,33 @@ def kiosk():
         values = request.form.to_dict()
         try:
             form = KioskForm().load(KioskForm.clean(values))
-            profile = services.create_kiosk_profile(db.session, KioskForm.to_profile(form), form["submission_key"])
+            data = KioskForm.to_profile(form)
+            services.check_kiosk_place(_index().artefacts.gazetteer, data["town"], data["community"])
+            profile = services.create_kiosk_profile(db.session, data, form["submission_key"], _kiosk_scope(), consented=True)
             return redirect(url_for("web.kiosk_ticket", ticket=profile.ticket), code=303)
         except ValidationError as err:
             errors = {field: _kiosk_message(field, reasons) for field, reasons in err.messages.items()}
             errors = {("place" if k in ("town", "community") else k): v for k, v in errors.items()}
+        except Invalid as err:
+            errors = {field: KIOSK_MESSAGES.get(field, err.message.split(" (")[0]) for field in err.fields} or {"_form": err.message}
+        except Conflict:
+            # The form's key went with another submission: keep what was typed, under a fresh key.
+            values["submission_key"] = secrets.token_urlsafe(24)
+            errors = {"_form": "这张表格已经提交过别的信息了，请核对后再按一次“提交”"}
         except JobmatchError as err:
-            errors = {"_form": err.message}
+            errors = {"_form": err.message.split(" (")[0]}
+    _kiosk_scope()
     status = 422 if errors else 200
     return render_template(
         "kiosk.html", fair=fair, places=_places(fair), values=values, errors=errors, reach_labels=REACH_LABELS
     ), status
+
+
+def _kiosk_scope() -> str:
+    """This kiosk browser's own namespace for submission keys, kept in its session cookie."""
+    if "kiosk_scope" not in session:
+        session["kiosk_scope"] = secrets.token_urlsafe(16)
+    return "kiosk:" + session["kiosk_scope"]
 
 
 def _kiosk_message(field: str, reasons) -> str:
@@ -164,7 +191,8 @@ def _kiosk_message(field: str, reasons) -> str:
 def kiosk_ticket(ticket: str):
     profile = services.profile_by_ticket(db.session, ticket)
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
-    _record_shown(profile.id, pairs)
+    if from_this_site():  # another site's link to a ticket must not write outcomes
+        _record_shown(profile.id, pairs)
     return render_template("kiosk_ticket.html", profile=profile, pairs=pairs)
 
 
@@ -180,7 +208,8 @@ def _shortlist_of(profile):
     """The printed shortlist of one resident: the same top 5 the kiosk and the console show."""
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
     fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
-    _record_shown(profile.id, pairs)
+    if from_this_site():
+        _record_shown(profile.id, pairs)
     return resident_shortlist(profile, pairs, fair.name if fair else None)
 
 
@@ -275,6 +304,7 @@ def staff_undo_outcome(profile_id: int, outcome_id: int):
 
 def _printed_resident(profile_id: int):
     """A resident's shortlist for printing; the print is recorded in the audit trail."""
+    refuse_cross_site()
     shortlist = _shortlist_of(services.get_profile(db.session, profile_id))
     audit(db.session, "print", f"profile:{profile_id}")
     db.session.commit()
@@ -311,6 +341,7 @@ def staff_job(job_id: int):
 
 def _printed_job(job_id: int):
     """A vacancy's candidate list with phones, for staff; the print is recorded in the audit trail."""
+    refuse_cross_site()
     job, pairs, fair = _candidates(job_id)
     audit(db.session, "print", f"job:{job_id}")
     db.session.commit()
@@ -344,6 +375,7 @@ def staff_follow_up():
 @login_required("staff")
 def staff_follow_up_print():
     """The call list with full phone numbers, for the phone; the print is recorded in the audit trail."""
+    refuse_cross_site()
     calls = followup.call_list(db.session, _index())
     audit(db.session, "print", "call-list")
     db.session.commit()
