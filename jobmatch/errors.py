@@ -46,6 +46,18 @@ class Invalid(JobmatchError):
     code = "invalid"
 
 
+class TooManyAttempts(JobmatchError):
+    """Wrong passwords in a row have locked the account for `retry_after` seconds."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 _HTTP_MESSAGES = {
     400: "请求有误 (bad request)",
     404: "找不到这个地址 (not found)",
@@ -87,9 +99,11 @@ def _page(status: int, message: str | None = None):
 def register_error_handlers(app) -> None:
     @app.errorhandler(JobmatchError)
     def _domain(err: JobmatchError):
+        headers = getattr(err, "headers", {})
         if _wants_page():
-            return _page(err.status, err.message.split(" (")[0])
-        return error_body(err.code, err.message, err.fields), err.status
+            body, status = _page(err.status, err.message.split(" (")[0])
+            return body, status, headers
+        return error_body(err.code, err.message, err.fields), err.status, headers
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):
