@@ -19,6 +19,7 @@ class JobmatchError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.headers: dict[str, str] = {}
 
 
 class Unauthorised(JobmatchError):
@@ -99,11 +100,10 @@ def _page(status: int, message: str | None = None):
 def register_error_handlers(app) -> None:
     @app.errorhandler(JobmatchError)
     def _domain(err: JobmatchError):
-        headers = getattr(err, "headers", {})
         if _wants_page():
             body, status = _page(err.status, err.message.split(" (")[0])
-            return body, status, headers
-        return error_body(err.code, err.message, err.fields), err.status, headers
+            return body, status, err.headers
+        return error_body(err.code, err.message, err.fields), err.status, err.headers
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):

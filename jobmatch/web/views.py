@@ -118,10 +118,8 @@ def login():
         return render_template("login.html", error=None)
     try:
         user = log_in(db.session, request.form.get("username", "").strip(), request.form.get("password", ""))
-    except TooManyAttempts as err:
+    except JobmatchError as err:  # wrong, locked (429 with Retry-After) or disabled: said on the login page
         return render_template("login.html", error=err.message.split(" (")[0]), err.status, err.headers
-    except JobmatchError as err:
-        return render_template("login.html", error=err.message.split(" (")[0]), err.status
     token = open_session(db.session, user)
     session.clear()  # nothing of the session before the login carries over
     session[SESSION_KEY] = token
