@@ -24,6 +24,12 @@ def create_app(config: dict | None = None):
     if config:
         app.config.update(config)
     settings.ensure_secret(app.config, Path(app.instance_path))
+    if app.config.get("PROXY_HOPS", 0) > 0:
+        # Behind that many proxies, the client address (rate limits) and scheme come from their X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -298,6 +298,45 @@ def create_user_command(username: str, role: str, password: str):
     click.echo(f"created {role} user {username}")
 
 
+@main.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+def set_password_command(username: str, password_stdin: bool):
+    """Give USERNAME a new password (asked for twice); it unlocks the account and ends all of its sessions."""
+    from .auth import find_user, set_password
+    from .db import db, upgrade
+    from .errors import JobmatchError
+
+    upgrade(current_app.config["DATABASE_URL"])
+    try:
+        find_user(db.session, username)  # before the prompt: no password typed for a user who does not exist
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        set_password(db.session, username, password)
+    except JobmatchError as err:
+        _fail(err.message)
+    click.echo(f"set a new password for {username}; their sessions have ended")
+
+
+@main.command("disable-user")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Let a disabled user log in again.")
+def disable_user_command(username: str, enable: bool):
+    """Stop USERNAME from logging in and end their sessions at once; --enable undoes it."""
+    from .auth import disable_user
+    from .db import db, upgrade
+    from .errors import JobmatchError
+
+    upgrade(current_app.config["DATABASE_URL"])
+    try:
+        disable_user(db.session, username, enable=enable)
+    except JobmatchError as err:
+        _fail(err.message)
+    click.echo(f"enabled {username}" if enable else f"disabled {username}; their sessions have ended")
+
+
 @main.command("create-token")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["staff", "office", "kiosk"]), required=True)

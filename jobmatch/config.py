@@ -19,8 +19,9 @@ ENVIRONMENT_VARIABLES = {
     "JOBMATCH_LOG_LEVEL": "logging level, default INFO",
     "JOBMATCH_REDIS_URL": "redis://... for rate-limit counters shared by all workers; default in memory per worker",
     "JOBMATCH_RATE_LIMIT_KIOSK": "kiosk submissions per client address, default 30 per minute",
-    "JOBMATCH_RATE_LIMIT_LOGIN": "login attempts per client address, default 10 per minute",
+    "JOBMATCH_RATE_LIMIT_LOGIN": "login attempts per client address, default 30 per minute (each account also locks after 5 wrong passwords)",
     "JOBMATCH_RATE_LIMIT_TICKET": "ticket look-ups per client address, default 60 per minute",
+    "JOBMATCH_PROXY_HOPS": "reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host to trust; default 0",
 }
 
 
@@ -47,6 +48,9 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
     secret = environ.get("JOBMATCH_SECRET_KEY", "").strip()
     if env == "production" and len(secret) < 16:
         raise ConfigError("JOBMATCH_SECRET_KEY must be set to a random value of 16+ characters in production")
+    hops = environ.get("JOBMATCH_PROXY_HOPS", "0").strip() or "0"
+    if not hops.isdigit() or int(hops) > 10:
+        raise ConfigError(f"JOBMATCH_PROXY_HOPS must be a whole number from 0 to 10, not {hops!r}")
     database_url = environ.get("JOBMATCH_DATABASE_URL") or f"sqlite:///{instance_path / 'jobmatch.sqlite3'}"
     return {
         "ENV_NAME": env,
@@ -58,8 +62,12 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
         "RATELIMIT_STORAGE_URI": environ.get("JOBMATCH_REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATE_LIMIT_KIOSK": environ.get("JOBMATCH_RATE_LIMIT_KIOSK", "30 per minute"),
-        "RATE_LIMIT_LOGIN": environ.get("JOBMATCH_RATE_LIMIT_LOGIN", "10 per minute"),
+        # Per address, and loose: one person's typos must not lock out colleagues behind the same NAT; guessing one
+        # account's password is stopped by the per-account lock (auth.log_in).
+        "RATE_LIMIT_LOGIN": environ.get("JOBMATCH_RATE_LIMIT_LOGIN", "30 per minute"),
         "RATE_LIMIT_TICKET": environ.get("JOBMATCH_RATE_LIMIT_TICKET", "60 per minute"),
+        # 0: the client address is the peer's, and X-Forwarded-* headers are ignored (anyone can send them).
+        "PROXY_HOPS": int(hops),
         # Session cookies: not readable by scripts, not sent on cross-site posts, HTTPS-only in production.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

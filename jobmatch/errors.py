@@ -19,6 +19,7 @@ class JobmatchError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.headers: dict[str, str] = {}
 
 
 class Unauthorised(JobmatchError):
@@ -44,6 +45,18 @@ class Conflict(JobmatchError):
 class Invalid(JobmatchError):
     status = 422
     code = "invalid"
+
+
+class TooManyAttempts(JobmatchError):
+    """Wrong passwords in a row have locked the account for `retry_after` seconds."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 _HTTP_MESSAGES = {
@@ -91,8 +104,9 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(JobmatchError)
     def _domain(err: JobmatchError):
         if _wants_page():
-            return _page(err.status, err.message.split(" (")[0])
-        return error_body(err.code, err.message, err.fields), err.status
+            body, status = _page(err.status, err.message.split(" (")[0])
+            return body, status, err.headers
+        return error_body(err.code, err.message, err.fields), err.status, err.headers
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):

@@ -192,3 +192,83 @@ def test_train_learns_from_outcomes_only_with_enough_of_them(tmp_path, cli_env):
     assert (models / "weights.json").read_text(encoding="utf-8") == before
     half = run("train", "--jobs", str(tmp_path / "jobs.jsonl"), env=env)
     assert half.returncode == 2 and "--jobs, --profiles and --qrels together" in half.stderr
+
+
+def _sessions_and_audit(database_url: str, username: str):
+    """(login sessions of the user, disabled?, the audit events about them as (action, actor))."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from jobmatch.models import AuditEvent, LoginSession, User
+
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        sessions = session.query(LoginSession).filter_by(user_id=user.id).count()
+        events = [(e.action, e.actor, e.user_id) for e in session.query(AuditEvent).filter_by(target=f"user:{username}").order_by(AuditEvent.id)]
+        state = (sessions, user.disabled_at is not None, events)
+    engine.dispose()
+    return state
+
+
+def _log_in(database_url: str, tmp_path, username: str, password: str):
+    """A login through the app against the command's database: the session token, or the refusal."""
+    from jobmatch import create_app
+    from jobmatch.auth import log_in, open_session
+    from jobmatch.db import db
+    from jobmatch.errors import JobmatchError
+
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "app")})
+    try:
+        with app.test_request_context():
+            return open_session(db.session, log_in(db.session, username, password))
+    except JobmatchError as err:
+        return type(err).__name__
+    finally:
+        app.extensions["jobmatch.db"]["engine"].dispose()
+
+
+def test_set_password_ends_every_session_of_the_user(tmp_path, cli_env, database_url):
+    assert run("create-user", "stall", "--role", "staff", "--password", "stall-password", env=cli_env).returncode == 0
+    for _ in range(2):
+        assert len(_log_in(database_url, tmp_path, "stall", "stall-password")) > 20
+    assert _sessions_and_audit(database_url, "stall")[0] == 2
+    done = subprocess.run([JOBMATCH, "set-password", "stall", "--password-stdin"], input="new-stall-password\n",
+                          capture_output=True, text=True, env=cli_env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    sessions, _, events = _sessions_and_audit(database_url, "stall")
+    assert sessions == 0 and events == [("set_password", "cli", None)]
+    assert _log_in(database_url, tmp_path, "stall", "stall-password") == "Unauthorised"
+    assert len(_log_in(database_url, tmp_path, "stall", "new-stall-password")) > 20
+    # Asked for twice on the terminal when not given on standard input.
+    prompted = subprocess.run([JOBMATCH, "set-password", "stall"], input="third-password\nthird-password\n",
+                              capture_output=True, text=True, env=cli_env, timeout=120)
+    assert prompted.returncode == 0, prompted.stderr
+    assert len(_log_in(database_url, tmp_path, "stall", "third-password")) > 20
+    mismatch = subprocess.run([JOBMATCH, "set-password", "stall"], input="fourth-password\nfifth-password\n",
+                              capture_output=True, text=True, env=cli_env, timeout=120)
+    assert mismatch.returncode != 0 and "do not match" in mismatch.stderr + mismatch.stdout
+    short = subprocess.run([JOBMATCH, "set-password", "stall", "--password-stdin"], input="short\n",
+                           capture_output=True, text=True, env=cli_env, timeout=120)
+    assert short.returncode == 2 and "至少 8 位" in short.stderr
+    unknown = subprocess.run([JOBMATCH, "set-password", "nobody", "--password-stdin"], input="long-enough-1\n",
+                             capture_output=True, text=True, env=cli_env, timeout=120)
+    assert unknown.returncode == 2 and "没有用户「nobody」" in unknown.stderr
+    assert len(_log_in(database_url, tmp_path, "stall", "third-password")) > 20  # the refused ones changed nothing
+
+
+def test_disable_user_ends_their_sessions_and_refuses_logins_until_enabled(tmp_path, cli_env, database_url):
+    assert run("create-user", "clerk", "--role", "office", "--password", "clerk-password", env=cli_env).returncode == 0
+    _log_in(database_url, tmp_path, "clerk", "clerk-password")
+    disabled = run("disable-user", "clerk", env=cli_env)
+    assert disabled.returncode == 0 and "disabled clerk" in disabled.stdout
+    assert _sessions_and_audit(database_url, "clerk")[:2] == (0, True)
+    assert _log_in(database_url, tmp_path, "clerk", "clerk-password") == "Forbidden"
+    enabled = run("disable-user", "clerk", "--enable", env=cli_env)
+    assert enabled.returncode == 0 and "enabled clerk" in enabled.stdout
+    assert len(_log_in(database_url, tmp_path, "clerk", "clerk-password")) > 20
+    sessions, is_disabled, events = _sessions_and_audit(database_url, "clerk")
+    assert (sessions, is_disabled) == (1, False)
+    assert events == [("disable_user", "cli", None), ("enable_user", "cli", None)]
+    unknown = run("disable-user", "nobody", env=cli_env)
+    assert unknown.returncode == 2 and "没有用户「nobody」" in unknown.stderr

@@ -55,3 +55,24 @@ def test_session_cookies_are_httponly_samesite_and_secure_in_production(tmp_path
     assert not development["SESSION_COOKIE_SECURE"]  # the stall's laptop serves plain HTTP on its own network
     production = from_environment(tmp_path, environ={"JOBMATCH_ENV": "production", "JOBMATCH_SECRET_KEY": "x" * 32})
     assert production["SESSION_COOKIE_SECURE"]
+
+
+def test_proxy_hops_default_to_trusting_no_forwarded_header(tmp_path):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    assert from_environment(tmp_path, environ={})["PROXY_HOPS"] == 0
+    assert from_environment(tmp_path, environ={"JOBMATCH_PROXY_HOPS": "2"})["PROXY_HOPS"] == 2
+    for bad in ("-1", "one", "1.5", "99"):
+        with pytest.raises(ConfigError, match="JOBMATCH_PROXY_HOPS"):
+            from_environment(tmp_path, environ={"JOBMATCH_PROXY_HOPS": bad})
+    database = f"sqlite:///{tmp_path}/x.sqlite3"
+    assert not isinstance(create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database}).wsgi_app, ProxyFix)
+    behind = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database, "PROXY_HOPS": 2}).wsgi_app
+    assert isinstance(behind, ProxyFix) and (behind.x_for, behind.x_proto, behind.x_host) == (2, 2, 2)
+
+
+def test_proxy_hops_and_the_looser_login_limit_are_listed_settings(tmp_path):
+    from jobmatch.config import ENVIRONMENT_VARIABLES
+
+    assert {"JOBMATCH_PROXY_HOPS", "JOBMATCH_RATE_LIMIT_LOGIN"} <= set(ENVIRONMENT_VARIABLES)
+    assert from_environment(tmp_path, environ={})["RATE_LIMIT_LOGIN"] == "30 per minute"

@@ -62,3 +62,65 @@ def test_a_vacancy_posted_through_one_worker_is_matched_by_every_worker(server):
 def test_the_index_is_built_once_before_the_workers_start(server):
     # The fixture waited for /healthz, which no worker answers before the master has built the index.
     assert server.error_log().count("index of 0 vacancies and 0 profiles built") == 1
+
+
+class Browser:
+    """A browser without redirects: cookies kept, forms posted with their CSRF token."""
+
+    def __init__(self, base: str):
+        import http.cookiejar
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+
+    def open(self, path: str, form: dict | None = None) -> tuple[int, str, dict]:
+        import urllib.error
+        import urllib.parse
+
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(self.base + path, data=data, timeout=30) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode(), dict(err.headers)
+
+    def log_in(self, username: str, password: str) -> tuple[int, str, dict]:
+        import re
+
+        page = self.open("/login")[1]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.open("/login", {"csrf_token": token, "username": username, "password": password})
+
+
+def test_wrong_passwords_lock_the_account_whichever_worker_answers(database_url, tmp_path):
+    from jobmatch import create_app
+    from jobmatch.auth import create_user
+    from jobmatch.db import db
+
+    upgrade(database_url)
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "instance")})
+    with app.app_context():
+        create_user(db.session, "stall", "stall-password", "staff")
+        create_user(db.session, "clerk", "clerk-password", "office")
+    app.extensions["jobmatch.db"]["engine"].dispose()
+    server = Gunicorn(database_url, tmp_path / "instance", workers=3)
+    try:
+        guesser = Browser(server.base)
+        statuses = [guesser.log_in("stall", f"guess-{attempt}")[0] for attempt in range(20)]
+        first = statuses.index(429) + 1 if 429 in statuses else None
+        assert first is not None and first <= 6, statuses
+        assert set(statuses[first - 1:]) == {429}, statuses
+        time.sleep(0.2)  # let the workers write their access-log lines
+        workers = {fields[0] for fields in server.log_lines() if fields[1:4] == ["POST", "/login", "429"]}
+        # A colleague at the same address logs in at once.
+        status, _, headers = Browser(server.base).log_in("clerk", "clerk-password")
+        assert status == 302 and headers["Location"] == "/office/jobs"
+    finally:
+        server.stop()
+    # Sequential requests are taken by whichever worker is free; more than one answered the locked account.
+    assert len(workers) >= 2, workers

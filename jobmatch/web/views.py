@@ -8,13 +8,18 @@ from marshmallow import ValidationError
 
 from .. import followup, lifecycle, services
 from ..auth import (
+    SESSION_KEY,
     audit,
-    authenticate,
+    change_password,
     check_csrf,
+    close_session,
     csrf_token,
     current_user,
     from_this_site,
+    local_target,
+    log_in,
     login_required,
+    open_session,
     page_access,
     page_recorder,
     refuse_cross_site,
@@ -22,7 +27,7 @@ from ..auth import (
 from ..db import db
 from ..extensions import limiter
 from ..localtime import local_today
-from ..errors import Conflict, Invalid, JobmatchError
+from ..errors import Conflict, Invalid, JobmatchError, TooManyAttempts
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
 from ..schemas import KioskForm, OutcomeForm, mask_phone
@@ -111,27 +116,47 @@ def home():
 @page_access("public")
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_LOGIN"], methods=["POST"])
 def login():
-    error = None
-    if request.method == "POST":
-        user = authenticate(db.session, request.form.get("username", "").strip(), request.form.get("password", ""))
-        if user is not None:
-            session.clear()
-            session["user_id"] = user.id
-            csrf_token()
-            target = request.args.get("next") or ""
-            # Only local paths: a login link must not send people elsewhere.
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("web.staff_home" if user.role == "staff" else "web.office_jobs")
-            return redirect(target)
-        error = "用户名或密码不对，请再试一次"
-    return render_template("login.html", error=error), (401 if error else 200)
+    if request.method == "GET":
+        return render_template("login.html", error=None)
+    try:
+        user = log_in(db.session, request.form.get("username", "").strip(), request.form.get("password", ""))
+    except JobmatchError as err:  # wrong, locked (429 with Retry-After) or disabled: said on the login page
+        return render_template("login.html", error=err.message.split(" (")[0]), err.status, err.headers
+    token = open_session(db.session, user)
+    session.clear()  # nothing of the session before the login carries over
+    session[SESSION_KEY] = token
+    csrf_token()
+    home = url_for("web.staff_home" if user.role == "staff" else "web.office_jobs")
+    return redirect(local_target(request.args.get("next")) or home)
 
 
 @bp.post("/logout")
 @page_access("public")
 def logout():
+    # Deleting the row ends the session for every copy of the cookie, not only this browser's.
+    close_session(db.session, session.get(SESSION_KEY))
     session.clear()
     return redirect(url_for("web.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required("office")
+def account_password():
+    """A logged-in user changes their own password; their other sessions end, this one stays."""
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = request.form
+        try:
+            change_password(db.session, current_user(), form.get("current_password", ""), form.get("new_password", ""),
+                            form.get("new_password2", ""), keep=session.get(SESSION_KEY))
+            return redirect(url_for("web.account_password", changed=1), code=303)
+        except TooManyAttempts as err:
+            return render_template("account_password.html", errors={"_form": err.message.split(" (")[0]}, changed=False), err.status, err.headers
+        except Invalid as err:
+            errors = {field: reasons[0] for field, reasons in err.fields.items()}
+            status = 422
+    return render_template("account_password.html", errors=errors, changed=request.args.get("changed") == "1" and not errors), status
 
 
 # --- kiosk -----------------------------------------------------------------------------------------
