@@ -183,6 +183,22 @@ def test_a_huge_csv_stops_at_the_limit_too():
     assert _refused(("岗位名称\n" + "包装工\n" * 6000 + over_long).encode(), "big.csv") == "一次最多导入 5000 行，请拆分文件"
 
 
+def _far_apart_xlsx() -> bytes:
+    book = Workbook()
+    book.active["A1"], book.active["A1000000"] = "岗位名称", "包装工"  # a million rows apart, a 5 KB file
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name, data", [
+    ("blank.csv", ("岗位名称\n" + "\n" * 60_000 + "包装工\n").encode()),
+    ("far.xlsx", _far_apart_xlsx()),
+], ids=["csv", "xlsx"])
+def test_a_sheet_mostly_blank_is_refused_at_its_row_limit(name, data):
+    assert _refused(data, name) == "表格超过 50000 行（空行也算），一次最多导入 5000 行，请删去空行或拆分文件"
+
+
 def test_a_zip_that_unpacks_to_too_much_is_refused(big_xlsx):
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(big_xlsx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
