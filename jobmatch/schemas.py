@@ -20,7 +20,7 @@ MAX_WAGE = {"month": 100_000, "day": 5_000, "hour": 1_000}
 _NO_CONTROL = r"^[^\x00-\x1f\x7f\ud800-\udfff]*$"
 _NO_CONTROL_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*$"
 class Text(fields.String):
-    """A trimmed string with a length limit and no control characters."""
+    """A trimmed string with a length limit, no control characters and no lone surrogates."""
 
     def __init__(self, max_length: int = 200, multiline: bool = False, pattern: Regexp | None = None, **kwargs):
         # One pattern per field, since the OpenAPI document can state only one; a given one must exclude controls too.
