@@ -48,6 +48,8 @@ def read_jsonl(path: str | Path, schema: Schema) -> list[dict]:
             raw = json.loads(line)
         except json.JSONDecodeError as err:
             raise BatchError(path, number, None, f"not valid JSON ({err.msg}, column {err.colno})") from None
+        except RecursionError:
+            raise BatchError(path, number, None, "not valid JSON (nested too deeply)") from None
         if not isinstance(raw, dict):
             raise BatchError(path, number, None, "each line must be a JSON object")
         try:

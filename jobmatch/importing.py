@@ -3,12 +3,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
 import re
+import secrets
+import time
+import zipfile
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from marshmallow import ValidationError
 
 from .schemas import JobCreateSchema
+from .spreadsheet import looks_like_formula, workbook
 
 # Column headings clerks use, and the batch format's own field names.
 HEADINGS = {
@@ -46,6 +56,14 @@ INTEGER_FIELDS = ("openings", "age_min", "age_max")
 _SPLIT = re.compile(r"[、，,;；/\s]+")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 MAX_ROWS = 5000
+# Reading stops at the limits, so a small file that unpacks to a huge sheet costs no more than a full one.
+MAX_SHEET_ROWS = 10 * MAX_ROWS  # blank rows included: a sheet of empty formatted rows is refused too
+MAX_UNPACKED = 64 * 2**20  # bytes an XLSX may unpack to (a full list of 5,000 rows is a few MB)
+MAX_COLUMNS = 100  # a vacancy list has about twenty; a sheet claiming 16,384 columns is not padded out to them
+FORMULA = "Looks like a spreadsheet formula."
+# A preview waits this long for the clerk's confirmation, then it is deleted.
+PREVIEW_SECONDS = 24 * 60 * 60
+PREVIEW_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 class ImportFileError(ValueError):
@@ -76,22 +94,84 @@ def decode_csv(data: bytes) -> str:
         raise ImportFileError("文件编码无法识别，请在 Excel 中另存为 CSV 或 XLSX 后再上传") from None
 
 
-def read_table(filename: str, data: bytes) -> list[tuple[int, list]]:
-    """(sheet row number, cell values) for every row of the first sheet, blank rows left out."""
+def read_table(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
+    """(sheet row number, cell values) for each non-blank row of the first sheet, read one at a time, so the caller
+    can stop at its limit; more than MAX_SHEET_ROWS rows, blank ones included, are refused."""
     name = filename.lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
         from openpyxl import load_workbook
 
+        _check_unpacked(data)
+        _size_from_the_head()
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = book.worksheets[0]
         except Exception:  # openpyxl raises many kinds for a damaged or disguised file
             raise ImportFileError("无法打开这个 Excel 文件，请确认是 .xlsx 格式") from None
-        rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        try:
+            yield from _non_blank(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), "无法读取这个 Excel 文件，请确认是 .xlsx 格式")
+        finally:
+            book.close()
     elif name.endswith(".csv") or name.endswith(".txt"):
-        rows = [(number, values) for number, values in enumerate(csv.reader(io.StringIO(decode_csv(data))), start=1)]
+        yield from _non_blank(csv.reader(io.StringIO(decode_csv(data))), "CSV 文件格式有误，请在 Excel 中另存为 CSV 或 XLSX 后再上传")
     else:
         raise ImportFileError("只能上传 .xlsx 或 .csv 文件")
-    return [(n, v) for n, v in rows if any(str(c).strip() for c in v if c is not None)]
+
+
+def _check_unpacked(data: bytes) -> None:
+    """Refuse an XLSX (a zip) that unpacks to far more than any vacancy list: openpyxl reads the shared strings whole.
+    The sizes are the zip's own; zipfile never unpacks more than a member declares."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFileError("无法打开这个 Excel 文件，请确认是 .xlsx 格式") from None
+    strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if sum(m.file_size for m in members) > MAX_UNPACKED or strings > MAX_UNPACKED // 4:
+        raise ImportFileError(f"这个 Excel 文件解压后太大（超过 {MAX_UNPACKED // 2**20} MB），一次最多导入 {MAX_ROWS} 行，请删去多余的工作表或拆分文件")
+
+
+@cache
+def _size_from_the_head() -> None:
+    """Make openpyxl's read-only sheets look for their size where it is written, before the rows.
+
+    A sheet may state its size in a <dimension> element ahead of its rows. openpyxl looks for it by parsing the whole
+    sheet when there is none (as in files from openpyxl's own write-only mode and some other tools): seconds for a
+    2 MB file of 400,000 rows, before a single row is read. This reads only up to the start of the rows and finds the
+    same size, or none, as openpyxl would.
+    """
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    def _get_size(self) -> None:
+        with self._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(element).boundaries
+                    return
+                if element.tag == DATA_TAG:
+                    return
+
+    ReadOnlyWorksheet._get_size = _get_size
+
+
+def _non_blank(rows, damaged: str) -> Iterator[tuple[int, list]]:
+    """Numbered non-blank rows of a reader, its failures as ImportFileError(damaged)."""
+    rows = iter(rows)
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # csv.Error for an over-long field; openpyxl and its XML parser raise many kinds for a damaged sheet
+            raise ImportFileError(damaged) from None
+        number += 1
+        if number > MAX_SHEET_ROWS:
+            raise ImportFileError(f"表格超过 {MAX_SHEET_ROWS} 行（空行也算），一次最多导入 {MAX_ROWS} 行，请删去空行或拆分文件")
+        if any(str(c).strip() for c in values if c is not None):
+            yield number, list(values)
 
 
 def _cell(value) -> str:
@@ -127,24 +207,32 @@ def to_job_body(raw: dict[str, str]) -> dict:
 
 
 def parse(filename: str, data: bytes) -> list[Row]:
-    """Every data row of the file, validated by the same schema as the API; nothing is saved here."""
-    rows = read_table(filename, data)
-    if not rows:
-        raise ImportFileError("文件里没有内容")
-    header_number, header = rows[0]
-    columns = [HEADINGS.get(_cell(h), _cell(h) if _cell(h) in FIELDS else None) for h in header]
-    if "title" not in columns:
-        raise ImportFileError(f"第 {header_number} 行应是表头，并包含“岗位名称”列；请使用下载的模板")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件")
+    """Every data row of the file, validated by the same schema as the API; nothing is saved here. A row with a cell
+    that a spreadsheet would run as a formula is refused, whatever the schema thinks of it."""
+    with closing(read_table(filename, data)) as table:
+        first = next(table, None)
+        if first is None:
+            raise ImportFileError("文件里没有内容")
+        header_number, header = first
+        columns = [HEADINGS.get(_cell(h), _cell(h) if _cell(h) in FIELDS else None) for h in header]
+        if "title" not in columns:
+            raise ImportFileError(f"第 {header_number} 行应是表头，并包含“岗位名称”列；请使用下载的模板")
+        rows = []
+        for number, values in table:
+            if len(rows) == MAX_ROWS:  # stop here: the rest of the file is never read
+                raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件")
+            rows.append((number, values))
     parsed = []
-    for number, values in rows[1:]:
+    for number, values in rows:
         raw = {col: _cell(v) for col, v in zip(columns, values) if col}
         row = Row(number=number, raw=raw)
         try:
             row.data = JobCreateSchema().load(to_job_body(raw))
         except ValidationError as err:
             row.errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        for key, text in raw.items():
+            if looks_like_formula(text):
+                row.errors.setdefault(key, []).append(FORMULA)
         parsed.append(row)
     seen: dict[str, int] = {}
     for row in parsed:
@@ -157,27 +245,55 @@ def parse(filename: str, data: bytes) -> list[Row]:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "岗位清单"
-    sheet.append(TEMPLATE_HEADINGS)
-    sheet.append(TEMPLATE_EXAMPLE)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook("岗位清单", TEMPLATE_HEADINGS, [TEMPLATE_EXAMPLE])
 
 
-def workbook(title: str, headings: list[str], rows) -> bytes:
-    from openpyxl import Workbook
+# --- previews waiting for the clerk's confirmation -------------------------------------------------
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+class PreviewExpired(ImportFileError):
+    """The preview is gone or older than PREVIEW_SECONDS."""
+
+
+def _expired(path: Path, now: float) -> bool:
+    try:
+        return now - path.stat().st_mtime > PREVIEW_SECONDS
+    except FileNotFoundError:
+        return True
+
+
+def sweep_previews(folder: Path) -> None:
+    """Delete the previews older than PREVIEW_SECONDS: nobody confirms a list a day later, and they hold its rows."""
+    now = time.time()
+    for path in folder.glob("*.json") if folder.is_dir() else ():
+        if _expired(path, now):
+            path.unlink(missing_ok=True)
+
+
+def save_preview(folder: Path, pending: dict) -> str:
+    """Keep a parsed list until the clerk confirms it; the token that names it."""
+    sweep_previews(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    # Only the service reads it back, so only the service's user may read it.
+    fd = os.open(folder / f"{token}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w", encoding="utf-8") as handle:
+        json.dump(pending, handle, ensure_ascii=False)
+    return token
+
+
+def load_preview(folder: Path, token: str) -> dict:
+    """The preview the token names; PreviewExpired when it is gone or a day old (an old one is deleted)."""
+    path = folder / f"{token}.json"
+    expired = path.exists() and _expired(path, time.time())
+    sweep_previews(folder)
+    if expired:
+        raise PreviewExpired("这份预览已超过一天，已经作废，请重新上传文件")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PreviewExpired("预览已过期，请重新上传") from None
+
+
+def drop_preview(folder: Path, token: str) -> None:
+    (folder / f"{token}.json").unlink(missing_ok=True)

@@ -439,22 +439,20 @@ def report_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from .spreadsheet import save, write_rows
+
     book = Workbook()
     book.remove(book.active)
     for table in tables(report):
         sheet = book.create_sheet(table.title)
-        sheet.append(table.headings)
-        for row in table.rows:
-            sheet.append(list(row))
+        write_rows(sheet, [table.headings, *table.rows])  # firm and fair names are text, never formulas
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         for i, heading in enumerate(table.headings):
             letter = sheet.cell(row=1, column=i + 1).column_letter
             sheet.column_dimensions[letter].width = max([_width(heading)] + [_width(cell_text(r[i])) for r in table.rows]) + 2
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return save(book)
 
 
 # --- PDF -------------------------------------------------------------------------------------------

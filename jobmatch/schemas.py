@@ -19,15 +19,16 @@ ID_RANGE = validate.Range(min=1, max=MAX_ID)
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")  # a report month, YYYY-MM
 # Largest believable wage per unit: a higher figure is a typing error, not a job.
 MAX_WAGE = {"month": 100_000, "day": 5_000, "hour": 1_000}
-# No control characters (single-line text also no line breaks); as regexes so the OpenAPI document states them.
-_NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-_NO_CONTROL_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# No control characters (single-line text also no line breaks) and no lone UTF-16 surrogates (JSON can spell "\ud800",
+# which no database can store); as regexes so the OpenAPI document states them.
+_NO_CONTROL = r"^[^\x00-\x1f\x7f\ud800-\udfff]*$"
+_NO_CONTROL_MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*$"
 class Text(fields.String):
-    """A trimmed string with a length limit and no control characters."""
+    """A trimmed string with a length limit, no control characters and no lone surrogates."""
 
     def __init__(self, max_length: int = 200, multiline: bool = False, pattern: Regexp | None = None, **kwargs):
         # One pattern per field, since the OpenAPI document can state only one; a given one must exclude controls too.
-        pattern = pattern or Regexp(_NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error="Contains control characters.")
+        pattern = pattern or Regexp(_NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error="Contains control characters or invalid Unicode.")
         # Emoji and decorations (🔥, ➕, 【急招】) are accepted: real postings carry them, and the matcher ignores them.
         checks = [Length(max=max_length, error=f"Longer than {max_length} characters."), pattern]
         extra = kwargs.pop("validate", None)
@@ -94,10 +95,15 @@ class StrictSchema(Schema):
         if not isinstance(data, dict):
             return data
         return {
-            key: [item for item in value if item is not None] if isinstance(value, list) else value
+            _printable_key(key): [item for item in value if item is not None] if isinstance(value, list) else value
             for key, value in data.items()
             if value is not None
         }
+
+
+def _printable_key(key):
+    """An unknown field is named in the error; a lone surrogate in its name is spelled out so the answer can be sent."""
+    return key.encode("utf-8", "backslashreplace").decode("utf-8") if isinstance(key, str) else key
 
 
 class JobSchema(StrictSchema):
@@ -215,8 +221,12 @@ class OutcomeSchema(StrictSchema):
 # --- query strings ---------------------------------------------------------------------------------
 
 
+# The last page a list may ask for: a bigger number would overflow the database's OFFSET, and no list is that long.
+MAX_PAGE = 100_000
+
+
 class PageQuery(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
@@ -254,6 +264,15 @@ class OutcomeQuery(PageQuery):
     profile_id = fields.Integer(load_default=None, validate=ID_RANGE)
     job_id = fields.Integer(load_default=None, validate=ID_RANGE)
     status = fields.String(load_default=None, validate=validate.OneOf(OUTCOME_STATUSES))
+
+
+class PageNumber(Schema):
+    """?page= of a list page (the page's other arguments are its own business)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
 
 
 class ReportQuery(Schema):

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from conftest import make_job, make_profile
+from test_cli import cli_env, run  # noqa: F401 (cli_env is a fixture)
 from test_web import CSRF, kiosk_form
 
 from jobmatch.db import db
@@ -40,6 +41,21 @@ API_CASES = [
     ("bad query value", "GET", "/api/v1/jobs?per_page=100000", None, 422, "per_page"),
     ("unknown query parameter", "GET", "/api/v1/jobs?order=desc", None, 422, "order"),
     ("wrong method", "DELETE", "/api/v1/jobs", None, 405, None),
+    ("JSON nested 5,000 deep", "POST", "/api/v1/jobs", b"[" * 5000 + b"]" * 5000, 400, None),
+    ("JSON nested 5,000 deep in a field", "POST", "/api/v1/profiles", b'{"experience": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, None),
+    # JSON may spell a lone UTF-16 surrogate, which no database can store (the bytes are sent as written).
+    ("lone surrogate in a title", "POST", "/api/v1/jobs", b'{"title": "\\ud800", "employer": "y"}', 422, "title"),
+    ("lone surrogate in a name", "POST", "/api/v1/profiles", b'{"name": "\\udfff\\u738b"}', 422, "name"),
+    ("lone surrogate in free text", "POST", "/api/v1/profiles", b'{"experience": "\\u505a\\ud83d"}', 422, "experience"),
+    ("lone surrogate in a list", "POST", "/api/v1/jobs", b'{"title": "x", "employer": "y", "skills": ["\\ud800"]}', 422, "skills"),
+    ("lone surrogate in a firm", "POST", "/api/v1/employers", b'{"name": "\\ud800"}', 422, "name"),
+    ("lone surrogate in a fair", "POST", "/api/v1/fairs", b'{"name": "\\ud800", "date": "2026-03-15", "town": "x"}', 422, "name"),
+    ("lone surrogate in a field's name", "POST", "/api/v1/jobs", b'{"title": "x", "employer": "y", "\\ud800": 1}', 422, "\\ud800"),
+    *[
+        (f"{name} past any page on {path}", "GET", f"{path}?{name}=99999999999999999999", None, 422, name)
+        for path in ("/api/v1/fairs", "/api/v1/employers", "/api/v1/jobs", "/api/v1/profiles", "/api/v1/outcomes", "/api/v1/audit")
+        for name in ("page", "per_page")
+    ],
 ]
 
 
@@ -134,3 +150,71 @@ def test_import_bad_input(app, client, case, name, data, status, message):
     assert response.status_code == status and message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Job).count() == 0
+
+
+def test_a_surrogate_pair_is_an_emoji_not_an_error(client):
+    response = client.post("/api/v1/jobs", data=b'{"title": "\\ud83d\\udd25\\u5e73\\u8f66\\u5de5", "employer": "y"}', content_type="application/json")
+    assert response.status_code == 201 and response.json["title"] == "🔥平车工"
+
+
+def test_bytes_that_are_not_utf8_in_a_query_or_a_form_never_become_a_surrogate(app, client):
+    # %ED%A0%80 is a surrogate written as UTF-8: the query and the form keep such bytes as they were sent, or as
+    # U+FFFD, never as a surrogate, so they can be stored.
+    assert client.get("/api/v1/jobs?q=%ED%A0%80").status_code == 200
+    from jobmatch.auth import create_user
+
+    with app.app_context():
+        create_user(db.session, "clerk", "clerk-password", "office")
+    token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf_token": token, "username": "clerk", "password": "clerk-password"})
+    token = CSRF.search(client.get("/office/employers").get_data(as_text=True)).group(1)
+    response = client.post("/office/employers", data=f"csrf_token={token}&name=%ED%A0%80%E4%B8%9C", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303
+    name = client.get("/api/v1/employers").json["items"][0]["name"]
+    assert name.endswith("东") and not any("\ud800" <= c <= "\udfff" for c in name)
+
+
+@pytest.mark.parametrize("schema", ["JobQuery", "EmployerQuery"])
+def test_query_schemas_refuse_a_surrogate_too(schema):
+    from marshmallow import ValidationError
+
+    from jobmatch import schemas
+
+    with pytest.raises(ValidationError) as err:
+        getattr(schemas, schema)().load({"q": "\ud800"})
+    assert "q" in err.value.messages
+
+
+# (page, query) pages that list with ?page=; the fair's page is filled in by the test
+PAGE_NUMBER_CASES = [
+    (path, page)
+    for path in ("/office/jobs", "/office/audit", "/staff/fairs/{fair}")
+    for page in ("99999999999999999999", "0", "-3", "abc", "100001")
+]
+
+
+@pytest.mark.parametrize("path, page", PAGE_NUMBER_CASES, ids=[f"{p} page={n}" for p, n in PAGE_NUMBER_CASES])
+def test_pages_refuse_a_page_number_past_any_list_with_a_page(app, client, path, page):
+    from jobmatch.auth import create_user
+
+    fair = client.post("/api/v1/fairs", json={"name": "春风行动", "date": "2026-03-15", "town": "东流镇"}).json["id"]
+    with app.app_context():
+        create_user(db.session, "stall", "stall-password", "staff")
+    token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf_token": token, "username": "stall", "password": "stall-password"})
+    url = path.format(fair=fair)
+    assert client.get(f"{url}?page=2").status_code == 200  # an empty page past the end is still a page
+    response = client.get(f"{url}?page={page}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and response.content_type.startswith("text/html")
+    assert "页码（page）应是 1 到 100000 之间的整数" in text and "<html" in text
+
+
+def test_the_batch_command_refuses_a_surrogate_and_deep_json_by_line_and_field(tmp_path, cli_env):
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text('{"title": "平车工", "employer": "y"}\n{"title": "\\ud800", "employer": "y"}\n', encoding="utf-8")
+    result = run("import-jobs", str(jobs), env=cli_env)
+    assert result.returncode == 2 and "jobs.jsonl:2: field 'title'" in result.stderr and "Traceback" not in result.stderr
+    jobs.write_text('{"title": ' + "[" * 5000 + "]" * 5000 + "}\n", encoding="utf-8")
+    result = run("import-jobs", str(jobs), env=cli_env)
+    assert result.returncode == 2 and "jobs.jsonl:1: not valid JSON (nested too deeply)" in result.stderr

@@ -29,7 +29,10 @@ def route(bp: Blueprint, rule: str, method: str, *, access: tuple[str, ...], sum
 
 def load_body(schema, partial: bool = False) -> dict:
     """The request's JSON object, validated by `schema` (422 on field errors, 400 if not a JSON object)."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: the parser gives up before it is done
+        raise JobmatchError("请求体嵌套太深 (body nested too deeply)") from None
     if data is None:
         raise JobmatchError("请求体必须是 JSON (body must be JSON with Content-Type: application/json)")
     if not isinstance(data, dict):

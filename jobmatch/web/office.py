@@ -1,9 +1,7 @@
 """Office pages: employers and vacancies, list import with a preview, the template, and exports."""
 from __future__ import annotations
 
-import json
 import re
-import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,11 +13,12 @@ from .. import reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
 from ..errors import JobmatchError
-from ..importing import FIELDS, HEADINGS, ImportFileError, parse, template_xlsx, to_job_body, workbook
+from ..importing import FIELDS, HEADINGS, PREVIEW_TOKEN, ImportFileError, drop_preview, load_preview, parse, save_preview, template_xlsx, to_job_body
 from ..models import Job, Outcome, User
 from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, ReportQuery
-from .views import bp
+from ..spreadsheet import workbook
+from .views import bp, page_number
 
 FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {"employer_id": "企业名称", "fair_id": "集市", "_schema": "整行"}
 _MESSAGES = [
@@ -31,6 +30,7 @@ _MESSAGES = [
     (re.compile(r"age_min is larger"), "高于最大年龄"),
     (re.compile(r"Longer than"), "太长了"),
     (re.compile(r"control characters"), "含有无法显示的控制字符"),
+    (re.compile(r"spreadsheet formula"), "以“=”等符号开头，像是表格公式（误填或恶意链接），请改成普通文字"),
     (re.compile(r"^Over "), "超出合理范围，请检查工资单位"),
     (re.compile(r"greater than or equal|less than or equal|Must be"), "超出范围"),
     (re.compile(r"phone"), "电话格式不对"),
@@ -85,7 +85,7 @@ def _form_body() -> dict:
 @login_required("office")
 def office_jobs():
     q = request.args.get("q", "").strip()[:50] or None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     result = services.list_jobs(db.session, q=q, page=page, per_page=30)
     return render_template("office_jobs.html", result=result, q=q or "")
 
@@ -180,10 +180,14 @@ def office_employer_edit(employer_id: int):
 # --- import ----------------------------------------------------------------------------------------
 
 
-def _pending(token: str) -> Path:
-    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""):
+def _previews() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+def _token(token: str) -> str:
+    if not PREVIEW_TOKEN.fullmatch(token or ""):
         abort(404)
-    return Path(current_app.instance_path) / "imports" / f"{token}.json"
+    return token
 
 
 @bp.route("/office/import", methods=["GET", "POST"])
@@ -198,14 +202,11 @@ def office_import():
         rows = parse(upload.filename, upload.read())
     except ImportFileError as err:
         return render_template("office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items), 422
-    token = secrets.token_urlsafe(24)
-    path = _pending(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fair_id = request.form.get("fair_id", type=int)
-    path.write_text(json.dumps({
+    token = save_preview(_previews(), {
         "user_id": current_user().id, "filename": upload.filename, "fair_id": fair_id,
         "rows": [{"number": r.number, "raw": r.raw, "data": r.data, "errors": r.errors} for r in rows],
-    }, ensure_ascii=False), encoding="utf-8")
+    })
     read = {row.number: services.preview_summary(row.data) for row in rows if row.ok}
     return render_template(
         "office_import_preview.html", token=token, rows=rows, read=read, filename=upload.filename, chinese_errors=chinese_errors
@@ -215,10 +216,11 @@ def office_import():
 @bp.post("/office/import/confirm")
 @login_required("office")
 def office_import_confirm():
-    path = _pending(request.form.get("token", ""))
-    if not path.exists():
-        return render_template("office_import.html", error="预览已过期，请重新上传", fairs=services.list_fairs(db.session, per_page=50).items), 422
-    pending = json.loads(path.read_text(encoding="utf-8"))
+    token = _token(request.form.get("token", ""))
+    try:
+        pending = load_preview(_previews(), token)
+    except ImportFileError as err:
+        return render_template("office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items), 422
     if pending["user_id"] != current_user().id:
         abort(403)
     chosen = {int(n) for n in request.form.getlist("row") if n.isdigit()}
@@ -232,7 +234,7 @@ def office_import_confirm():
         return render_template("office_import.html", error=err.message.split(" (")[0], fairs=services.list_fairs(db.session, per_page=50).items), 422
     audit(db.session, "import", f"{len(rows)} rows")
     db.session.commit()
-    path.unlink(missing_ok=True)
+    drop_preview(_previews(), token)
     return render_template("office_import_done.html", counts=counts, skipped=len(pending["rows"]) - len(rows))
 
 
@@ -246,7 +248,7 @@ def office_import_template():
 @login_required("office")
 def office_audit():
     """The audit trail, newest first; there is no way to edit it from the service."""
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     result = services.list_audit(db.session, page=page, per_page=50)
     users = {u.id: u.username for u in db.session.scalars(select(User))}
     return render_template("office_audit.html", result=result, users=users)

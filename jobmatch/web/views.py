@@ -30,7 +30,7 @@ from ..localtime import local_today
 from ..errors import Conflict, Invalid, JobmatchError, TooManyAttempts
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
-from ..schemas import KioskForm, OutcomeForm, mask_phone
+from ..schemas import MAX_PAGE, KioskForm, OutcomeForm, PageNumber, mask_phone
 from ..vocabulary import STAFF_STEPS
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
@@ -86,6 +86,15 @@ def _index() -> services.MatchIndex:
 def _latest_fair() -> Fair | None:
     page = services.list_fairs(db.session, page=1, per_page=1)
     return page.items[0] if page.items else None
+
+
+def page_number() -> int:
+    """?page= of a list page, 1 when absent; anything but a page number is a friendly 422 (a huge one used to
+    overflow the database's OFFSET)."""
+    try:
+        return PageNumber().load(request.args)["page"]
+    except ValidationError as err:
+        raise Invalid(f"页码（page）应是 1 到 {MAX_PAGE} 之间的整数", err.messages) from None
 
 
 def _places(fair: Fair | None) -> list[tuple[str, list[str]]]:
@@ -259,7 +268,7 @@ def staff_home():
 def staff_residents(fair_id: int):
     fair = services.get_fair(db.session, fair_id)
     q = request.args.get("q", "").strip()[:50] or None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     return render_template("staff_residents.html", fair=fair, q=q or "", result=services.search_profiles(db.session, fair_id, q, page))
 
 
