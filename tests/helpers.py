@@ -38,6 +38,7 @@ class Gunicorn:
     def __init__(self, database_url: str, instance: Path, workers: int = 2):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
         self.access_log = instance / "access.log"
         instance.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, JOBMATCH_DATABASE_URL=database_url, JOBMATCH_INSTANCE_PATH=str(instance))

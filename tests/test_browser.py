@@ -253,3 +253,41 @@ def test_office_report_of_the_demo_fair(server, browser):
     assert len(charts) >= 3 and all(chart.size["width"] > 200 for chart in charts)
     assert axe_violations(browser) == []
     shot(browser, "office-report")
+
+
+def test_a_link_from_another_site_cannot_print_a_shortlist(server, browser, tmp_path):
+    """Chromium itself says where a navigation came from: a page on another origin linking to a staff print is
+    refused, and the same print from the staff page works."""
+    import http.server
+    import threading
+
+    from selenium.webdriver.common.by import By
+    from sqlalchemy import create_engine, text
+
+    target = server.base + "/staff/residents/1/shortlist.pdf"
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><html lang="zh"><body><a id="bait" href="{target}">点我看工资</a></body></html>', encoding="utf-8"
+    )
+    handler = lambda *args, **kwargs: http.server.SimpleHTTPRequestHandler(*args, directory=str(tmp_path), **kwargs)  # noqa: E731
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    engine = create_engine(server.database_url)
+
+    def prints() -> int:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM audit_events WHERE action = 'print' AND target = 'profile:1'")).scalar()
+
+    try:
+        login(browser, server, "stall", "stall-password")
+        before = prints()
+        # Another origin: localhost is not 127.0.0.1, so the browser sends Sec-Fetch-Site: cross-site.
+        browser.get(f"http://localhost:{elsewhere.server_address[1]}/index.html")
+        click_and_wait(browser, browser.find_element(By.ID, "bait"))
+        assert "别处的链接" in browser.find_element(By.TAG_NAME, "body").text
+        assert prints() == before
+        browser.get(server.base + "/staff/residents/1/print")
+        assert prints() == before + 1
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+        engine.dispose()
