@@ -336,9 +336,10 @@ def purge_command(days: int):
     """Erase the personal data of profiles older than DAYS (for cron); outcomes stay, tied to no one."""
     from .auth import audit
     from .db import db
+    from .erasures import ErasureLog
     from .services import purge_profiles
 
-    count = purge_profiles(db.session, days)
+    count = purge_profiles(db.session, days, ErasureLog.of(current_app))
     audit(db.session, "purge", f"{count} profiles older than {days} days")
     db.session.commit()
     click.echo(f"purged {count} profiles older than {days} days")
@@ -379,16 +380,31 @@ def backup_command(file: str):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
 def restore_command(file: str, yes: bool):
-    """Replace the database with the backup in FILE. Stop `jobmatch serve` first."""
+    """Replace the database with the backup in FILE, then erase again every resident erased since (the erasure log
+    in the instance folder). Stop `jobmatch serve` first."""
+    from .auth import audit
     from .backup import BackupError, restore
+    from .db import db, upgrade
+    from .erasures import ErasureLog
+    from .services import reapply_erasures
 
+    url = current_app.config["DATABASE_URL"]
     if not yes:
-        click.confirm(f"Replace everything in {_safe_url(current_app.config['DATABASE_URL'])} with {file}?", abort=True)
+        click.confirm(f"Replace everything in {_safe_url(url)} with {file}?", abort=True)
     try:
-        restore(current_app.config["DATABASE_URL"], file)
+        restore(url, file)
     except BackupError as err:
         _fail(str(err))
-    click.echo(f"restored {file}")
+    upgrade(url)  # an older backup has an older schema; erasing needs today's
+    erasures = ErasureLog.of(current_app)
+    if not erasures.path.exists():
+        click.echo(f"restored {file}; no erasure log at {erasures.path}, so no resident was erased again "
+                   f"(on a new machine, copy {erasures.path.name} from the old instance folder and restore again)")
+        return
+    count = reapply_erasures(db.session, erasures)
+    audit(db.session, "restore", f"{Path(file).name[:50]}; {count} erased again")
+    db.session.commit()
+    click.echo(f"restored {file}; erased again {count} residents listed in {erasures.path}")
 
 
 @main.command("print-fair")

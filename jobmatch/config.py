@@ -21,6 +21,7 @@ ENVIRONMENT_VARIABLES = {
     "JOBMATCH_RATE_LIMIT_KIOSK": "kiosk submissions per client address, default 30 per minute",
     "JOBMATCH_RATE_LIMIT_LOGIN": "login attempts per client address, default 10 per minute",
     "JOBMATCH_RATE_LIMIT_TICKET": "ticket look-ups per client address, default 60 per minute",
+    "JOBMATCH_DB_BUSY_TIMEOUT": "seconds a write waits for another writer's lock before answering 503, default 5",
 }
 
 
@@ -48,6 +49,7 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
     if env == "production" and len(secret) < 16:
         raise ConfigError("JOBMATCH_SECRET_KEY must be set to a random value of 16+ characters in production")
     database_url = environ.get("JOBMATCH_DATABASE_URL") or f"sqlite:///{instance_path / 'jobmatch.sqlite3'}"
+    busy_timeout = _seconds(environ.get("JOBMATCH_DB_BUSY_TIMEOUT", "5"), "JOBMATCH_DB_BUSY_TIMEOUT")
     return {
         "ENV_NAME": env,
         "SECRET_KEY": secret or None,  # filled lazily from the instance folder in create_app
@@ -65,7 +67,18 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "DB_BUSY_TIMEOUT": busy_timeout,
     }
+
+
+def _seconds(value: str, name: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 600:
+        raise ConfigError(f"{name} must be a number of seconds between 0 and 600, not {value!r}")
+    return seconds
 
 
 def ensure_secret(config: dict, instance_path: Path) -> None:
