@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from .db import create_private
 
@@ -26,7 +26,9 @@ def pg_command(tool: str, url: str, *args: str) -> tuple[list[str], dict[str, st
     parsed = make_url(url)
     password = parsed.password or parsed.query.get("password")
     query = {k: v for k, v in parsed.query.items() if k != "password"}
-    bare = parsed.set(drivername="postgresql", password=None, query=query).render_as_string(hide_password=False)
+    # URL.create, not URL.set: set() takes None to mean "leave as it is".
+    bare = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, query)
+    bare = bare.render_as_string(hide_password=False)
     env = dict(os.environ)
     if password:
         env["PGPASSWORD"] = str(password)

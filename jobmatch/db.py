@@ -1,6 +1,7 @@
 """Engine and session handling: SQLite (WAL, foreign keys) by default, PostgreSQL by URL."""
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from contextlib import contextmanager
@@ -74,8 +75,10 @@ def checkpoint(session: Session) -> None:
     """After an erasure: move SQLite's WAL into the database file and truncate it, so the erased values are gone
     from both files (secure_delete has zeroed them in the pages). PostgreSQL needs nothing here."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        blocked = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).scalar()
         session.commit()
+        if blocked:  # a reader held an old snapshot past the busy timeout; the next checkpoint finishes the job
+            logging.getLogger(__name__).warning("the WAL checkpoint after an erasure was blocked by a reader")
 
 
 class Database:

@@ -81,10 +81,10 @@ def storage_fault(err: DBAPIError) -> StorageUnavailable | None:
         retry = next((s for word, s in _SQLITE_MESSAGES.items() if word in str(orig).lower()), None)
     if retry is None:
         return None
-    return StorageUnavailable(_reason(orig), retry)
+    return StorageUnavailable(database_reason(orig), retry)
 
 
-def _reason(orig) -> str:
+def database_reason(orig) -> str:
     """The database's own message, never the statement or its parameters (which may carry names and phones)."""
     diag = getattr(orig, "diag", None)
     if diag is not None and getattr(orig, "sqlstate", None):

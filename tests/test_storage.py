@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from test_cli import cli_env, run  # noqa: F401  (cli_env is a fixture)
 from test_web import kiosk_form
 
-from jobmatch import create_app
+from jobmatch import create_app, services
 from jobmatch.config import ConfigError, from_environment
 from jobmatch.db import db, upgrade
 from jobmatch.erasures import ErasureLog
@@ -155,25 +155,28 @@ def test_an_erasure_that_cannot_be_logged_is_not_made(app, client, tmp_path, cap
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])  # PostgreSQL's own files are not the service's to scrub
-def test_erased_values_are_gone_from_the_database_file_and_the_wal(app, client, cli_env, database_url, backend):
+def test_erased_values_are_gone_from_the_database_file_and_the_wal(app, client, database_url, backend):
     path = sqlite_file(database_url)
     wal = path.with_name(path.name + "-wal")
     secrets = {"deleted": "独孤秘密测试名", "purged": "上官隐私测试名"}
     ids = {how: _resident(client, name, "13900000009", f"{name}的工作经历") for how, name in secrets.items()}
 
-    def stored() -> bytes:
-        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    def stored(name: str) -> bool:
+        return name.encode() in path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
-    assert all(name.encode() in stored() for name in secrets.values())  # the test can see them before
-    engine = create_engine(database_url)
-    with Session(engine) as session:
-        long_ago = datetime.now(timezone.utc) - timedelta(days=800)
-        session.execute(update(Profile).where(Profile.id == ids["purged"]).values(created_at=long_ago))
-        session.commit()
-    engine.dispose()
+    assert all(stored(name) for name in secrets.values())  # the test can see them before
+    # Everything below runs in this process, as in a running server: a process that exits as the last connection
+    # checkpoints the WAL on its way out whatever the service did, which would hide a missing checkpoint.
     assert client.delete(f"/api/v1/profiles/{ids['deleted']}").status_code == 204
-    assert run("purge", "--older-than", "365", env=cli_env).returncode == 0
-    assert not any(name.encode() in stored() for name in secrets.values())
+    assert not stored(secrets["deleted"]) and stored(secrets["purged"])
+    with app.app_context():
+        long_ago = datetime.now(timezone.utc) - timedelta(days=800)
+        db.session.execute(update(Profile).where(Profile.id == ids["purged"]).values(created_at=long_ago))
+        db.session.commit()
+        assert services.purge_profiles(db.session, 365, ErasureLog.of(app)) == 1
+        assert not stored(secrets["purged"])
+        # Freed space in the pages is zeroed, not left for a later reader of the file.
+        assert db.session.execute(text("PRAGMA secure_delete")).scalar() == 1
 
 
 # --- storage faults --------------------------------------------------------------------------------------
@@ -346,6 +349,22 @@ def test_a_full_database_answers_503(busy_app, database_url, caplog, backend):
     response = client.post("/api/v1/profiles", json={**PROFILE, "experience": "做过很多活" * 400})
     assert response.status_code == 503 and int(response.headers["Retry-After"]) >= 5
     assert "database or disk is full" in caplog.text
+
+
+def test_a_purge_under_a_held_lock_fails_with_the_reason_and_erases_nothing(client, cli_env, database_url):
+    old = _resident(client, "锁住时过期的人", "13900000005", "很久以前登记的")
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        session.execute(update(Profile).where(Profile.id == old).values(created_at=datetime.now(timezone.utc) - timedelta(days=800)))
+        session.commit()
+    engine.dispose()
+    with write_lock(database_url):
+        result = run("purge", "--older-than", "365", env={**cli_env, "JOBMATCH_DB_BUSY_TIMEOUT": "0.5"})
+    reason = "database is locked" if "sqlite" in database_url else "55P03 canceling statement due to lock timeout"
+    assert result.returncode == 2 and reason in result.stderr and "nothing was purged" in result.stderr
+    assert "Traceback" not in result.stderr and "UPDATE" not in result.stderr
+    assert client.get(f"/api/v1/profiles/{old}").json["name"] == "锁住时过期的人"
+    assert "purged 1 profiles" in run("purge", "--older-than", "365", env=cli_env).stdout
 
 
 def test_the_busy_timeout_is_configurable_and_checked(tmp_path):

@@ -13,7 +13,7 @@ from ..auth import ROLE_GRANTS, api_recorder, api_role, audit
 from ..db import db
 from ..extensions import limiter
 from ..erasures import ErasureLog
-from ..errors import JobmatchError, StorageUnavailable, storage_fault
+from ..errors import JobmatchError, StorageUnavailable, database_reason, storage_fault
 from .docs import load_body, load_query, route
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -53,7 +53,7 @@ def readyz():
         services.beat(db.engine, "readiness", min(READY_TIMEOUT, current_app.config["DB_BUSY_TIMEOUT"]))
     except DBAPIError as err:
         # Not ready, whatever the database's reason (even one that is not a storage fault, e.g. a missing table).
-        raise storage_fault(err) or StorageUnavailable(type(err.orig).__name__) from None
+        raise storage_fault(err) or StorageUnavailable(database_reason(err.orig)) from None
     return {"status": "ok", "database": db.engine.dialect.name}
 
 
