@@ -60,9 +60,11 @@ def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
-            create_private(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+            # On the first connection, not here: creating the app must not create the database.
+            path = Path(parsed.database)
+            event.listen(engine, "do_connect", lambda *_args: create_private(path))
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout=busy_timeout))
         return engine
     if parsed.get_backend_name() == "postgresql":
