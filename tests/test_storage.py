@@ -3,7 +3,6 @@ storage faults (locked, read-only, full) answered 503 with Retry-After, with /re
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 import stat
@@ -23,9 +22,10 @@ from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from test_cli import cli_env, run  # noqa: F401  (cli_env is a fixture)
-from test_web import kiosk_form
+from test_web import CSRF, kiosk_form, login
 
 from jobmatch import create_app, services
+from jobmatch.auth import create_user
 from jobmatch.config import ConfigError, from_environment
 from jobmatch.db import db, upgrade
 from jobmatch.erasures import ErasureLog
@@ -265,18 +265,12 @@ def test_the_kiosk_page_keeps_what_the_resident_typed(busy_app, database_url):
 
 
 def test_a_storage_fault_on_a_page_is_a_friendly_chinese_page(busy_app, database_url):
-    staff = _staff(busy_app)
-    profile = make_profile(staff)
-    from jobmatch.auth import create_user
-
+    profile = make_profile(_staff(busy_app))
     with busy_app.app_context():
         create_user(db.session, "stall", "stall-password", "staff")
-    from test_web import login
-
     page_client = busy_app.test_client()
     assert login(page_client, "stall", "stall-password").status_code == 302
-    csrf = page_client.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)
-    token = csrf.split('name="csrf_token" value="')[1].split('"')[0]
+    token = CSRF.search(page_client.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)).group(1)
     with write_lock(database_url):
         response = page_client.post(f"/staff/residents/{profile['id']}/phone", data={"csrf_token": token})
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
@@ -425,7 +419,7 @@ def test_gunicorn_answers_503_under_a_held_write_lock_and_keeps_reading(database
         # While one worker waits on the lock, the others answer at once.
         for path in ("/healthz", "/api/v1/jobs", "/api/v1/jobs?page=1&per_page=5"):
             status, _, took = _call("GET", server.base + path)
-            assert status == 200 and took < 1.5, (path, status, took)
+            assert status == 200 and took < 2, (path, status, took)
         writer.join(20)
         status, headers, took = posted["r"]
         assert status == 503 and int(headers["Retry-After"]) >= 5 and 4 < took < 7.5, (status, took)
