@@ -1,21 +1,50 @@
-"""Backups: SQLite's online backup API, or pg_dump/pg_restore for PostgreSQL."""
+"""Backups: SQLite's online backup API, or pg_dump/pg_restore for PostgreSQL.
+
+A backup holds everything in the database, password and token hashes included, so it is written readable by its
+owner only; and the PostgreSQL password never goes on a command line, where any local user could read it.
+"""
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+
+from .db import create_private
 
 
 class BackupError(RuntimeError):
     """A backup or restore could not be made; the message says why."""
 
 
-def _libpq_url(url: str) -> str:
+def pg_command(tool: str, url: str, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The argv for pg_dump or pg_restore on `url`, with no password in it, and the environment that carries the
+    password (PGPASSWORD, which only this user and root can read in /proc)."""
     parsed = make_url(url)
-    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    password = parsed.password or parsed.query.get("password")
+    query = {k: v for k, v in parsed.query.items() if k != "password"}
+    # URL.create, not URL.set: set() takes None to mean "leave as it is".
+    bare = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, query)
+    bare = bare.render_as_string(hide_password=False)
+    env = dict(os.environ)
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return [tool, f"--dbname={bare}", *args], env
+
+
+def _private(target: Path) -> None:
+    """Create (or empty) `target` with mode 0600 before anything writes a secret into it."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as err:
+        raise BackupError(f"cannot write {target}: {err.strerror}") from None
+    try:
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode on open
+    finally:
+        os.close(fd)
 
 
 def _sqlite_path(url: str) -> Path:
@@ -33,6 +62,7 @@ def backup(url: str, target: str | Path) -> None:
         source_path = _sqlite_path(url)
         if not source_path.exists():
             raise BackupError(f"no database at {source_path}")
+        _private(target)
         source = sqlite3.connect(source_path)
         destination = sqlite3.connect(target)
         try:
@@ -44,8 +74,11 @@ def backup(url: str, target: str | Path) -> None:
     elif backend == "postgresql":
         if shutil.which("pg_dump") is None:
             raise BackupError("pg_dump is not installed (Debian: postgresql-client)")
-        result = subprocess.run(["pg_dump", "--format=custom", "--file", str(target), _libpq_url(url)], capture_output=True, text=True)
+        _private(target)
+        argv, env = pg_command("pg_dump", url, "--format=custom", "--file", str(target))
+        result = subprocess.run(argv, capture_output=True, text=True, env=env)
         if result.returncode != 0:
+            target.unlink(missing_ok=True)  # no half-written backup left to be trusted later
             raise BackupError(f"pg_dump failed: {result.stderr.strip()[:500]}")
     else:
         raise BackupError(f"backups of {backend} databases are not supported")
@@ -65,6 +98,7 @@ def restore(url: str, source: str | Path) -> None:
         except sqlite3.DatabaseError as err:
             backup_db.close()
             raise BackupError(f"{source} is not a jobmatch SQLite backup ({err})") from None
+        create_private(_sqlite_path(url))
         target = sqlite3.connect(_sqlite_path(url))
         try:
             with target:
@@ -75,10 +109,8 @@ def restore(url: str, source: str | Path) -> None:
     elif backend == "postgresql":
         if shutil.which("pg_restore") is None:
             raise BackupError("pg_restore is not installed (Debian: postgresql-client)")
-        result = subprocess.run(
-            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", _libpq_url(url), str(source)],
-            capture_output=True, text=True,
-        )
+        argv, env = pg_command("pg_restore", url, "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source))
+        result = subprocess.run(argv, capture_output=True, text=True, env=env)
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()[:500]}")
     else:

@@ -373,11 +373,18 @@ def revoke_token_command(name: str):
 @click.option("--older-than", "days", type=click.IntRange(min=1), required=True, help="Days since the profile was made.")
 def purge_command(days: int):
     """Erase the personal data of profiles older than DAYS (for cron); outcomes stay, tied to no one."""
+    from sqlalchemy.exc import DBAPIError
+
     from .auth import audit
     from .db import db
+    from .erasures import ErasureLog
+    from .errors import StorageUnavailable
     from .services import purge_profiles
 
-    count = purge_profiles(db.session, days)
+    try:
+        count = purge_profiles(db.session, days, ErasureLog.of(current_app))
+    except (DBAPIError, StorageUnavailable) as err:
+        _storage_failure(err, "nothing was purged")
     audit(db.session, "purge", f"{count} profiles older than {days} days")
     db.session.commit()
     click.echo(f"purged {count} profiles older than {days} days")
@@ -418,16 +425,37 @@ def backup_command(file: str):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
 def restore_command(file: str, yes: bool):
-    """Replace the database with the backup in FILE. Stop `jobmatch serve` first."""
-    from .backup import BackupError, restore
+    """Replace the database with the backup in FILE, then erase again every resident erased since (the erasure log
+    in the instance folder). Stop `jobmatch serve` first."""
+    from sqlalchemy.exc import DBAPIError
 
+    from .auth import audit
+    from .backup import BackupError, restore
+    from .db import db, upgrade
+    from .erasures import ErasureLog
+    from .errors import StorageUnavailable
+    from .services import reapply_erasures
+
+    url = current_app.config["DATABASE_URL"]
     if not yes:
-        click.confirm(f"Replace everything in {_safe_url(current_app.config['DATABASE_URL'])} with {file}?", abort=True)
+        click.confirm(f"Replace everything in {_safe_url(url)} with {file}?", abort=True)
     try:
-        restore(current_app.config["DATABASE_URL"], file)
+        restore(url, file)
     except BackupError as err:
         _fail(str(err))
-    click.echo(f"restored {file}")
+    upgrade(url)  # an older backup has an older schema; erasing needs today's
+    erasures = ErasureLog.of(current_app)
+    if not erasures.path.exists():
+        click.echo(f"restored {file}; no erasure log at {erasures.path}, so no resident was erased again "
+                   f"(on a new machine, copy {erasures.path.name} from the old instance folder and restore again)")
+        return
+    try:
+        count = reapply_erasures(db.session, erasures)
+    except (DBAPIError, StorageUnavailable) as err:
+        _storage_failure(err, f"the backup is restored, but erasing again failed: run `jobmatch restore {file}` again")
+    audit(db.session, "restore", f"{Path(file).name[:50]}; {count} erased again")
+    db.session.commit()
+    click.echo(f"restored {file}; erased again {count} residents listed in {erasures.path}")
 
 
 @main.command("print-fair")
@@ -537,6 +565,13 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
     ]
     click.echo(f"serving on http://{host}:{port} with {workers} workers", err=True)
     os.execv(sys.executable, args)
+
+
+def _storage_failure(err, consequence: str) -> None:
+    """Exit with the storage's own reason, never SQL or its parameters (which may name residents)."""
+    from .errors import StorageUnavailable, database_reason
+
+    _fail(f"{err.reason if isinstance(err, StorageUnavailable) else database_reason(err.orig)}; {consequence}")
 
 
 def _load_batch(path: str, kind: str, consequence: str) -> list[dict]:

@@ -22,6 +22,7 @@ ENVIRONMENT_VARIABLES = {
     "JOBMATCH_RATE_LIMIT_LOGIN": "login attempts per client address, default 30 per minute (each account also locks after 5 wrong passwords)",
     "JOBMATCH_RATE_LIMIT_TICKET": "ticket look-ups per client address, default 60 per minute",
     "JOBMATCH_PROXY_HOPS": "reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host to trust; default 0",
+    "JOBMATCH_DB_BUSY_TIMEOUT": "seconds a write waits for another writer's lock before answering 503, default 5",
 }
 
 
@@ -52,6 +53,7 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
     if not hops.isdigit() or int(hops) > 10:
         raise ConfigError(f"JOBMATCH_PROXY_HOPS must be a whole number from 0 to 10, not {hops!r}")
     database_url = environ.get("JOBMATCH_DATABASE_URL") or f"sqlite:///{instance_path / 'jobmatch.sqlite3'}"
+    busy_timeout = _seconds(environ.get("JOBMATCH_DB_BUSY_TIMEOUT", "5"), "JOBMATCH_DB_BUSY_TIMEOUT")
     return {
         "ENV_NAME": env,
         "SECRET_KEY": secret or None,  # filled lazily from the instance folder in create_app
@@ -73,7 +75,18 @@ def from_environment(instance_path: Path, environ=os.environ) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "DB_BUSY_TIMEOUT": busy_timeout,
     }
+
+
+def _seconds(value: str, name: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 600:
+        raise ConfigError(f"{name} must be a number of seconds between 0 and 600, not {value!r}")
+    return seconds
 
 
 def ensure_secret(config: dict, instance_path: Path) -> None:

@@ -1,10 +1,14 @@
 """Engine and session handling: SQLite (WAL, foreign keys) by default, PostgreSQL by URL."""
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -15,26 +19,68 @@ class Base(DeclarativeBase):
     pass
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
+# How long a write waits for another writer's lock before it gives up (and the request answers 503).
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+
+def _sqlite_pragmas(dbapi_connection, _record, busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: an acknowledged kiosk submission survives a power cut at the stall.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    # Erased names and phones are overwritten with zeros, not left in free space of the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for `url`; SQLite files get their folder, WAL mode and foreign keys."""
+def create_private(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (it holds password and token hashes); SQLite gives its
+    -wal and -shm files the same mode. A file left more open by an older version is closed up."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077 and file.stat().st_uid == os.geteuid():
+                file.chmod(mode & 0o700)
+        except FileNotFoundError:
+            pass
+
+
+def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
+    """Create an engine for `url`; SQLite files get their folder, owner-only mode, WAL and foreign keys.
+
+    `busy_timeout` (seconds) bounds how long a write waits for a lock: SQLite's busy timeout, PostgreSQL's
+    lock_timeout. A writer that gives up frees its worker rather than stalling it.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 10})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+        if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+            # On the first connection, not here: creating the app must not create the database.
+            path = Path(parsed.database)
+            event.listen(engine, "do_connect", lambda *_args: create_private(path))
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout=busy_timeout))
         return engine
+    if parsed.get_backend_name() == "postgresql":
+        options = f"{parsed.query.get('options', '')} -c lock_timeout={int(busy_timeout * 1000)}".strip()
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     return create_engine(url, pool_pre_ping=True)
+
+
+def checkpoint(session: Session) -> None:
+    """After an erasure: move SQLite's WAL into the database file and truncate it, so the erased values are gone
+    from both files (secure_delete has zeroed them in the pages). PostgreSQL needs nothing here."""
+    if session.get_bind().dialect.name == "sqlite":
+        blocked = session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).scalar()
+        session.commit()
+        if blocked:  # a reader held an old snapshot past the busy timeout; the next checkpoint finishes the job
+            logging.getLogger(__name__).warning("the WAL checkpoint after an erasure was blocked by a reader")
 
 
 class Database:
@@ -45,7 +91,7 @@ class Database:
             self.init_app(app)
 
     def init_app(self, app) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        engine = make_engine(app.config["DATABASE_URL"], app.config.get("DB_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
         app.extensions["jobmatch.db"] = {
             "engine": engine,
             "sessionmaker": sessionmaker(bind=engine, expire_on_commit=False),

@@ -5,7 +5,7 @@ import logging
 import traceback
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,59 @@ class TooManyAttempts(JobmatchError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
+class StorageUnavailable(JobmatchError):
+    """The database (or the instance folder) cannot take a write just now: locked, read-only, full or failing.
+    Answered 503 with Retry-After; `reason` is the storage's own words, for the log only."""
+
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, reason: str, retry_after: int = 5):
+        super().__init__("系统正忙，请稍等一会儿再试 (storage unavailable, try again shortly)")
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+# SQLite result codes (extended ones start with these) and PostgreSQL SQLSTATEs that mean "the storage cannot take
+# this write now", not "this request is wrong", with a Retry-After in seconds: a lock passes soon, a full disk not.
+_SQLITE_FAULTS = {"SQLITE_BUSY": 5, "SQLITE_LOCKED": 5, "SQLITE_READONLY": 60, "SQLITE_FULL": 60, "SQLITE_IOERR": 60,
+                  "SQLITE_CANTOPEN": 60}
+_SQLITE_MESSAGES = {"locked": 5, "readonly": 60, "disk is full": 60, "disk i/o error": 60, "unable to open": 60}
+_PG_FAULTS = {"55P03": 5, "40P01": 5, "57014": 5, "25006": 60, "53": 60, "58": 60, "08": 30, "57P": 30}
+
+
+def storage_fault(err: DBAPIError) -> StorageUnavailable | None:
+    """The storage fault behind a database error, or None when the error is something else (a bug)."""
+    orig = err.orig
+    name = getattr(orig, "sqlite_errorname", None)
+    if name is not None:
+        retry = next((s for code, s in _SQLITE_FAULTS.items() if name.startswith(code)), None)
+    elif getattr(orig, "sqlstate", None):
+        retry = next((s for code, s in _PG_FAULTS.items() if orig.sqlstate.startswith(code)), None)
+    elif err.connection_invalidated or type(orig).__module__.startswith("psycopg"):
+        retry = 30  # the server went away or refused the connection: no SQLSTATE at all
+    else:  # an older sqlite3 without error names
+        retry = next((s for word, s in _SQLITE_MESSAGES.items() if word in str(orig).lower()), None)
+    if retry is None:
+        return None
+    return StorageUnavailable(database_reason(orig), retry)
+
+
+def database_reason(orig) -> str:
+    """The database's own message, never the statement or its parameters (which may carry names and phones)."""
+    diag = getattr(orig, "diag", None)
+    if diag is not None and getattr(orig, "sqlstate", None):
+        return f"{orig.sqlstate} {diag.message_primary or type(orig).__name__}"
+    return str(orig).splitlines()[0][:200] if str(orig) else type(orig).__name__
+
+
+def log_storage_fault(fault: StorageUnavailable) -> None:
+    from flask import has_request_context, request
+
+    where = f"{request.method} {request.path}" if has_request_context() else "command"
+    log.error("storage unavailable (%s): %s", where, fault.reason)
+
+
 _HTTP_MESSAGES = {
     400: "请求有误 (bad request)",
     404: "找不到这个地址 (not found)",
@@ -75,7 +128,7 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 _PAGE_HEADINGS = {
     400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "找不到这个页面", 405: "不支持这种操作", 409: "和已有记录冲突",
-    413: "上传的文件太大", 422: "填写有误", 429: "请稍等", 500: "服务器出错了",
+    413: "上传的文件太大", 422: "填写有误", 429: "请稍等", 500: "服务器出错了", 503: "系统正忙",
 }
 _PAGE_MESSAGES = {
     400: "页面可能已过期，请返回后刷新再试。",
@@ -84,13 +137,14 @@ _PAGE_MESSAGES = {
     413: "文件不能超过 2 MB，请拆成几个文件再上传。",
     429: "操作太频繁了，请等一分钟再试。",
     500: "请稍后再试；如果一直这样，请联系管理员。",
+    503: "系统正忙，刚才的操作没有保存。请稍等一会儿再试；如果一直这样，请联系管理员。",
 }
 
 
 def _wants_page() -> bool:
     from flask import request
 
-    return not (request.path.startswith("/api/") or request.path == "/healthz")
+    return not (request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"))
 
 
 def _page(status: int, message: str | None = None):
@@ -103,10 +157,29 @@ def _page(status: int, message: str | None = None):
 def register_error_handlers(app) -> None:
     @app.errorhandler(JobmatchError)
     def _domain(err: JobmatchError):
+        if isinstance(err, StorageUnavailable):
+            return _unavailable(err)
         if _wants_page():
             body, status = _page(err.status, err.message.split(" (")[0])
             return body, status, err.headers
         return error_body(err.code, err.message, err.fields), err.status, err.headers
+
+    # Locked, read-only, full or failing storage: 503 with Retry-After and the database's reason in the log. Any
+    # other database error is a bug, answered as one.
+    @app.errorhandler(DBAPIError)
+    def _database(err: DBAPIError):
+        fault = storage_fault(err)
+        if fault is None:
+            return _unexpected(err)
+        _rollback()
+        return _unavailable(fault)
+
+    def _unavailable(fault: StorageUnavailable):
+        log_storage_fault(fault)
+        headers = {"Retry-After": str(fault.retry_after)}
+        if _wants_page():
+            return (*_page(503), headers)
+        return error_body(fault.code, fault.message), 503, headers
 
     @app.errorhandler(ValidationError)
     def _validation(err: ValidationError):
@@ -155,4 +228,7 @@ def register_error_handlers(app) -> None:
 def _rollback() -> None:
     from .db import db
 
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection itself may be gone; the session is discarded at teardown anyway
+        pass

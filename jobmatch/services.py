@@ -9,11 +9,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import delete, event, func, or_, select, update
+from sqlalchemy import delete, event, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import lifecycle
+from .db import checkpoint
+from .erasures import ErasureLog
 from .errors import Conflict, Invalid, NotFound
 from .matching import JobRecord, Match, Matcher, ProfileRecord
 from .matching.matcher import (
@@ -29,7 +31,7 @@ from .matching.matcher import (
 from .matching.artifacts import Artefacts
 from .schemas import MAX_ID
 from .matching.postings import FIELD_GROUPS, PostingReading, describe, group_empty, group_values, read_posting
-from .models import AuditEvent, Change, DataVersion, Employer, Fair, Job, Outcome, Profile, utcnow
+from .models import AuditEvent, Change, DataVersion, Employer, Fair, Heartbeat, Job, Outcome, Profile, utcnow
 
 MATCHING_VERSION = "matching"
 log = logging.getLogger(__name__)
@@ -431,10 +433,22 @@ def list_profiles(session: Session, fair: int | None = None, page: int = 1, per_
     return _paginate(session, stmt, page, per_page)
 
 
-def delete_profile(session: Session, profile_id: int) -> None:
-    """Erase a resident's personal fields; outcomes stay for the fair's statistics, tied to no one."""
+def delete_profile(session: Session, profile_id: int, erasures: ErasureLog) -> None:
+    """Erase a resident's personal fields; outcomes stay for the fair's statistics, tied to no one.
+
+    The erasure log gets its line before the commit: a line for an erasure that then fails is harmless (a restore
+    erases only what still matches, and a resident who asked must be erased anyway), an erasure without one is not.
+    """
     profile = get_profile(session, profile_id)
-    for key in ("name", "phone", "lat", "lon", "community", "external_id"):
+    erasures.record([profile])
+    _erase(session, profile)
+    bump_version(session)
+    session.commit()
+    checkpoint(session)
+
+
+def _erase(session: Session, profile: Profile) -> None:
+    for key in ("name", "phone", "lat", "lon", "community", "external_id", "submission_digest"):
         setattr(profile, key, None)
     profile.experience = ""
     profile.desired = ""
@@ -443,19 +457,67 @@ def delete_profile(session: Session, profile_id: int) -> None:
     profile.deleted_at = utcnow()
     # Outcomes keep their status and job for the statistics; a free-text note may name the person.
     session.execute(update(Outcome).where(Outcome.profile_id == profile.id).values(note=""))
-    bump_version(session)
-    session.commit()
 
 
-def purge_profiles(session: Session, older_than_days: int) -> int:
+def purge_profiles(session: Session, older_than_days: int, erasures: ErasureLog) -> int:
     """Erase the personal data of every profile created more than `older_than_days` ago; returns how many."""
     from datetime import timedelta
 
     cutoff = utcnow() - timedelta(days=older_than_days)
-    ids = session.scalars(select(Profile.id).where(Profile.deleted_at.is_(None), Profile.created_at < cutoff)).all()
-    for profile_id in ids:
-        delete_profile(session, profile_id)
-    return len(ids)
+    profiles = session.scalars(select(Profile).where(Profile.deleted_at.is_(None), Profile.created_at < cutoff)).all()
+    if profiles:
+        erasures.record(profiles)
+        for profile in profiles:
+            _erase(session, profile)
+        bump_version(session)
+        session.commit()
+        checkpoint(session)
+    return len(profiles)
+
+
+def reapply_erasures(session: Session, erasures: ErasureLog) -> int:
+    """After a restore: erase again every profile in the log that the backup brought back (same id and creation
+    time, not erased); returns how many."""
+    wanted = erasures.entries()
+    ids = sorted(wanted)
+    erased = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for profile in session.scalars(select(Profile).where(Profile.id.in_(chunk), Profile.deleted_at.is_(None))).all():
+            if profile.created_at in wanted[profile.id]:
+                _erase(session, profile)
+                erased += 1
+    if erased:
+        bump_version(session)
+        session.commit()
+        checkpoint(session)
+    return erased
+
+
+def beat(engine, name: str, timeout: float) -> None:
+    """Prove that a write can commit now: upsert the heartbeat row `name`, waiting at most `timeout` seconds for
+    another writer's lock. Raises the database's error when it cannot."""
+    wait_ms = max(1, int(timeout * 1000))
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # the connection goes back to the pool afterwards: its usual busy timeout is put back below
+            usual = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+        else:  # LOCAL: reverts with this transaction
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {wait_ms}")
+        try:
+            now = utcnow()
+            if conn.execute(update(Heartbeat).where(Heartbeat.name == name).values(beat_at=now)).rowcount == 0:
+                conn.execute(insert(Heartbeat).values(name=name, beat_at=now))
+            conn.commit()
+        except IntegrityError:
+            pass  # another worker's first beat inserted the row a moment ago: its write committed
+        finally:
+            conn.rollback()
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(usual)}")
+                conn.commit()
 
 
 # --- outcomes --------------------------------------------------------------------------------------

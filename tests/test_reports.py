@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BACKENDS, new_database_url
+from flask import current_app
 from sqlalchemy import Date, bindparam, text, update
 from test_cli import run
 from test_web import login
@@ -21,6 +22,7 @@ from test_web import login
 from jobmatch import create_app, reports, services
 from jobmatch.auth import create_user
 from jobmatch.db import db
+from jobmatch.erasures import ErasureLog
 from jobmatch.errors import Invalid, NotFound
 from jobmatch.localtime import LOCAL
 from jobmatch.models import AuditEvent, Job, Outcome, Profile, UTCDateTime
@@ -113,7 +115,7 @@ def _seed(session) -> tuple[dict, dict, dict]:
     for resident, job, status, when in OUTCOMES:
         outcome = services.record_outcome(session, profiles[resident], jobs[job], status, recorder="tests")
         recorded.append((outcome.id, at(when)))
-    services.delete_profile(session, profiles["P5"])
+    services.delete_profile(session, profiles["P5"], ErasureLog.of(current_app))
     # Back-date everything to the scenario's calendar, and make J5 a vacancy stored before codings existed.
     for outcome_id, when in recorded:
         session.execute(update(Outcome).where(Outcome.id == outcome_id).values(created_at=when))

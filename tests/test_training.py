@@ -11,6 +11,7 @@ from sqlalchemy import update
 from jobmatch import services, training
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.db import db
+from jobmatch.erasures import ErasureLog
 from jobmatch.matching.model import ScoreModel
 from jobmatch.models import Outcome
 
@@ -91,6 +92,6 @@ def test_recent_listings_and_deleted_residents_are_left_out(app, client):
             services.record_shown(db.session, resident["id"], pairs, index.weights, recorder="test")
         db.session.execute(update(Outcome).where(Outcome.profile_id.in_([old["id"], gone["id"]])).values(created_at=LONG_AGO))
         db.session.commit()
-        services.delete_profile(db.session, gone["id"])
+        services.delete_profile(db.session, gone["id"], ErasureLog.of(app))
         pairs = training.labelled_pairs(db.session)
     assert [(p.profile.id, p.job.id, p.status) for p in pairs] == [(str(old["id"]), str(job["id"]), "shown")]

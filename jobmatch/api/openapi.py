@@ -10,7 +10,8 @@ from .. import __name__ as package_name
 from ..schemas import ErrorOut
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
-_ERRORS = {"400": "Malformed request", "404": "Not found", "409": "Conflict", "422": "Invalid fields"}
+_ERRORS = {"400": "Malformed request", "404": "Not found", "409": "Conflict", "422": "Invalid fields",
+           "503": "The database cannot take writes just now (locked, read-only or full); retry after Retry-After seconds"}
 
 
 def _schema_name(resolver_input) -> str:

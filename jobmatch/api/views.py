@@ -5,13 +5,15 @@ from functools import cache
 
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from .. import schemas as s
 from .. import services
 from ..auth import ROLE_GRANTS, api_recorder, api_role, audit
 from ..db import db
 from ..extensions import limiter
-from ..errors import Invalid, JobmatchError, NotFound
+from ..erasures import ErasureLog
+from ..errors import Invalid, JobmatchError, NotFound, StorageUnavailable, database_reason, storage_fault
 from .docs import load_body, load_query, route
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -38,6 +40,20 @@ def _index() -> services.MatchIndex:
 @route(health_bp, "/healthz", "GET", access=("public",), summary="Liveness and database check", tag="health", response=s.HealthOut)
 def healthz():
     db.session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": db.engine.dialect.name}
+
+
+# A readiness check answers within this many seconds even when a writer holds the lock.
+READY_TIMEOUT = 2.0
+
+
+@route(health_bp, "/readyz", "GET", access=("public",), summary="Readiness: proves a write can commit (503 when not)", tag="health", response=s.HealthOut)
+def readyz():
+    try:
+        services.beat(db.engine, "readiness", min(READY_TIMEOUT, current_app.config["DB_BUSY_TIMEOUT"]))
+    except DBAPIError as err:
+        # Not ready, whatever the database's reason (even one that is not a storage fault, e.g. a missing table).
+        raise storage_fault(err) or StorageUnavailable(database_reason(err.orig)) from None
     return {"status": "ok", "database": db.engine.dialect.name}
 
 
@@ -165,7 +181,7 @@ def get_profile(profile_id: int):
 
 @route(bp, "/profiles/<int:profile_id>", "DELETE", access=("staff",), summary="Delete a profile's personal data", tag=PROFILES, status=204)
 def delete_profile(profile_id: int):
-    services.delete_profile(db.session, profile_id)
+    services.delete_profile(db.session, profile_id, ErasureLog.of(current_app))
     audit(db.session, "delete", f"profile:{profile_id}")
     db.session.commit()
     return "", 204

@@ -5,6 +5,7 @@ import secrets
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from .. import followup, lifecycle, services
 from ..auth import (
@@ -27,7 +28,8 @@ from ..auth import (
 from ..db import db
 from ..extensions import limiter
 from ..localtime import local_today
-from ..errors import Conflict, Invalid, JobmatchError, TooManyAttempts
+from ..erasures import ErasureLog
+from ..errors import Conflict, Invalid, JobmatchError, TooManyAttempts, log_storage_fault, storage_fault
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
 from ..schemas import MAX_PAGE, KioskForm, OutcomeForm, PageNumber, mask_phone
@@ -48,6 +50,7 @@ KIOSK_MESSAGES = {
     "desired": "“想做什么”最多 2000 字",
     "submission_key": "页面已过期，请重新填写",
 }
+KIOSK_STORAGE_BUSY = "系统正忙，刚才没有保存成功。您填的内容都还在，请稍等几秒钟再点一次“提交”。"
 # Free text that is there but cannot be kept: say what is wrong with it, not that it is missing.
 KIOSK_TEXT_PROBLEMS = {"Longer than": "太长了，请写短一些", "control characters": "里有无法识别的字符，请删掉重新输入"}
 KIOSK_FIELD_NAMES = {"name": "姓名", "experience": "“做过什么”", "desired": "“想做什么”"}
@@ -197,6 +200,17 @@ def kiosk():
             errors = {"_form": "这张表格已经提交过别的信息了，请核对后再按一次“提交”"}
         except JobmatchError as err:
             errors = {"_form": err.message.split(" (")[0]}
+        except DBAPIError as err:
+            fault = storage_fault(err)
+            if fault is None:
+                raise
+            # The database cannot take the write now: keep what the resident typed (and the form's key, so a
+            # second press stores it once) and ask them to press again in a moment.
+            db.session.rollback()
+            log_storage_fault(fault)
+            page = render_template("kiosk.html", fair=fair, places=_places(fair), values=values,
+                                   errors={"_form": KIOSK_STORAGE_BUSY}, reach_labels=REACH_LABELS)
+            return page, 503, {"Retry-After": str(fault.retry_after)}
     _kiosk_scope()
     status = 422 if errors else 200
     return render_template(
@@ -310,7 +324,7 @@ def staff_delete_resident(profile_id: int):
     """Erase a resident's personal data on their request (the outcome statistics stay)."""
     profile = services.get_profile(db.session, profile_id)
     fair_id = profile.fair_id
-    services.delete_profile(db.session, profile_id)
+    services.delete_profile(db.session, profile_id, ErasureLog.of(current_app))
     audit(db.session, "delete", f"profile:{profile_id}")
     db.session.commit()
     return redirect(url_for("web.staff_residents", fair_id=fair_id) if fair_id else url_for("web.staff_home"), code=303)
