@@ -50,6 +50,8 @@ def plus(title, description=""):
         ("商场导购", "站柜台，一天八小时", {"standing"}),
         ("流水线普工", "吃苦耐劳，能适应长时间站立作业", {"standing"}),
         ("酒店迎宾", "门口迎客，整天都得站着", {"standing"}),
+        ("餐厅服务员", "端盘子走来走去，一天下来腿都酸", {"standing"}),
+        ("注塑工", "一个班八小时基本不坐", {"standing"}),
         # reading and writing
         ("小区门岗", "外来车辆和人员进出要登记", {"literate"}),
         ("仓库理货员", "按送货单核对数量，会写会算", {"literate"}),
@@ -61,6 +63,7 @@ def plus(title, description=""):
         ("网店客服", "会用WPS、会上网就行", {"computer"}),
         # experience
         ("西点师", "三年以上烘焙工作经验", {"experienced"}),
+        ("设备机修", "要求本行业工作1年以上", {"experienced"}),
         ("车工", "非熟手勿扰", {"experienced"}),
         ("挖机司机", "要求驾龄5年以上，能独立作业", {"experienced"}),
         ("厨师", "只要会做本地菜的老手", {"experienced"}),
@@ -97,6 +100,11 @@ def test_demands_read_from_a_posting(title, description, expected):
         ("配送员", "会用手机导航，电动车公司配"),
         ("食堂帮厨", "每天备菜五十斤米饭的量，活不累"),
         ("厨房帮工", "健康证要有，无证勿扰"),
+        ("质检员", "能看懂图纸，会用卡尺"),
+        ("车位工", "熟手计件，新手前三个月有保底"),
+        ("电话销售", "配备电脑，专车接送"),
+        ("带货主播", "不坐班，时间自由"),
+        ("标识字牌制作", "刻字、喷漆、安装"),
         ("门卫", "身体好就行，不用写东西"),
     ],
 )
@@ -115,6 +123,7 @@ def test_words_that_do_not_make_a_demand(title, description):
         ("收银员", "会简单电脑操作更好", set(), {"computer"}),
         ("司机", "有C1驾照的优先", set(), {"licence:C1"}),
         ("月嫂", "做过月嫂的优先，新手可培训", set(), set()),
+        ("育婴员", "有经验者工资更高", set(), {"experienced"}),
         ("维修电工", "没证的不要，两年以上经验", {"cert:electric", "experienced"}, set()),
         ("仓管", "不会电脑的不要", {"computer"}, set()),
         ("保安", "不识字的不要", {"literate"}, set()),
@@ -174,6 +183,9 @@ def test_demands_round_trip_and_a_clerks_list():
         ("认识几个字，表也填不来", "", {"illiterate"}),
         ("電腦完全不會", "", {"no_computer"}),
         ("手机会用，电脑不行", "", {"no_computer"}),
+        ("", "电脑这东西搞不懂", {"no_computer"}),
+        ("书没念过几天", "", {"illiterate"}),
+        ("上个月刚做完手术", "", {"light_only"}),
         ("从没碰过电脑", "", {"no_computer"}),
         ("腰椎間盤突出，幹不了重活", "站久了腿發麻", {"light_only", "no_standing"}),
     ],
@@ -195,6 +207,7 @@ def test_limits_read_from_a_residents_words(experience, desired, expected):
         ("在工厂干了十年，身体倍儿棒", "站着干活没问题"),
         ("", "想找个轻松点的活"),
         ("写字楼做过保洁", "电脑会一点"),
+        ("", "离家近点，别太累"),
     ],
 )
 def test_words_that_are_not_a_limit(experience, desired):
@@ -218,6 +231,11 @@ def test_words_that_are_not_a_limit(experience, desired):
         ("高压电工证有，干了五年电工", "", {"cert:electric"}, set()),
         ("电工证正在考", "", set(), {"cert:electric"}),
         ("有焊工证，不过过期了", "", set(), {"cert:weld"}),
+        ("叉车证还没过期", "", {"cert:forklift"}, set()),
+        ("叉车证和电工证都没有", "", set(), {"cert:forklift", "cert:electric"}),
+        ("驾照考了两次没过", "", set(), {"licence"}),
+        ("去年考的B2", "", {"licence:B2"}, set()),
+        ("C1本，正在增驾B2", "", {"licence:C1"}, {"licence:B2"}),
         ("氩弧焊、二保焊都会，就是没证", "", set(), {"cert:weld"}),
         ("叉车证、电工证都有", "", {"cert:forklift", "cert:electric"}, set()),
         ("有初级会计证", "想做出纳", set(), set()),
@@ -242,6 +260,8 @@ def test_licences_and_certificates_held_or_lacking(experience, desired, holds, l
         ("没上过学，不识字", "想看大门", False),
         ("开车十年没出过事", "", False),
         ("我儿子想学电焊", "我自己想找保洁", False),
+        ("职高刚毕业，还没正经上过班", "", True),
+        ("", "下午要接孩子放学", False),
     ],
 )
 def test_new_to_the_work(experience, desired, new):
