@@ -296,6 +296,8 @@ _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半几百]+)"
 _CLASS_TOKEN = re.compile(
     r"(?<![a-z0-9])([abc])\s?([123])(?![0-9a-z])|(?<![a-z0-9])([abc])(?=本|照|驾照|驾驶证|牌照)|(小车本|小车驾照|小型车驾照|小型汽车驾照)"
 )
+# A text about driving reads "只有C1，没有B2" as licence classes even far from a licence word.
+_DRIVING_TEXT = re.compile(r"驾照|驾驶证|驾证|驾龄|司机|开车|本子|货车|大车|小车|半挂|客车")
 _LICENCE_CONTEXT = re.compile(r"驾|照|本|证|车|司机|开|考")
 _CERT_NAMED = {
     "forklift": r"(?:叉车|铲车|插车|堆高车)(?:司机)?(?:操作|上岗|作业)?(?:证|证书|执照)",
@@ -343,14 +345,14 @@ _DEMAND_SOURCES: dict[str, list[tuple[str, bool]]] = {
     "standing": [
         (r"(?:一|全|整|每)(?:整)?天(?:都|要|得|基本)?(?:是)?站着|(?:全程|一直|都是|全部|基本|整天|全天|整班|长期|长时间)(?:都)?(?:要|得|是)?站(?:着|立)", True),
         (r"一站(?:就是|就)?(?:一)?(?:整)?天|站(?:一|整|全)(?:整)?天|一站[^,。;]{0,2}?(?:八|十|几|[0-9])+个?(?:小时|钟头)|站[^,。;]{0,2}?(?:八|十|几|[0-9]+)个?(?:小时|钟头)", True),
-        (r"站立|久站|站着(?:干|做|作业|工作|上班|操作|干活|的)?|站岗|站柜台", False),
+        (r"站立|久站|站着(?:干|做|作业|工作|上班|操作|干活|的)?|站岗|站(?:柜台|门口|门岗|大门|前台)", False),
         (r"(?:腿脚不便|腿脚不好|站不久|站不住|膝盖不好)[^,。;]{0,4}?(?:的|者)?(?:勿|不要|不适合|不合适|慎|别|不考虑)", True),
         (r"不设(?:凳子|椅子|座位)|没(?:有)?(?:地方|凳子|椅子|座位)(?:可以|能)?坐|不能坐|不许坐|不让坐|坐不了|没得坐|坐不下来|基本不坐|不坐(?!班)", True),
         (r"(?:全天|整天|一天到晚|一直|来回|不停|到处|经常|频繁|长时间|不断)(?:地)?(?:走动|走来走去|走|跑|巡|跑动|行走|步行)|走动(?:多|频繁|量大|较多)|走来走去|跑来跑去|来回跑|"
-         r"走(?:路)?(?:多|很多)|走(?:路)?(?:几|两|一|[0-9]+)万(?:多)?步|脚不沾地|腿勤", True),
+         r"走(?:路)?(?:多|很多)|走(?:路)?(?:几|两|一|好几|[0-9]+)万(?:多)?步|腿脚(?:要|得)(?:好|利索|灵便|勤快)|脚不沾地|腿勤", True),
     ],
     "literate": [
-        (r"(?<!标)识字|认字|认(?:得|识)(?:常用)?字|会写字|能写字|写字(?!楼)|字(?:要|得)?写得|(?:能|会)写(?:会|能)算|会读会写|读写", False),
+        (r"(?<!标)识字|认字|认(?:得|识)(?:常用|几个)?字|会写字|能写字|写字(?!楼)|字(?:要|得)?写得|(?:能|会)写(?:会|能)算|会读会写|读写", False),
         (r"(?:写|填)[^,。;]{0,6}?(?:记录|台账|日志|报表|单据|单子|报告|表格|表|单|账)|做(?:好)?(?:记录|台账|日志|登记)|记账|台账|登记", False),
         (r"看(?:得)?懂[^,。;]{0,4}?(?:单|字|说明|表|票|标签|标识)|(?:看|对着|核对|按照?)(?:单据|单子|票据|送货单|出库单|入库单|发货单|订单)", False),
         (r"(?:小学|初中|高中|中专|大专)(?:及|或)?(?:以上)?(?:文化|学历)|有(?:一定的?|点)?文化|文化(?:程度|水平)", False),
@@ -381,7 +383,11 @@ _CANCEL = {
     "heavy": re.compile(r"不重|轻活|轻松|轻巧|活轻|不累|不费力|不吃力|不用(?:搬|扛|抬)|不需要?(?:搬|扛|抬|力气|体力)"),
     "standing": re.compile(r"(?<!没地方)(?<!不能)(?<!不许)(?<!不让)(?<!没有地方)坐(?:着|下|凳|椅|班)|有(?:凳子|椅子|座位)|可以坐|能坐|站坐都"),
     "literate": re.compile(r"不用写|不需要写|不识字也|不认字也"),
-    # "熟手计件，新手保底": both are welcome (whole text).
+}
+# Words that cancel a weak demand anywhere in the posting: "熟手计件，新手保底" welcomes both; a title "搬运工" is not
+# heavy work when the text says "重的有机器吊，不用人扛".
+_CANCEL_ANYWHERE = {
+    "heavy": re.compile(r"不用(?:人)?(?:扛|搬|抬)|不需要?(?:人工)?(?:搬|扛|抬|力气|体力)|(?:有|用)机器(?:吊|搬|运)|机械化"),
     "experienced": re.compile(
         r"新手(?!不|勿|免|请|一律)[^,。;]{0,8}?(?:保底|可以|可|也|欢迎|培训|带|教|按天|计时|学)|学徒(?:也|可|期)|零基础|可(?:学|教|带)|包教|带薪培训|手把手|"
         r"(?:无|没)经验(?:也|可|的也)|没(?:做|干)过的?也|师傅带|有人带|带新人|教你"
@@ -398,7 +404,7 @@ _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _NEG_BEFORE = re.compile(r"(?:不(?!怕|管|论|仅|但|光|只|停|断|少)|没(?!地方)|无(?!论)|免|非|别|毋)[^,。;]{0,4}$")
 _TURN = re.compile(r"但是?|不过|可是|而且|并且|还(?:要|得|需)|就是|只是|必须|一定要")
 _TOLERATE_AFTER = re.compile(
-    r"^[^,。;]{0,5}?(?:也|都)(?:行|可以?|能|要|收|没关系|没事|不要紧|欢迎|招|ok|没问题)"
+    r"^[^,。;]{0,5}?(?:也|都)(?:行|可以?|能|没关系|没事|不要紧|欢迎|ok|没问题)"
     r"|^[^,。;]{0,4}?(?:均可|皆可|都可|不限|不论|无所谓|不要紧|没关系|可学|可教|可以学|可以教|包教|带教|手把手|"
     r"不是必须|非必须|不强求|不作要求|不做要求|不要求|不需要|不用|不多|很少|不常|偶尔|可以(?:帮|代|培训)|(?:公司|厂里|单位)(?:出钱|负责|帮|包))"
 )
@@ -439,7 +445,10 @@ def _modality(text: _Text, start: int, end: int, label: str, strong: bool, toler
     if label == "computer" and _PROVIDED.search(before):
         return None
     cancel = _CANCEL.get(label)
-    if cancel and cancel.search(plain, *((0, len(plain)) if label == "experienced" else text.sentence(start))):
+    if cancel and cancel.search(plain, *text.sentence(start)):
+        return None
+    cancel = _CANCEL_ANYWHERE.get(label)
+    if cancel and cancel.search(plain):
         return None
     if label == "heavy" and _MACHINE.search(plain, c_start, c_end):
         return None
@@ -479,15 +488,17 @@ _BARE_CERT = re.compile(
 _LICENCE_WORDS = re.compile(r"驾照|驾驶证|驾证|驾驶执照|会开车|能开车")
 
 
-def _licence_classes(text: _Text) -> list[tuple[str, int, int]]:
-    """Each licence class the text names, with its place: "B2", "A2驾照", "C本", "B照"."""
+def _licence_classes(text: _Text, resident: bool = False) -> list[tuple[str, int, int]]:
+    """Each licence class the text names, with its place: "B2", "A2驾照", "C本", "B照". A resident's "C1" is a licence
+    class wherever it stands; a posting's needs a word about driving (not a "C1区" or a "B2栋")."""
     plain = text.plain
     found = []
+    driving = resident or _DRIVING_TEXT.search(plain)
     for m in _CLASS_TOKEN.finditer(plain):
         if m.group(1):
             name = (m.group(1) + m.group(2)).upper()
             window = plain[max(0, m.start() - 6) : m.end() + 6]
-            if name not in _ENTITLES or not _LICENCE_CONTEXT.search(window):
+            if name not in _ENTITLES or not (driving or _LICENCE_CONTEXT.search(window)):
                 continue
         else:
             name = _BARE_CLASS[m.group(3)] if m.group(3) else "C1"
@@ -577,6 +588,7 @@ _LIMIT_SOURCES = {
         rf"(?:{_HEAVY_THING}|{_TIRING})[^,。;不没]{{0,4}}?{_CANNOT}|{_HEAVY_THING}(?:就|是|可|也|都|还|先|再)?(?:不|别)(?:碰|干|做|搬|拿|提|行|能)",
         rf"(?:不能|不可以|不让|不宜|不敢|别|干不了|做不了|干不动|做不动|吃不消|碰不了|受不了)(?:再)?(?:干|做|搬|扛|抬|提|拿|拎|背|碰|出)?(?:点|些|太)?{_HEAVY_THING}"
         rf"|(?:干不了|做不了|干不动|做不动|吃不消|受不了)(?:干|做)?(?:点|些)?{_TIRING}",
+        r"(?:一|只要|稍微)(?:搬|扛|抬|提|拎|拿|干)(?:点|些)?(?:重|力气|累)[^,。;]{0,4}?(?:就)?(?:疼|痛|受不了|吃不消|不行|犯)|"
         r"(?:搬|扛|抬|抱|拎|提|背|拿)(?:个|点|些)?(?:人|东西|货|布|板|箱|重)?[^,。;不没]{0,3}?(?:不动|不了|不起|吃不消|受不了|够呛|干不了|做不了|不行)",
         r"腰(?:椎|间盘|肌|部|杆子?)?[^,。;]{0,4}?(?:伤|不能|弯不|直不|不好|不行|有伤|受过伤|扭过|扭伤|突出|劳损|疼|痛|酸|有毛病|有问题|不太好|使不上劲|(?:做|动)(?:过|了)(?:大)?手术|开(?:过|了)刀|打过钢钉|不得劲|吃不住)",
         r"腰椎|椎间盘|腰间盘|闪了腰|闪过腰|腰伤|腰不好|疝气|脊柱|脊椎|哮喘|肺气肿|怀孕|怀着孕|有身孕|"
@@ -586,7 +598,7 @@ _LIMIT_SOURCES = {
         r"(?:只能|只适合|只做得了|只干得了|只能做|只能干)(?:点|些)?(?:轻|坐着|不累|不重)",
     ],
     "no_standing": [
-        r"站(?:久|长|时间长|时间久|一会儿?|多|太久|一天|一整天|半天|不了太?久)?(?:了|点)?[^,。;]{0,4}?(?:就|都)?(?:疼|痛|肿|麻|酸|受不了|吃不消|不行|够呛|顶不住|扛不住|撑不住|难受)",
+        r"站(?:久|长|时间长|时间久|一会儿?|多|太久|一天|一整天|半天|不了太?久)?(?:了|点)?[^,。;]{0,6}?(?:就|都)?(?:疼|痛|肿|麻|酸|受不了|吃不消|不行|够呛|顶不住|扛不住|撑不住|难受)",
         r"站不(?:久|住|了|得|长|动)|不能(?:久站|长时间站|站太?久|一直站|站一天|多站)|久站不|不能站",
         r"腿(?:脚)?(?:不(?:太|大|怎么)?(?:好|便|利索|方便|灵便|灵活|行|得劲)|有(?:伤|毛病|问题)|疼|痛|受过伤|做过手术|瘸|发麻|肿)|脚(?:后跟|底|踝|板|上)?(?:不好|疼|痛|肿|发麻|有伤|受过伤|长了?骨刺|不方便|不利索)|腿脚(?:没以前|大不如前|不比从前|不如以前)",
         r"(?:腿|脚)[^,。;]{0,4}?(?:钢板|钢钉|骨折|断过|残疾)|膝(?:盖|关节)[^,。;]{0,6}?(?:不好|疼|痛|积水|积液|换|手术|受过伤|有伤|有问题|毛病|磨损|退化|半月板|不行)",
@@ -602,7 +614,7 @@ _LIMIT_SOURCES = {
     "no_computer": [
         r"(?:不会|不懂|不太会|不大会|不怎么会|没学过|没碰过|没摸过|没用过|没接触过|玩不转|搞不来)(?:用|弄|玩|操作|使|打)?(?:电脑|打字|excel|word|计算机)"
         r"|(?:用|弄|搞|玩)不(?:来|转|了|明白)(?:电脑|计算机)",
-        r"(?:电脑|计算机)[^,。;]{0,4}?(?:完全|根本|压根|从来|一直|一点也|一点都)?(?:一窍不通|只会开机|别提|一点不(?:会|懂)|不(?:太|大|怎么)?(?:会|懂|行|熟|灵)|玩不(?:转|来)|用不(?:来|了|好)|弄不(?:来|了|好|明白)|搞不(?:来|懂|明白)|没(?:学|碰|摸|用|接触)过|不在行|外行|是外行)",
+        r"(?:电脑|计算机)[^,。;]{0,6}?(?:完全|根本|压根|从来|一直|一点也|一点都)?(?:一窍不通|只会开机|别提|一点不(?:会|懂)|不(?:太|大|怎么)?(?:会|懂|行|熟|灵)|玩不(?:转|来)|用不(?:来|了|好)|弄不(?:来|了|好|明白)|搞不(?:来|懂|明白)|没(?:学|碰|摸|用|接触)过|不在行|外行|是外行)",
         r"不会打字|打字不会|不会上网",
     ],
 }
@@ -644,7 +656,7 @@ _CLASS_LACK_AFTER = re.compile(
 _NO_LICENCE = re.compile(
     r"(?:驾照|驾驶证)[^,。;]{0,6}?(?:没过|没考过|挂了|没考上|没拿到)|科目[一二三四](?:还)?(?:挂|没过|没考|在考)|(?:在|还在)学车|学车中|"
     r"(?:没|没有|无|未)(?:考|拿|办)?(?:过)?(?:驾照|驾驶证|驾证|驾驶执照)|(?:驾照|驾驶证|驾证)(?:也|都|一直|还|至今|到现在)?(?:没|未|没有)"
-    r"|(?:驾照|驾驶证|驾证|本子|车本|驾驶本)(?:去年|前年|早就|已经|早)?(?:被|给)?(?:吊销|注销|扣了|收了|没收|过期|扣完|扣满)|不会开车"
+    r"|(?:驾照|驾驶证|驾证|本子|车本|驾驶本)(?:去年|前年|早就|已经|早)?(?:被|给)?(?:吊销|注销|扣了|收了|没收|过期|扣完|扣满|吊了)|不会开车"
     r"|(?:驾照|驾驶证)(?:还)?(?:在学|在考|正在考|没考下来)|(?:在|正在|还在)(?:学|考)(?:驾照|车|驾驶证)"
 )
 _HAS_LICENCE = re.compile(r"有(?:个)?(?:驾照|驾驶证|驾证)|(?:驾照|驾驶证)(?:有|在手|是有的|齐)|会开车")
@@ -705,7 +717,7 @@ def read_limits(experience: str | None, desired: str | None = "") -> Limits:
             into[label] = Said(label, text.words(start, end, longest=12))
 
     # Licence classes, then a licence without a class.
-    classes = _licence_classes(text)
+    classes = _licence_classes(text, resident=True)
     for name, start, end in classes:
         c_start, c_end = text.clause(start)
         lacking = _CLASS_LACK_BEFORE.search(plain[c_start:start]) or _CLASS_LACK_AFTER.search(plain[end:c_end])
@@ -803,17 +815,15 @@ def _their_words(said: Said, fallback: str) -> str:
 
 def _licence_unmet(label: str, limits: Limits) -> str | None:
     held, lacking = limits.held, limits.lacking
-    if covers(held, label):
-        return None
     name = demand_name(label)
-    classes = [h.split(":", 1)[1] for h in held if h.startswith("licence:")]
-    if label == "licence":
-        return f"{name}，您说没有驾照" if "licence" in lacking else None
+    if "licence" in lacking:  # no licence, or it was revoked: whatever class they once held
+        return f"{name}，您说没有驾照"
+    if covers(held, label) or label == "licence":
+        return None
     wanted = label.split(":", 1)[1]
+    classes = [h.split(":", 1)[1] for h in held if h.startswith("licence:")]
     if classes:
         return f"{name}，您是{'/'.join(sorted(classes))}"
-    if "licence" in lacking:
-        return f"{name}，您说没有驾照"
     # Lacking a class the demanded one entitles to ("C1还没考") means lacking the demanded one too.
     short = sorted(lack.split(":", 1)[1] for lack in lacking if lack.startswith("licence:") and lack.split(":", 1)[1] in _ENTITLES[wanted])
     if short:
