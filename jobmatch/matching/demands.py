@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import arabic_numbers, strip_pictographs, to_simplified
@@ -326,9 +326,9 @@ _SELF = re.compile(r"我|自己|本人")
 
 # --- what a vacancy demands ------------------------------------------------------------------------------------
 
-# Each label: (pattern, strong). A strong pattern carries its own polarity ("学徒不收", "一站一整天", "无证勿扰"):
-# it is a demand whatever negation sits near. A weak one ("经验", "电脑") is a demand unless the words around it say
-# it is not needed ("不用会电脑", "经验不限") or only a plus ("有经验者优先").
+# Each label: (pattern, strong). A strong pattern says the demand outright ("学徒不收", "一站一整天", "无证勿扰"): only a
+# negation before it ("不用一直站着") or a plus ("...优先") changes it. A weak one ("经验", "电脑", "搬运") is a demand
+# unless the words around it say it is not needed ("不用会电脑", "经验不限", "偶尔搬箱子，活不重") or only a plus.
 _REFUSE = r"(?:的|者|人员?)?(?:一律|概)?(?:不要(?!紧)|不收|勿扰|免谈|不考虑|不予考虑|不招|别来|莫来|请勿|勿来|不用来|谢绝|不录用|绕道|绕行)"
 _DEMAND_SOURCES: dict[str, list[tuple[str, bool]]] = {
     "heavy": [
@@ -367,7 +367,10 @@ _DEMAND_SOURCES: dict[str, list[tuple[str, bool]]] = {
         (r"(?:学徒|新手|生手|无经验|没(?:有)?经验|零基础|小白|非熟手|非熟练工)" + _REFUSE, True),
         (r"不(?:招|收|要|带)(?:学徒|新手|生手|徒弟|小白)", True),
         (r"没(?:有)?(?:干|做|开|学|碰|带|炒|修|焊|跑|摸|接触)过[^,。;]{0,8}?" + _REFUSE, True),
-        (rf"{_NUM}\s*年(?:以上|及以上|或以上|多)?[^,。;]{{0,10}}?(?:经验|经历|工龄|驾龄|手艺|从业|工作)|(?:驾龄|工龄|经验|工作|从业|经历)\s*{_NUM}\s*年(?:以上|及以上)?", False),
+        # "三年以上工作经验", "驾龄5年", "本行业工作1年以上"; not "一年四季都有工作", "工作一年后转正".
+        (rf"{_NUM}\s*年(?:以上|及以上|或以上)[^,。;]{{0,10}}?(?:经验|经历|工龄|驾龄|手艺|从业|工作)"
+         rf"|{_NUM}\s*年(?:多|左右)?[^,。;]{{0,10}}?(?:经验|经历|工龄|驾龄|手艺|从业)"
+         rf"|(?:驾龄|工龄|经验|从业|经历)\s*{_NUM}\s*年|工作\s*{_NUM}\s*年(?:以上|及以上)", False),
         (r"(?:要|需要?|须|必须|要求)(?:是)?(?:有)?[^,。;跟]{0,8}?(?:经验|经历|熟手|熟练工|老手|老师傅|有基础)", False),
         (rf"(?:从事|干|做)过[^,。;]{{0,8}}?{_NUM}\s*年(?:以上|及以上)", False),
         (r"(?:要|需要?|须|必须|要求)(?:是)?(?:带|做|干|开|当)过|经验丰富|有(?:相关)?(?:工作)?经验", False),
@@ -401,7 +404,9 @@ _WEIGHT = re.compile(rf"({_NUM})(?:(?:到|至|-|~)({_NUM}))?\s*(?:来|多|几)?\
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 # Negation before a weak mention ("不用会电脑", "无需经验", "没有重活"), unless a turn comes after it ("不累但要站着").
-_NEG_BEFORE = re.compile(r"(?:不(?!怕|管|论|仅|但|光|只|停|断|少)|没(?!地方)|无(?!论)|免|非|别|毋)[^,。;]{0,4}$")
+_NEG_BEFORE = re.compile(
+    r"(?:不(?!怕|管|论|仅|但|光|只|停|断|少|同|错|定)|没(?!地方)|无(?!论)|免(?!费)|非(?!常)|(?<![特区分])别|毋)[^,。;]{0,4}$"
+)
 _TURN = re.compile(r"但是?|不过|可是|而且|并且|还(?:要|得|需)|就是|只是|必须|一定要")
 _TOLERATE_AFTER = re.compile(
     r"^[^,。;]{0,5}?(?:也|都)(?:行|可以?|能|没关系|没事|不要紧|欢迎|ok|没问题)"
@@ -627,7 +632,6 @@ _CAN_DO = {
 _RECOVERED = re.compile(
     r"(?:现在|如今|目前)?(?:已经|早就?|都)?(?:好了|治好|养好了|康复|恢复|没事了|不疼了|不痛了|好利索|好多了|痊愈)|没(?:什么|啥)?(?:大)?(?:事|问题|影响)了|不碍事|不影响干活"
 )
-_PAST = re.compile(r"以前|过去|原来|年轻时|小时候|那时|早年|曾经")
 
 _NEW_TO = re.compile(
     r"零基础|(?:没|没有)(?:任何|什么|啥)?(?:工作)?经验|(?:从来|从|一次都|还|都|也)?没(?:有)?(?:正式|正经)?(?:上班)?"
@@ -648,7 +652,8 @@ _BARE_HOLD = re.compile(r"持证|有证|证(?:是|都|也|件|书)?(?:齐|有|�
 _BARE_LACK = re.compile(
     r"(?:无|没|没有)(?:什么|啥)?(?:去)?(?:考|办|拿)?(?:过)?证(?!明|书齐)|(?:没|未|没有)(?:去)?考(?:过)?证|证(?:都|也|早)?(?:过期|到期|吊销|被收|被没收|没收|被扣)|证(?:也|都|还|一直|至今)?(?:没|没有|未)(?:去)?(?:考|拿|办|下来)?|无证"
 )
-_CLASS_LACK_BEFORE = re.compile(r"(?:正在|在|还在|想|要|准备|打算|没|还没|没有|未|快要?|马上)(?:去)?(?:考|拿|学|报|升|增驾|增|增到)(?:个|了|到)?$|没有$|还没$")
+_CLASS_LACK_BEFORE = re.compile(r"(?:正在|在|还在|想|要|准备|打算|没|还没|没有|未|快要?|马上)(?:去)?(?:考|拿|学|报|升|增驾|增|增到)(?:个|了|到)?$|没有?$|还没$")
+_CLASS_LIST = re.compile(r"^\s*(?:本|照|驾照)?\s*(?:、|和|与|跟|及|/|或)?\s*$")
 _CLASS_LACK_AFTER = re.compile(
     r"^(?:本|照|驾照|驾驶证|证|的)?(?:本子|驾照)?(?:还|也|都|正|目前|现在|一直)?(?:在考|没考|没拿|未考|没有|考不|正在考|还没|没|快|马上|准备|要考|想考|没过|挂了|在学)"
     r"|^[^,。;]{0,6}?(?:被吊销|吊销|注销|过期|被扣|扣了|被收)"
@@ -660,7 +665,8 @@ _NO_LICENCE = re.compile(
     r"|(?:驾照|驾驶证)(?:还)?(?:在学|在考|正在考|没考下来)|(?:在|正在|还在)(?:学|考)(?:驾照|车|驾驶证)"
 )
 _HAS_LICENCE = re.compile(r"有(?:个)?(?:驾照|驾驶证|驾证)|(?:驾照|驾驶证)(?:有|在手|是有的|齐)|会开车")
-_DRIVING = re.compile(r"开车|驾|司机|货车|车")
+# Driving, not 车位/车工/踩车 (sewing) nor 车床 (a lathe).
+_DRIVING = re.compile(r"开车|驾|司机|货车|大车|小车|客车|面包车|出租车|网约车|开[^,。;]{0,4}?车(?!床|位|工)")
 
 
 def _about_someone_else(text: _Text, start: int) -> bool:
@@ -718,10 +724,27 @@ def read_limits(experience: str | None, desired: str | None = "") -> Limits:
 
     # Licence classes, then a licence without a class.
     classes = _licence_classes(text, resident=True)
-    for name, start, end in classes:
+    lacking: list[bool] = [False] * len(classes)
+    listed = [False] * len(classes)  # listed[i]: class i and the next are one list ("C1、B2", "A2和B2")
+    for i in reversed(range(len(classes))):
+        name, start, end = classes[i]
         c_start, c_end = text.clause(start)
-        lacking = _CLASS_LACK_BEFORE.search(plain[c_start:start]) or _CLASS_LACK_AFTER.search(plain[end:c_end])
-        say(lacks if lacking else holds, f"licence:{name}", start, end)
+        lo = max(c_start, classes[i - 1][2]) if i else c_start
+        leads_on = i + 1 < len(classes) and classes[i + 1][1] < c_end
+        after = plain[end : classes[i + 1][1] if leads_on else c_end]
+        if leads_on and _CLASS_LIST.match(after):
+            listed[i] = True
+            lacking[i] = lacking[i + 1]  # "C1、B2都没有": a list shares what is said after it
+        else:
+            if leads_on and _CLASS_LACK_BEFORE.search(after):
+                after = ""  # "有C1没B2": the words between two classes belong to the one they lead to
+            lacking[i] = bool(_CLASS_LACK_AFTER.search(after))
+        lacking[i] = lacking[i] or bool(_CLASS_LACK_BEFORE.search(plain[lo:start]))
+    for i in range(1, len(classes)):
+        if listed[i - 1] and lacking[i - 1]:
+            lacking[i] = True  # "没有C1和B2": and what is said before it
+    for (name, start, end), lack in zip(classes, lacking):
+        say(lacks if lack else holds, f"licence:{name}", start, end)
     for m in _NO_LICENCE.finditer(plain):
         c_start, c_end = text.clause(m.start())
         if not any(c_start <= s < c_end for _, s, _ in classes):
