@@ -40,6 +40,7 @@ def plus(title, description=""):
         # heavy work, said as the work, the load or the strength it takes
         ("搬家师傅", "主要搬冰箱洗衣机，上下楼全靠人扛", {"heavy"}),
         ("水泥装卸工", "每袋水泥100斤，按吨计件", {"heavy"}),
+        ("化肥装卸", "五十斤一袋的化肥，一天卸两车", {"heavy"}),
         ("仓库理货", "货物单件重20-50公斤，手工码放", {"heavy"}),
         ("建材厂普工", "要身强力壮，不怕脏", {"heavy"}),
         ("养老院护工", "协助老人翻身、移位，要有一定体力", {"heavy"}),
@@ -52,6 +53,8 @@ def plus(title, description=""):
         ("酒店迎宾", "门口迎客，整天都得站着", {"standing"}),
         ("餐厅服务员", "端盘子走来走去，一天下来腿都酸", {"standing"}),
         ("注塑工", "一个班八小时基本不坐", {"standing"}),
+        ("厨房打荷", "一天站到晚，饭点最忙", {"standing"}),
+        ("服装店员", "要求：1.会电脑 2.能站 3.有经验", {"computer", "standing", "experienced"}),
         # reading and writing
         ("小区门岗", "外来车辆和人员进出要登记", {"literate"}),
         ("仓库理货员", "按送货单核对数量，会写会算", {"literate"}),
@@ -117,6 +120,8 @@ def test_words_that_do_not_make_a_demand(title, description):
     [
         ("叉车工", "有叉车证优先，没证的公司出钱考", set(), {"cert:forklift"}),
         ("叉车工", "持叉车证上岗，有经验者优先", {"cert:forklift"}, {"experienced"}),
+        ("叉车工", "持证上岗，会电脑者优先", {"cert:forklift"}, {"computer"}),
+        ("叉车工", "会电脑，持证者优先", {"computer"}, {"cert:forklift"}),
         ("叉车工（有证优先）", "仓库装卸，长白班", set(), {"cert:forklift"}),
         ("电工", "有电工证者优先考虑", set(), {"cert:electric"}),
         ("焊工", "最好有焊工证", set(), {"cert:weld"}),
@@ -178,6 +183,9 @@ def test_demands_round_trip_and_a_clerks_list():
         ("腿脚不太灵便", "", {"no_standing"}),
         ("静脉曲张好几年", "想坐着干", {"no_standing"}),
         ("", "站时间一长就受不了", {"no_standing"}),
+        ("在纺织厂挡了二十年车，腿脚已经不利索了", "", {"no_standing"}),
+        ("在工地扛了十几年水泥，身体扛不住了", "", {"light_only"}),
+        ("", "我不太识字，能干简单的活", {"illiterate"}),
         ("小时候家里穷没念过书", "", {"illiterate"}),
         ("大字不识几个", "", {"illiterate"}),
         ("认识几个字，表也填不来", "", {"illiterate"}),
@@ -208,6 +216,8 @@ def test_limits_read_from_a_residents_words(experience, desired, expected):
         ("", "想找个轻松点的活"),
         ("写字楼做过保洁", "电脑会一点"),
         ("", "离家近点，别太累"),
+        ("腰椎有点问题，不过不影响干活", ""),
+        ("我有高血压，但干活没问题", ""),
     ],
 )
 def test_words_that_are_not_a_limit(experience, desired):
@@ -226,6 +236,7 @@ def test_words_that_are_not_a_limit(experience, desired):
         ("在外面打工，一直没考驾照", "", set(), {"licence"}),
         ("本子前年被吊销了", "想找个开车以外的活", set(), {"licence"}),
         ("叉车会开，但是没证", "", set(), {"cert:forklift"}),
+        ("叉车开得溜，证还在办", "", set(), {"cert:forklift"}),
         ("开过几年铲车，证一直没去考", "", set(), {"cert:forklift"}),
         ("在物流园开叉车，证是齐的", "", {"cert:forklift"}, set()),
         ("高压电工证有，干了五年电工", "", {"cert:electric"}, set()),
