@@ -294,6 +294,17 @@ def test_limit_words_are_the_residents_own():
     assert reading.said("no_standing").words == "站久了就疼"
 
 
+def test_kiosk_taps_win_over_the_words_they_contradict():
+    reading = read_limits("驾照被吊销了，开过铲车但没证")
+    assert reading.lacking == {"licence", "cert:forklift"}
+    taps = Limits.from_dict({"holds": ["licence:B2", "cert:forklift"]})
+    merged = reading.merged(taps)
+    assert merged.held == {"licence:B2", "cert:forklift"} and merged.lacking == frozenset()
+    assert unmet(read_demands("货车司机", "需B2驾照，持叉车证"), merged) == []
+    assert read_limits("B2本").merged(Limits.from_dict({"lacks": ["licence"]})).held == frozenset()
+    assert Limits.from_dict({"new_to": ["SEW"]}).is_new
+
+
 def test_limits_round_trip_and_kiosk_taps_merge():
     reading = read_limits("字认得不多，驾照是C1的", "没进过厂，想试试")
     assert Limits.from_dict(reading.as_dict()) == reading

@@ -248,17 +248,26 @@ class Limits:
         return next((s for s in (*self.limits, *self.holds, *self.lacks) if s.label == label), None)
 
     def merged(self, other: Limits) -> Limits:
-        """This reading with another one (the kiosk's taps), each label once; the other's words win where both say it."""
+        """This reading with another one (the kiosk's taps, a clerk's correction), each label once. The other wins where
+        they disagree: a tap "有驾照 B2" drops a read "没驾照", a tap of no licence drops the classes read."""
 
         def union(mine: tuple[Said, ...], theirs: tuple[Said, ...]) -> tuple[Said, ...]:
             out = {s.label: s for s in mine}
             out.update({s.label: s for s in theirs})
             return tuple(out.values())
 
+        def contradicted_hold(label: str) -> bool:
+            return label in other.lacking or (label.startswith("licence") and "licence" in other.lacking)
+
+        def contradicted_lack(label: str) -> bool:
+            if label == "licence":
+                return any(h.startswith("licence") for h in other.held)
+            return covers(other.held, label)
+
         return Limits(
             union(self.limits, other.limits),
-            union(self.holds, other.holds),
-            union(self.lacks, other.lacks),
+            union(tuple(s for s in self.holds if not contradicted_hold(s.label)), other.holds),
+            union(tuple(s for s in self.lacks if not contradicted_lack(s.label)), other.lacks),
             other.new_to or self.new_to,
         )
 
@@ -283,8 +292,8 @@ class Limits:
             new = Said(str(new.get("label") or "new_to"), str(new.get("words") or ""))
         elif isinstance(new, str) and new:
             new = Said("new_to", new)
-        elif new is True:
-            new = Said("new_to")
+        elif new is True or (isinstance(new, (list, tuple)) and new):  # a tap, or the occupations they are new to
+            new = Said("new_to", "、".join(map(str, new)) if isinstance(new, (list, tuple)) else "")
         else:
             new = None
         return cls(saids(data.get("limits")), saids(data.get("holds")), saids(data.get("lacks")), new)
