@@ -182,7 +182,7 @@ def test_erased_values_are_gone_from_the_database_file_and_the_wal(app, client, 
 # --- storage faults --------------------------------------------------------------------------------------
 
 PROFILE = {"name": "锁住时来的人", "phone": "13700000007", "age": 40, "town": "东流镇", "community": "东流社区",
-           "experience": "做过保洁", "desired": "白班", "availability": "day_only"}
+           "experience": "做过保洁", "desired": "白班", "availability": "day_only", "consent": True}
 
 
 @contextmanager

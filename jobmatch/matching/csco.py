@@ -214,7 +214,8 @@ class TitleCoder:
         digest = hashlib.sha256()
         for part in (self.weights_.data, self.weights_.indices, self.intercept_, np.array(self.classes_), self.vectoriser_.idf_):
             digest.update(np.ascontiguousarray(part).tobytes())
-        digest.update(repr((self.ngram_range, self.calibration_.tolist(), self.hint_weight)).encode())
+        # The calibration's last digits depend on the BLAS a machine has (summation order); ten are the model.
+        digest.update(repr((self.ngram_range, np.round(self.calibration_, 10).tolist(), self.hint_weight)).encode())
         return digest.hexdigest()[:16]
 
     def save(self, path: str | Path) -> None:
