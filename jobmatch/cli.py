@@ -97,7 +97,7 @@ def rank_command(jobs_file: str, profiles_file: str, top: int, output: str | Non
 
     def line(i: int) -> str:
         matches = [
-            {"job_id": m.job_id, "score": m.score, "eligible": m.eligible, "reasons": m.reasons}
+            {"job_id": m.job_id, "score": m.score, "eligible": m.eligible, "fit": m.fit, "reasons": m.reasons}
             for m in matcher.jobs_for(profiles[i], top=top, coding=profile_codings[i])
         ]
         return json.dumps({"profile_id": profiles[i].id, "matches": matches}, ensure_ascii=False)
@@ -124,10 +124,13 @@ def _eval_options(command):
 @_eval_options
 @click.option("--pool", "pools", nargs=2, multiple=True, type=click.Path(dir_okay=False), metavar="JOBS QRELS",
               help="Another pool of vacancies graded for the same profiles (e.g. real employer titles); repeatable.")
+@click.option("--counsellor", "counsellor_dirs", multiple=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="A demands-and-limits set (jobs, profiles, qrels, conflicts.tsv, labels.jsonl): scored with the "
+                   "counsellor's metrics and the reader's precision and recall; repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tuple, as_json: bool):
+def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tuple, counsellor_dirs: tuple, as_json: bool):
     """Score jobmatch and two baselines (TF-IDF, BM25) on graded data, and check script invariance; --pool scores
-    further vacancy pools for the same profiles in the same run."""
+    further vacancy pools for the same profiles in the same run; --counsellor scores demands-and-limits sets."""
     from .matching.evaluation import evaluate, load_qrels
 
     jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was evaluated")
@@ -144,6 +147,7 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tupl
     coder = artefacts.title_coder.metadata.get("cross_validation", {}) if artefacts.title_coder else {}
     if coder:
         report["title_coder"] = {k: coder[k] for k in ("mean_top1_detailed", "mean_top1_minor_group", "top1_detailed", "top1_minor_group")}
+    report["counsellor"] = {Path(d).name: _counsellor_report(artefacts, Path(d)) for d in counsellor_dirs}
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -155,10 +159,77 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tupl
     for name, pool in report["pools"].items():
         click.echo("")
         _print_systems(f"{name}: {pool['vacancies']} vacancies", pool["systems"])
+    for name, part in report["counsellor"].items():
+        click.echo("")
+        _print_systems(f"{name}: {part['vacancies']} vacancies", part["systems"])
+        c = part["counsellor"]
+        click.echo(f"conflict in top 3 {c['conflict_in_top3']} ({c['conflict_profiles']} residents), good precision "
+                   f"{c['good_precision']}, no-fit honesty {c['nofit_honesty']} ({c['nofit_profiles']} residents)")
+        reading = part["reading"]
+        click.echo(f"reading: lowest precision {reading['lowest_precision']}, lowest recall {reading['lowest_recall']} "
+                   f"over {reading['labels']} labels (bench/reading.py lists them)")
     if coder:
         click.echo("")
         click.echo(f"title coder, cross-validated by title: top-1 detailed occupation {coder['mean_top1_detailed']:.4f}, "
                    f"minor group {coder['mean_top1_minor_group']:.4f}")
+
+
+@main.command("calibrate-fit", with_appcontext=False)
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Default: fit.json in the models folder.")
+def calibrate_fit_command(folders: tuple, output: str | None):
+    """Set the score thresholds of the words good / possible / weak from graded sets: each FOLDER holds jobs.jsonl,
+    profiles.jsonl and qrels.tsv. Each resident's top 5, as the kiosk shows them, are compared with their grades."""
+    from .config import DEFAULT_MODELS_DIR
+    from .matching.evaluation import load_qrels
+    from .matching.fit import FitScale
+
+    scored, names = [], []
+    artefacts = _artefacts()
+    for folder in map(Path, folders):
+        jobs, profiles = _load_records(str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was written")
+        grades = _qrels(str(folder / "qrels.tsv"), load_qrels)
+        matcher = artefacts.matcher().fit(jobs, profiles)
+        with click.progressbar(profiles, label=f"ranking {folder.name}", file=sys.stderr) as bar:
+            for profile in bar:
+                for m in matcher.jobs_for(profile, top=5):
+                    scored.append((m.score, m.eligible, grades.get(profile.id, {}).get(m.job_id, 0)))
+        names.append(f"{folder.name} ({len(profiles)} profiles)")
+    scale = FitScale.calibrate(scored, description=", ".join(names))
+    target = Path(output) if output else Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR) / "fit.json"
+    scale.save(target)
+    meta = scale.metadata
+    click.echo(f"wrote {target}: good from {scale.good} (precision {meta['good_precision']}), possible from "
+               f"{scale.possible} (precision {meta['possible_precision']}), {meta['eligible_matches']} eligible matches")
+
+
+def _counsellor_report(artefacts, folder: Path) -> dict:
+    """One demands-and-limits set: nDCG and both baselines, the counsellor's metrics, and the reader's figures."""
+    from .matching.demands import score_reading
+    from .matching.evaluation import compare, counsellor_metrics, load_conflicts, load_qrels
+
+    jobs, profiles = _load_records(str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was evaluated")
+    graded = _qrels(str(folder / "qrels.tsv"), load_qrels)
+    missing = [name for name in ("conflicts.tsv", "labels.jsonl") if not (folder / name).is_file()]
+    if missing:
+        _fail(f"{folder}: no {' or '.join(missing)}; a counsellor set has conflicts.tsv and labels.jsonl; nothing was evaluated")
+    systems, _ = compare(artefacts.matcher, jobs, profiles, graded)
+    matcher = artefacts.matcher().fit(jobs, profiles)
+    conflicts = _qrels(str(folder / "conflicts.tsv"), load_conflicts)
+    rows = lambda name: [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]  # noqa: E731
+    reading = score_reading(rows("jobs.jsonl"), rows("profiles.jsonl"), rows("labels.jsonl"))
+    figures = [row for kind in ("demands", "limits", "holds", "lacks") for row in reading[kind].values()]
+    return {
+        "vacancies": len(jobs),
+        "systems": systems,
+        "counsellor": counsellor_metrics(matcher, profiles, graded, conflicts),
+        "reading": {
+            "labels": len(figures),
+            "lowest_precision": min((r["precision"] for r in figures if r["precision"] is not None), default=None),
+            "lowest_recall": min((r["recall"] for r in figures if r["recall"] is not None), default=None),
+            "by_label": {kind: reading[kind] for kind in ("demands", "limits", "holds", "lacks", "new_to")},
+        },
+    }
 
 
 def _pool_name(jobs_file: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from .matching.explain import wage_text
+from .matching.fit import LABELS as FIT_LABELS, WEAK
 from .schemas import mask_phone
 from .text import strip_pictographs
 
@@ -44,6 +45,7 @@ class JobLine:
     contact_phone: str
     reasons: list[str]
     eligible: bool
+    fit: str = ""  # 很合适, 可以问问 or 不太合适
 
 
 @dataclass
@@ -56,6 +58,7 @@ class ResidentLine:
     availability: str
     reasons: list[str]
     eligible: bool
+    fit: str = ""
 
 
 @dataclass
@@ -65,7 +68,15 @@ class Shortlist:
     details: list[str]
     jobs: list[JobLine] = field(default_factory=list)
     residents: list[ResidentLine] = field(default_factory=list)
+    # Said above the list when even its best is a weak fit.
+    note: str = ""
     printed_at: str = field(default_factory=lambda: datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M"))
+
+
+WEAK_NOTE = {
+    "jobs": "暂时没有特别合适的岗位，下面几个可以问问工作人员。",
+    "residents": "暂时没有特别合适的居民，下面几位都不太合适。",
+}
 
 
 def _heading(fair_name: str | None, what: str) -> str:
@@ -94,6 +105,7 @@ def resident_shortlist(profile, pairs, fair_name: str | None = None) -> Shortlis
                 contact_phone=job.contact_phone or job.employer.contact_phone or "",
                 reasons=match.reasons,
                 eligible=match.eligible,
+                fit=FIT_LABELS.get(match.fit, ""),
             )
         )
     details = [f"号码 {profile.ticket}" if profile.ticket else f"编号 {profile.id}"]
@@ -105,6 +117,7 @@ def resident_shortlist(profile, pairs, fair_name: str | None = None) -> Shortlis
         subject=mask_name(profile.name) or "居民",
         details=details,
         jobs=lines,
+        note=WEAK_NOTE["jobs"] if pairs and pairs[0][1].fit == WEAK else "",
     )
 
 
@@ -120,6 +133,7 @@ def job_shortlist(job, pairs, show_phone: bool, fair_name: str | None = None) ->
             availability=AVAILABILITY_LABELS.get(p.availability, p.availability),
             reasons=m.reasons,
             eligible=m.eligible,
+            fit=FIT_LABELS.get(m.fit, ""),
         )
         for p, m in pairs
     ]
@@ -128,6 +142,7 @@ def job_shortlist(job, pairs, show_phone: bool, fair_name: str | None = None) ->
         subject=f"{job.title}（{job.employer.name}）",
         details=[wage_text(_record(job)) or "面议", SHIFT_LABELS.get(job.shift, job.shift), _place(job.town, job.community)],
         residents=lines,
+        note=WEAK_NOTE["residents"] if pairs and pairs[0][1].fit == WEAK else "",
     )
 
 
@@ -266,10 +281,12 @@ def _story(shortlist: Shortlist) -> list:
         Paragraph(f"{_esc(shortlist.subject)}　{_esc('　'.join(shortlist.details))}", s["subject"]),
         Spacer(1, 4 * mm),
     ]
+    if shortlist.note:
+        story += [Paragraph(_esc(shortlist.note), s["body"]), Spacer(1, 2 * mm)]
     rows = []
     for i, job in enumerate(shortlist.jobs, start=1):
         text = [
-            Paragraph(f"{i}. {_esc(job.title)}　{_esc(job.employer)}", s["job"]),
+            Paragraph(f"{i}. {_esc(job.title)}　{_esc(job.employer)}　【{_esc(job.fit)}】", s["job"]),
             Paragraph(f"{_esc(job.pay)}　{_esc(job.shift)}　{_esc(job.place)}　{_esc(job.distance)}", s["body"]),
             Paragraph(f"联系电话 {_esc(job.contact_phone) or '请问工作人员'}", s["body"]),
             Paragraph("；".join(_esc(r) for r in job.reasons), s["small"]),
@@ -277,7 +294,7 @@ def _story(shortlist: Shortlist) -> list:
         rows.append([text, _qr_flowable(job.contact_phone) if job.contact_phone else ""])
     for i, person in enumerate(shortlist.residents, start=1):
         text = [
-            Paragraph(f"{i}. {_esc(person.name)}　{_esc(person.age)} 岁　{_esc(person.place)}", s["job"]),
+            Paragraph(f"{i}. {_esc(person.name)}　{_esc(person.age)} 岁　{_esc(person.place)}　【{_esc(person.fit)}】", s["job"]),
             Paragraph(f"电话 {_esc(person.phone)}　{_esc(person.availability)}", s["body"]),
             Paragraph("；".join(_esc(r) for r in person.reasons), s["small"]),
         ]

@@ -425,6 +425,7 @@ class JobMatchOut(Schema):
     job = fields.Nested(JobOut)
     score = fields.Float()
     eligible = fields.Boolean()
+    fit = fields.String(metadata={"description": "good, possible or weak: how well it fits, calibrated on graded sets"})
     reasons = fields.List(fields.String())
 
 
@@ -432,6 +433,7 @@ class ProfileMatchOut(Schema):
     profile = fields.Nested(ProfileOut)
     score = fields.Float()
     eligible = fields.Boolean()
+    fit = fields.String(metadata={"description": "good, possible or weak: how well it fits, calibrated on graded sets"})
     reasons = fields.List(fields.String())
 
 

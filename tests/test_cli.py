@@ -53,7 +53,8 @@ def test_rank_writes_one_line_per_profile_best_first(tmp_path):
     assert lines[1]["matches"][0]["job_id"] == "J2"
     assert all(len(line["matches"]) == 2 for line in lines)
     first = lines[0]["matches"][0]
-    assert set(first) == {"job_id", "score", "eligible", "reasons"} and 0 < first["score"] <= 1
+    assert set(first) == {"job_id", "score", "eligible", "fit", "reasons"} and 0 < first["score"] <= 1
+    assert first["fit"] in ("good", "possible", "weak")
     assert any("离家" in r for r in first["reasons"])  # places come from the gazetteer
 
 

@@ -193,7 +193,7 @@ def ticket_matches(ticket: str):
     args = load_query(_one(s.TicketMatchQuery))
     profile = services.profile_by_ticket(db.session, ticket)
     pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=args["top"])
-    matches = [{"job": job, "score": m.score, "eligible": m.eligible, "reasons": m.reasons} for job, m in pairs]
+    matches = [{"job": job, "score": m.score, "eligible": m.eligible, "fit": m.fit, "reasons": m.reasons} for job, m in pairs]
     return _one(s.JobMatchesOut).dump({"profile_id": profile.id, "matches": matches})
 
 
@@ -204,7 +204,7 @@ def ticket_matches(ticket: str):
 def jobs_for_profile(profile_id: int):
     args = load_query(_one(s.JobMatchQuery))
     pairs = services.jobs_for_profile(db.session, _index(), profile_id, **args)
-    matches = [{"job": job, "score": m.score, "eligible": m.eligible, "reasons": m.reasons} for job, m in pairs]
+    matches = [{"job": job, "score": m.score, "eligible": m.eligible, "fit": m.fit, "reasons": m.reasons} for job, m in pairs]
     return _one(s.JobMatchesOut).dump({"profile_id": profile_id, "matches": matches})
 
 
@@ -212,7 +212,7 @@ def jobs_for_profile(profile_id: int):
 def profiles_for_job(job_id: int):
     args = load_query(_one(s.ProfileMatchQuery))
     pairs = services.profiles_for_job(db.session, _index(), job_id, **args)
-    matches = [{"profile": p, "score": m.score, "eligible": m.eligible, "reasons": m.reasons} for p, m in pairs]
+    matches = [{"profile": p, "score": m.score, "eligible": m.eligible, "fit": m.fit, "reasons": m.reasons} for p, m in pairs]
     return _one(s.ProfileMatchesOut).dump({"job_id": job_id, "matches": matches})
 
 

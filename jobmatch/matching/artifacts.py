@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .matcher import Matcher
 from .csco import Classification, TitleCoder
+from .fit import FitScale
 from .model import ScoreModel, default_model
 from .lexicon import Lexicon, load_syllables
 from .occupations import OccupationCoder, Taxonomy
@@ -15,8 +16,8 @@ from .places import Gazetteer
 log = logging.getLogger(__name__)
 
 PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES = "places.json", "occupations.json", "weights.json", "lexicon.npz", "syllables.json"
-CLASSIFICATION, TITLE_CODER = "csco.json", "title_coder.npz"
-ALL = (PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES, CLASSIFICATION, TITLE_CODER)
+CLASSIFICATION, TITLE_CODER, FIT = "csco.json", "title_coder.npz", "fit.json"
+ALL = (PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES, CLASSIFICATION, TITLE_CODER, FIT)
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Artefacts:
     lexicon: Lexicon = field(default_factory=Lexicon.empty)
     syllables: dict[str, str] = field(default_factory=dict)
     title_coder: TitleCoder | None = None
+    fit: FitScale = field(default_factory=FitScale)
     _coder: OccupationCoder | None = field(default=None, repr=False)
 
     @classmethod
@@ -43,6 +45,7 @@ class Artefacts:
             lexicon=Lexicon.load(folder / LEXICON) if (folder / LEXICON).exists() else Lexicon.empty(),
             syllables=load_syllables(folder / SYLLABLES) if (folder / SYLLABLES).exists() else {},
             title_coder=TitleCoder.load(folder / TITLE_CODER) if (folder / TITLE_CODER).exists() else None,
+            fit=FitScale.load(folder / FIT) if (folder / FIT).exists() else FitScale(),
         )
 
     @property
@@ -52,4 +55,4 @@ class Artefacts:
         return self._coder
 
     def matcher(self, model: ScoreModel | None = None, **options) -> Matcher:
-        return Matcher(model=model or self.model, gazetteer=self.gazetteer, coder=self.coder, **options)
+        return Matcher(model=model or self.model, gazetteer=self.gazetteer, coder=self.coder, fit_scale=self.fit, **options)

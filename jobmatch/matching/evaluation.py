@@ -181,3 +181,35 @@ def evaluate(
     for name, (pool_jobs, pool_qrels) in (pools or {}).items():
         report["pools"][name] = {"vacancies": len(pool_jobs), "systems": compare(make_matcher, pool_jobs, profiles, pool_qrels, top)[0]}
     return report
+
+
+def counsellor_metrics(matcher: Matcher, profiles: Sequence[ProfileRecord], qrels: Qrels,
+                       conflicts: dict[str, set[str]]) -> dict:
+    """What a counsellor checks of the top matches: how many residents with a conflict (a vacancy they want whose
+    demand they said they cannot meet) still see one in their top 3; how often `good` in a top 5 is a vacancy graded
+    2+; and, for residents with nothing graded above 0, how often the first match is honestly not `good`."""
+    ranked = {p.id: matcher.jobs_for(p, top=5) for p in profiles}
+    leaks = [p for p, jobs in conflicts.items() if any(m.job_id in jobs for m in ranked.get(p, [])[:3])]
+    good = [(p, m.job_id) for p, matches in ranked.items() for m in matches if m.fit == "good"]
+    nofit = [p for p in ranked if ranked[p] and max(qrels.get(p, {}).values(), default=0) == 0]
+    return {
+        "conflict_profiles": len(conflicts),
+        "conflict_in_top3": round(len(leaks) / len(conflicts), 4) if conflicts else None,
+        "good_precision": round(sum(qrels.get(p, {}).get(j, 0) >= 2 for p, j in good) / len(good), 4) if good else None,
+        "nofit_profiles": len(nofit),
+        "nofit_honesty": round(sum(ranked[p][0].fit != "good" for p in nofit) / len(nofit), 4) if nofit else None,
+    }
+
+
+def load_conflicts(path: str | Path) -> dict[str, set[str]]:
+    """profile_id -> the job ids it conflicts with, from a TSV with a header line (profile_id, job_id)."""
+    out: dict[str, set[str]] = {}
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f):
+            parts = line.rstrip("\n").split("\t")
+            if number == 0 or not line.strip():
+                continue
+            if len(parts) != 2:
+                raise ValueError(f"{path}:{number + 1}: expected profile_id<TAB>job_id")
+            out.setdefault(parts[0], set()).add(parts[1])
+    return out

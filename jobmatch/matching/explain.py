@@ -5,6 +5,8 @@ import math
 import re
 
 from ..text import normalise
+from .demands import unmet
+from .features import job_demands, profile_limits
 from .postings import UNIT_NAMES, figure
 from .records import JobRecord, ProfileRecord
 
@@ -59,6 +61,10 @@ def explain(
             problems.append(f"要全职上班（{_SHIFT_NAMES.get(job.shift, job.shift)}），您只能做零工")
         else:
             problems.append(f"要上夜班（{_SHIFT_NAMES.get(job.shift, job.shift)}），您只能上白班")
+    if not f.get("demand_ok", True):
+        problems += [u.reason for u in unmet(job_demands(job), profile_limits(profile))]
+    if f.get("new_hand"):
+        problems.append("只招有经验的熟手，您说没做过")
 
     terms = shared_terms(job, profile_text)
     if occupation:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..text import age_from_text, normalise, pay_from_text
+from .demands import CERTIFICATES, LICENCE_CLASSES, Demand, Demands, Limits, read_demands, read_limits, unmet
 from .places import Gazetteer, distance_km, unit_vectors
 from .postings import FIELD_GROUPS, group_empty, group_values, read_posting
 from .records import JobRecord, ProfileRecord
@@ -27,6 +28,38 @@ PART_TIME_HOURS_PER_MONTH = 104
 DEFAULT_REACH_KM = 10.0
 # A shuttle bus or lodging makes a far job reachable.
 _REACH_STRETCHERS = re.compile(r"班车|接送|包住|包吃住|住宿|宿舍")
+
+
+# Every demand a vacancy can make that a resident can say they cannot meet, one bit each, so that a pair's conflict
+# is one AND of two integers across a whole index.
+HARD_DEMANDS = ("heavy", "standing", "literate", "computer", "licence",
+                *(f"licence:{c}" for c in LICENCE_CLASSES), *(f"cert:{c}" for c in CERTIFICATES))
+DEMAND_BIT = {label: 1 << i for i, label in enumerate(HARD_DEMANDS)}
+EXPERIENCED = "experienced"
+
+
+def job_demands(job: JobRecord) -> Demands:
+    return read_demands(job.title, job.description)
+
+
+def profile_limits(profile: ProfileRecord) -> Limits:
+    return read_limits(profile.experience, profile.desired)
+
+
+def demand_bits(labels) -> int:
+    """The bits of the required demands among `labels`."""
+    return sum(DEMAND_BIT[label] for label in set(labels) if label in DEMAND_BIT)
+
+
+def barred_bits(limits: Limits) -> int:
+    """The bits of every demand this resident said they cannot meet (unmet() decides, one demand at a time)."""
+    if not (limits.limits or limits.holds or limits.lacks):
+        return 0
+    return sum(bit for label, bit in DEMAND_BIT.items() if unmet(Demands((Demand(label),)), limits))
+
+
+def is_newcomer(limits: Limits) -> bool:
+    return limits.is_new
 
 
 def monthly(amount: float | None, unit: str, shift: str) -> float:
@@ -92,16 +125,20 @@ class JobTable:
     z: np.ndarray
     stretch: np.ndarray
     openings: np.ndarray
+    # what the vacancy requires (demand_bits of its words) and whether it takes only the experienced
+    demands: np.ndarray
+    experienced: np.ndarray
 
     @staticmethod
     def dtypes() -> dict[str, type]:
         return {"shift": np.int8, "age_min": float, "age_max": float, "pay_min": float, "pay_max": float, "x": float,
-                "y": float, "z": float, "stretch": bool, "openings": float}
+                "y": float, "z": float, "stretch": bool, "openings": float, "demands": np.int32, "experienced": bool}
 
     @classmethod
     def build(cls, jobs: list[JobRecord], gazetteer: Gazetteer) -> JobTable:
         points = [_point(j.lat, j.lon, j.town, j.community, gazetteer) for j in jobs]
         x, y, z = unit_vectors([p[0] for p in points], [p[1] for p in points])
+        demanded = [job_demands(j) for j in jobs]
         return cls(
             shift=np.array([SHIFT_CODES.get(j.shift or "day", 0) for j in jobs], dtype=np.int8),
             age_min=np.array([_nan(j.age_min) for j in jobs]),
@@ -113,6 +150,8 @@ class JobTable:
             z=z,
             stretch=np.array([stretches_reach(j) for j in jobs], dtype=bool),
             openings=np.array([np.nan if j.openings is None else j.openings for j in jobs], dtype=float),
+            demands=np.array([demand_bits(d.required) for d in demanded], dtype=np.int32),
+            experienced=np.array([EXPERIENCED in d.required for d in demanded], dtype=bool),
         )
 
 
@@ -127,15 +166,20 @@ class ProfileTable:
     y: np.ndarray
     z: np.ndarray
     reach: np.ndarray
+    # the demands the resident said they cannot meet (barred_bits), and whether they say they are new to the work
+    barred: np.ndarray
+    newcomer: np.ndarray
 
     @staticmethod
     def dtypes() -> dict[str, type]:
-        return {"availability": np.int8, "age": float, "expected": float, "x": float, "y": float, "z": float, "reach": float}
+        return {"availability": np.int8, "age": float, "expected": float, "x": float, "y": float, "z": float, "reach": float,
+                "barred": np.int32, "newcomer": bool}
 
     @classmethod
     def build(cls, profiles: list[ProfileRecord], gazetteer: Gazetteer) -> ProfileTable:
         points = [_point(p.lat, p.lon, p.town, p.community, gazetteer) for p in profiles]
         x, y, z = unit_vectors([pt[0] for pt in points], [pt[1] for pt in points])
+        limits = [profile_limits(p) for p in profiles]
         return cls(
             availability=np.array([AVAILABILITY_CODES.get(p.availability, 0) for p in profiles], dtype=np.int8),
             age=np.array([_nan(p.age) for p in profiles]),
@@ -144,6 +188,8 @@ class ProfileTable:
             y=y,
             z=z,
             reach=np.array([p.max_commute_km if p.max_commute_km else DEFAULT_REACH_KM for p in profiles], dtype=float),
+            barred=np.array([barred_bits(lim) for lim in limits], dtype=np.int32),
+            newcomer=np.array([is_newcomer(lim) for lim in limits], dtype=bool),
         )
 
 
@@ -169,7 +215,11 @@ def pair_features(p: ProfileTable, pi, j: JobTable, ji) -> dict[str, np.ndarray]
     with np.errstate(invalid="ignore"):
         reach_ratio = distance / reach
     shape = np.broadcast_shapes(np.shape(age), np.shape(j.age_min[ji]))
+    demand_ok = (j.demands[ji] & p.barred[pi]) == 0
+    new_hand = j.experienced[ji] & p.newcomer[pi]
     return {
+        "demand_ok": np.broadcast_to(demand_ok, shape),
+        "new_hand": np.broadcast_to(new_hand, shape),
         "shift_ok": np.broadcast_to(shift_ok, shape),
         "age_ok": np.broadcast_to(age_ok, shape),
         "pay_ratio": np.broadcast_to(pay_ratio, shape),

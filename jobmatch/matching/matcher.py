@@ -10,7 +10,18 @@ from scipy import sparse
 
 from ..text import normalise
 from .explain import explain
-from .features import SHIFT_CODES, JobTable, ProfileTable, completed_job, completed_profile, employer_key, pair_features
+from .fit import FitScale
+from .features import (
+    EXPERIENCED,
+    SHIFT_CODES,
+    JobTable,
+    ProfileTable,
+    completed_job,
+    completed_profile,
+    employer_key,
+    job_demands,
+    pair_features,
+)
 from .model import ScoreModel, default_model, design_matrix
 from .occupations import Coding, OccupationCoder, Taxonomy
 from .places import Gazetteer
@@ -55,6 +66,9 @@ _KINDS = {"want": 1, "done": 2}
 FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory a build needs
 SCORE_CHUNK = 32_768  # pairs scored at once
 PRUNE_FROM = 512  # below this many candidates, scoring them all is cheaper than deciding which to skip
+# A vacancy that takes only the experienced, for a resident new to the work: one grade lower in the rubric, so its
+# score is bent, not zeroed.
+NEW_HAND_FACTOR = 0.75
 VOCABULARY_SAMPLE = 60_000  # texts the TF-IDF vocabulary and IDF are learnt from
 LEARNED_CODES = 2  # CSCO codes kept from the title coder
 
@@ -149,8 +163,10 @@ class Matcher:
         coder: OccupationCoder | None = None,
         vocabulary_sample: int = VOCABULARY_SAMPLE,
         keep_profiles: bool = True,
+        fit_scale: FitScale | None = None,
     ):
         self.model = model or default_model()
+        self.fit_scale = fit_scale or FitScale()
         self.gazetteer = gazetteer or Gazetteer.empty()
         self.taxonomy = taxonomy or (coder.taxonomy if coder else Taxonomy.empty())
         # The coder remembers clauses it has read; matchers of one process share it.
@@ -400,7 +416,7 @@ class Matcher:
         rows = np.flatnonzero(alive)
         signals = self._job_signals(profile, self.code_profile(profile), alive)
         feats = {**self._job_context(profile)(rows), **{k: v[rows] for k, v in signals.items()}}
-        return design_matrix(feats), np.broadcast_to(feats["shift_ok"] & feats["age_ok"], rows.shape)
+        return design_matrix(feats), np.broadcast_to(eligible_pairs(feats), rows.shape)
 
     def _job_context(self, profile: ProfileRecord):
         """Shift, age, pay and distance features of the profile against the given job rows."""
@@ -482,7 +498,9 @@ class Matcher:
         for start in range(0, len(rows), SCORE_CHUNK):
             part = {k: v[start : start + SCORE_CHUNK] for k, v in feats.items()}
             scores[start : start + SCORE_CHUNK] = self.model.score(design_matrix(part))
-        return feats, scores, np.asarray(feats["shift_ok"] & feats["age_ok"], dtype=bool)
+        # Only the experienced, and the resident says they are new to it: it counts against, it does not exclude.
+        scores *= np.where(feats["new_hand"], NEW_HAND_FACTOR, 1.0)
+        return feats, scores, eligible_pairs(feats)
 
     @staticmethod
     def _order(rows: np.ndarray, scores: np.ndarray, eligible: np.ndarray, top: int) -> np.ndarray:
@@ -542,6 +560,7 @@ class Matcher:
                     eligible=bool(eligible[at]),
                     reasons=reasons,
                     features=row,
+                    fit=self.fit_scale.label(float(scores[at]), bool(eligible[at])),
                 )
             )
         return matches
@@ -563,13 +582,20 @@ class Matcher:
             shared = max((o for o in job_codes if o in wanted), key=lambda o: min(wanted[o], job_codes[o]), default=None)
             if shared:
                 if shared not in evidence:  # reached through a broad wish such as 想进厂
-                    return f"{clean_title(job.title) or job.title}，新手也能做"
+                    title = clean_title(job.title) or job.title
+                    # Only true of a vacancy that does not ask for experience.
+                    return f"{title}，要有经验" if EXPERIENCED in job_demands(job).required else f"{title}，新手也能做"
                 name = self._occupation_name(shared, wanted)
                 return f"{'做过' if evidence[shared][0] == 'done' else '想做'}{name}，对口"
         if row["occ_near"] >= 0.4 and wanted:
             curated = [o for o in wanted if o in self.taxonomy.codes_of] or list(wanted)
             return f"和{self._occupation_name(max(curated, key=wanted.get), wanted)}相近，可作备选"
         return None
+
+
+def eligible_pairs(feats: dict) -> np.ndarray:
+    """Pairs no hard limit breaks: the shift, the age, and every demand the resident said they cannot meet."""
+    return np.asarray(feats["shift_ok"] & feats["age_ok"] & feats["demand_ok"], dtype=bool)
 
 
 _FORKED: dict = {}

@@ -55,6 +55,8 @@ class Match:
     eligible: bool
     reasons: list[str]
     features: dict[str, float] = field(default_factory=dict)
+    # good, possible or weak (fit.FitScale): what the kiosk and the prints say of the match
+    fit: str = "possible"
 
     def as_dict(self) -> dict:
         return {
@@ -62,6 +64,7 @@ class Match:
             "profile_id": self.profile_id,
             "score": self.score,
             "eligible": self.eligible,
+            "fit": self.fit,
             "reasons": list(self.reasons),
         }
 

@@ -30,6 +30,7 @@ from ..extensions import limiter
 from ..localtime import local_today
 from ..erasures import ErasureLog
 from ..errors import Conflict, Invalid, JobmatchError, TooManyAttempts, log_storage_fault, storage_fault
+from ..matching.fit import LABELS as FIT_LABELS
 from ..models import Fair
 from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
 from ..schemas import MAX_PAGE, KioskForm, OutcomeForm, PageNumber, mask_phone
@@ -73,6 +74,7 @@ def _template_globals():
         "next_steps": _staff_steps,
         "mask_phone": mask_phone,
         "mask_name": mask_name,
+        "fit_labels": FIT_LABELS,
         "text_summary": services.text_summary,
     }
 
