@@ -46,6 +46,8 @@ def plus(title, description=""):
         ("养老院护工", "协助老人翻身、移位，要有一定体力", {"heavy"}),
         ("家具厂打包", "劳动强度较大，腰不好的勿扰", {"heavy"}),
         ("物流中心普工", "卸货上架，出力的活，就是体力活", {"heavy"}),
+        ("装卸工", "", {"heavy"}),  # loading by hand is heavy by its nature
+        ("塑料厂日结", "周转箱装车卸车，来一天算一天", {"heavy"}),
         # standing and walking all shift
         ("纺织挡车工", "车间里来回巡回走动，一个班下来一两万步", {"standing"}),
         ("商场导购", "站柜台，一天八小时", {"standing"}),
@@ -109,6 +111,8 @@ def test_demands_read_from_a_posting(title, description, expected):
         ("带货主播", "不坐班，时间自由"),
         ("标识字牌制作", "刻字、喷漆、安装"),
         ("门卫", "身体好就行，不用写东西"),
+        ("叉车司机", "仓库里开叉车装卸货，要会开"),  # the forklift does the loading
+        ("送货司机", "开车送货，不用装卸"),
     ],
 )
 def test_words_that_do_not_make_a_demand(title, description):

@@ -339,6 +339,8 @@ _SELF = re.compile(r"我|自己|本人")
 # negation before it ("不用一直站着") or a plus ("...优先") changes it. A weak one ("经验", "电脑", "搬运") is a demand
 # unless the words around it say it is not needed ("不用会电脑", "经验不限", "偶尔搬箱子，活不重") or only a plus.
 _REFUSE = r"(?:的|者|人员?)?(?:一律|概)?(?:不要(?!紧)|不收|勿扰|免谈|不考虑|不予考虑|不招|别来|莫来|请勿|勿来|不用来|谢绝|不录用|绕道|绕行)"
+# Loading and unloading, heavy by its nature when done by hand.
+_LOADING = re.compile(r"装卸(?:工|货|车|搬运)?|装车卸车|装(?:货|车)[、和与及,]?卸(?:货|车)|卸(?:货|车)(?:工|员)?")
 _DEMAND_SOURCES: dict[str, list[tuple[str, bool]]] = {
     "heavy": [
         (r"力气活|体力活|重体力|重活|苦力活|粗活累活|纯体力|体力要好|体力好|负重|重物|重货", False),
@@ -350,6 +352,8 @@ _DEMAND_SOURCES: dict[str, list[tuple[str, bool]]] = {
         (r"抱(?:到|上|下|起)|(?:翻身|抱)[^,。;]{0,6}?(?:力气|体力)|有(?:一定的?|把|些)(?:力气|体力)|身强力壮|身体强壮|体格(?:健壮|强壮)", False),
         (r"(?:体力(?:消耗|要求)|劳动强度|强度)(?:很|较|比较)?(?:大|高)|活(?:比较|很|有点|挺|较)?重(?!不重)|(?:很|挺|比较)沉|大件", False),
         (r"(?:全靠|靠|用)?(?:手|人工|人力)(?:搬|扛|抬|装卸|搬运)|人力搬运|全靠人力", False),
+        # Loading and unloading by hand is heavy by its nature, said or not (a forklift's is cancelled by _MACHINE).
+        (_LOADING.pattern, False),
         (r"(?:腰不好|腰椎|腰间盘|腰肌劳损|身体不好|体弱|体质差|干不了重活)[^,。;]{0,4}?(?:的|者)?(?:勿|不要|不适合|不合适|慎|别|不考虑)|不适合(?:腰|身体不好|体弱)", True),
     ],
     "standing": [
@@ -468,6 +472,8 @@ def _modality(text: _Text, start: int, end: int, label: str, strong: bool, toler
         return None
     if label == "heavy" and _MACHINE.search(plain, c_start, c_end):
         return None
+    if label == "heavy" and _LOADING.fullmatch(plain, start, end) and _MACHINE.search(plain):
+        return None  # a forklift driver's 装卸 anywhere in the posting is the machine's
     return "plus" if plus else "required"
 
 
