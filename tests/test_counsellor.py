@@ -91,10 +91,13 @@ def test_experience_only_counts_against_a_newcomer_without_excluding(matcher):
 
 
 def test_no_reason_says_anyone_can_start_where_experience_is_asked(matcher):
+    seen = 0
     for wish in ("想进厂", "想找个活干", "想进服装厂"):
         for m in matcher.jobs_for(resident(desired=wish), top=6):
             if m.job_id == "skilled-sew":
+                seen += 1
                 assert not any("新手也能做" in r for r in m.reasons)
+    assert seen == 3  # top=6 of six vacancies: it is judged for every wish
 
 
 LIMIT_WORDS = ["", "腰不好，干不了重活", "膝盖不好站不久", "字认得不多", "电脑一窍不通", "驾照是C1", "没驾照", "开过叉车但没证"]

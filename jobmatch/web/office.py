@@ -260,6 +260,7 @@ def office_audit():
 @bp.get("/office/export/jobs.xlsx")
 @login_required("office")
 def office_export_jobs():
+    refuse_cross_site()  # before any work: another site's link exports nothing
     jobs = db.session.scalars(select(Job).order_by(Job.id)).unique().all()
     rows = [
         (j.external_id or j.id, j.title, j.employer.name, j.openings, j.wage_min, j.wage_max, j.wage_unit, j.town, j.community,
@@ -267,7 +268,6 @@ def office_export_jobs():
         for j in jobs
     ]
     headings = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "社区", "班次", "最小年龄", "最大年龄", "福利", "联系电话", "状态"]
-    refuse_cross_site()
     audit(db.session, "export", "jobs")
     db.session.commit()
     return _xlsx(workbook("岗位", headings, rows), "jobs.xlsx")
@@ -276,13 +276,13 @@ def office_export_jobs():
 @bp.get("/office/export/outcomes.xlsx")
 @login_required("office")
 def office_export_outcomes():
+    refuse_cross_site()  # before any work: another site's link exports nothing
     outcomes = db.session.execute(select(Outcome, Job).join(Job, Job.id == Outcome.job_id).order_by(Outcome.created_at)).all()
     # No names or phones: the office reports counts, and the stall holds the contacts.
     rows = [
         (o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"), o.profile_id, j.external_id or j.id, j.title, j.employer.name, o.status)
         for o, j in outcomes
     ]
-    refuse_cross_site()
     audit(db.session, "export", "outcomes")
     db.session.commit()
     return _xlsx(workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows), f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx")
@@ -324,10 +324,10 @@ def office_reports():
 
 
 def _report_download(render, content_type: str, extension: str):
+    refuse_cross_site()  # before any work: another site's link exports nothing
     report, error, status = _report_query()
     if report is None:
         return _report_page(None, error or "请先选一场集市或一个月份", status if error else 422)
-    refuse_cross_site()
     data = render(report)
     audit(db.session, "export", f"report {report.slug} {extension}")
     db.session.commit()

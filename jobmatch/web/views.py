@@ -195,7 +195,7 @@ def kiosk():
             errors = {field: _kiosk_message(field, reasons) for field, reasons in err.messages.items()}
             errors = {("place" if k in ("town", "community") else k): v for k, v in errors.items()}
         except Invalid as err:
-            errors = {field: KIOSK_MESSAGES.get(field, err.message.split(" (")[0]) for field in err.fields} or {"_form": err.message}
+            errors = {field: KIOSK_MESSAGES.get(field, err.message.split(" (")[0]) for field in err.fields} or {"_form": err.message.split(" (")[0]}
         except Conflict:
             # The form's key went with another submission: keep what was typed, under a fresh key.
             values["submission_key"] = secrets.token_urlsafe(24)
