@@ -104,6 +104,8 @@ class Job(Base):
     # What the title and description say (postings.read_posting), and which fields the office left empty and were
     # filled from it: {"occupation": "货运司机", "read": {...}, "filled": ["perks", "wage"]}.
     read_from_text: Mapped[dict | None] = mapped_column(JSON)
+    # The office's correction of what the vacancy demands (demands.Demands.as_dict()); None: read from the words.
+    demands: Mapped[dict | None] = mapped_column(JSON)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -130,6 +132,9 @@ class Profile(Base):
     availability: Mapped[str] = mapped_column(String(20), default="any")
     max_commute_km: Mapped[float | None] = mapped_column(Float)
     coding: Mapped[dict | None] = mapped_column(JSON)
+    # What the resident tapped at the kiosk or sent as fields (light work only, licences held ...): personal, erased
+    # with the name. {"limits": ["light_only"], "holds": ["licence:C1"], "lacks": []}; merged with what their words say.
+    limits: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Deletion keeps the row (outcome statistics stay) but removes every personal field.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -6,6 +6,7 @@ import re
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 from marshmallow.validate import Length, Regexp
 
+from .matching.demands import CREDENTIALS, DEMAND_CHOICES, LIMIT_LABELS
 from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, SHIFTS, STAFF_STEPS, WAGE_UNITS
 
 # Mainland numbers only: a mobile (11 digits, 1[3-9]…), or a landline with its area code (010, 02x, or 0 and three
@@ -80,6 +81,34 @@ def _phone(**kwargs):
     return Phone(**kwargs)
 
 
+class DemandList(fields.Field):
+    """What the office sets a vacancy to demand: a list of labels ("licence:B2") or of {"label", "required"} (false: only
+    a plus, "有证优先"); "from_text" goes back to what the title and description say (loaded as None)."""
+
+    FROM_TEXT = "from_text"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == self.FROM_TEXT:
+            return None
+        if not isinstance(value, list) or len(value) > len(DEMAND_CHOICES):
+            raise ValidationError(f'Give a list of demands, or "{self.FROM_TEXT}".')
+        out = {}
+        for item in value:
+            if isinstance(item, str):
+                item = {"label": item}
+            if not isinstance(item, dict) or set(item) - {"label", "required"} or not isinstance(item.get("required", True), bool):
+                raise ValidationError('Each demand is a label or {"label": ..., "required": true/false}.')
+            if item.get("label") not in DEMAND_CHOICES:
+                raise ValidationError(f"Unknown demand {str(item.get('label'))[:40]!r}: one of {', '.join(DEMAND_CHOICES)}.")
+            out[item["label"]] = {"label": item["label"], "required": item.get("required", True)}
+        return list(out.values())
+
+
+def _labels(choices, description: str):
+    return fields.List(fields.String(validate=validate.OneOf(choices)), validate=validate.Length(max=len(choices)),
+                       metadata={"description": description})
+
+
 def _optional(field_cls, *args, **kwargs):
     return field_cls(*args, load_default=None, allow_none=True, **kwargs)
 
@@ -135,6 +164,11 @@ class JobSchema(StrictSchema):
     age_max = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
     perks = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
     contact_phone = _optional(_phone)
+    demands = DemandList(metadata={
+        "description": "what the vacancy demands, set by the office (wins over what the words say): labels such as "
+                       '"heavy", "licence:B2", "cert:forklift", or {"label", "required": false} for a plus; missing: '
+                       'read from the title and description; "from_text": go back to that',
+    })
 
     @validates_schema
     def _check_ranges(self, data, partial=None, **kwargs):
@@ -181,6 +215,9 @@ class ProfileSchema(StrictSchema):
     expected_wage = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=MAX_WAGE["month"]))
     availability = fields.String(load_default="any", validate=validate.OneOf(AVAILABILITIES))
     max_commute_km = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=500))
+    limits = _labels(LIMIT_LABELS, "what the resident cannot do (the kiosk's taps): light_only, no_standing, illiterate, no_computer")
+    holds = _labels(CREDENTIALS, 'licences and certificates held: "licence:C1", "cert:forklift"')
+    lacks = _labels(CREDENTIALS, 'licences and certificates the resident said they lack: "licence" for none at all')
 
     @validates_schema
     def _check_place(self, data, **kwargs):
@@ -360,6 +397,11 @@ class JobOut(Schema):
         metadata={"description": "what the title and description say: the occupation, and the fields the office left "
                                  "empty that were filled from the words (those fields above hold the values), in words"},
     )
+    demands = fields.Method(
+        "_demands",
+        metadata={"description": "what the vacancy demands: items {label, required, words}, summary in words, and "
+                                 "set_by_office (the office's correction) or read from the title and description"},
+    )
     is_open = fields.Boolean()
     closed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
@@ -370,6 +412,12 @@ class JobOut(Schema):
 
         stored = job.read_from_text or {}
         return {"occupation": stored.get("occupation", ""), "filled": list(stored.get("filled", ())), "summary": text_summary(job)}
+
+    def _demands(self, job) -> dict:
+        from .services import demands_summary, job_demands_of
+
+        return {"set_by_office": job.demands is not None, "items": job_demands_of(job).as_dict()["demands"],
+                "summary": demands_summary(job)}
 
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -398,6 +446,9 @@ class ProfileOut(Schema):
     expected_wage = fields.Float(allow_none=True)
     availability = fields.String()
     max_commute_km = fields.Float(allow_none=True)
+    limits = fields.Function(lambda p: list((p.limits or {}).get("limits", ())))
+    holds = fields.Function(lambda p: list((p.limits or {}).get("holds", ())))
+    lacks = fields.Function(lambda p: list((p.limits or {}).get("lacks", ())))
     created_at = fields.DateTime()
 
     def _name(self, profile):
@@ -488,6 +539,7 @@ class HealthOut(Schema):
 # How far a resident will go, as the kiosk asks it, in kilometres.
 REACH_KM = {"walk": 2.0, "ebike": 8.0, "bus": 20.0, "live_in": 60.0}
 KIOSK_AVAILABILITY = ("day_only", "part_time", "any")
+KIOSK_LICENCES = ("none", "C1", "B2", "A2")
 
 
 class KioskForm(StrictSchema):
@@ -509,6 +561,15 @@ class KioskForm(StrictSchema):
     reach = fields.String(required=True, validate=validate.OneOf(tuple(REACH_KM)))
     consent = fields.String(required=True, validate=validate.Equal("yes"))
     fair_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)
+    # Optional taps: what the resident cannot do, and the licence and certificates they hold.
+    limit_light_only = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
+    limit_no_standing = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
+    limit_illiterate = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
+    limit_no_computer = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
+    licence = fields.String(load_default="", validate=validate.OneOf(("", *KIOSK_LICENCES)))
+    cert_forklift = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
+    cert_electric = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
+    cert_weld = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
 
     @staticmethod
     def to_profile(form: dict) -> dict:
@@ -525,7 +586,13 @@ class KioskForm(StrictSchema):
             "expected_wage": form["expected_wage"],
             "max_commute_km": REACH_KM[form["reach"]],
             "fair_id": form["fair_id"],
+            "limits": [label for label in LIMIT_LABELS if form.get(f"limit_{label}") == "yes"],
+            "holds": [f"cert:{kind}" for kind in ("forklift", "electric", "weld") if form.get(f"cert_{kind}") == "yes"],
         }
+        if form.get("licence") == "none":
+            body["lacks"] = ["licence"]
+        elif form.get("licence"):
+            body["holds"].append(f"licence:{form['licence']}")
         return ProfileSchema().load(body)
 
     @staticmethod

@@ -29,6 +29,8 @@ from .matching.matcher import (
     profile_text,
 )
 from .matching.artifacts import Artefacts
+from .matching.demands import Demands, describe_demands, read_demands, unmet
+from .matching.features import job_demands, profile_limits
 from .schemas import MAX_ID
 from .matching.postings import FIELD_GROUPS, PostingReading, describe, group_empty, group_values, read_posting
 from .models import AuditEvent, Change, DataVersion, Employer, Fair, Heartbeat, Job, Outcome, Profile, utcnow
@@ -221,7 +223,7 @@ def employer_by_name(session: Session, name: str, phone: str | None = None, town
 
 # --- jobs ------------------------------------------------------------------------------------------
 
-_JOB_FIELDS = set(JobRecord.__dataclass_fields__) - {"id", "employer"}
+_JOB_FIELDS = set(JobRecord.__dataclass_fields__) - {"id", "employer", "demands"}
 
 
 def _resolve_employer(session: Session, data: dict) -> Employer:
@@ -242,6 +244,8 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     for key in _JOB_FIELDS | {"external_id", "fair_id"}:
         if key in data and not (key == "openings" and data[key] is None):
             setattr(job, key, data[key])
+    if "demands" in data:  # the office's correction; null goes back to reading the words
+        job.demands = None if data["demands"] is None else Demands.from_dict(data["demands"]).as_dict()
     fill_from_text(job, given_groups(data), given=data)
 
 
@@ -287,8 +291,25 @@ def fill_from_text(job, groups: set[str], given: dict | None = None) -> PostingR
     for name in ("shift", "openings", "wage_unit"):
         if getattr(job, name) is None:
             setattr(job, name, _GROUP_DEFAULTS[name])
-    job.read_from_text = {"occupation": reading.occupation, "read": reading.as_dict(), "filled": sorted(filled)}
+    job.read_from_text = {"occupation": reading.occupation, "read": reading.as_dict(), "filled": sorted(filled),
+                          "demands": read_demands(job.title, job.description).as_dict()["demands"]}
     return reading
+
+
+def job_demands_of(job) -> Demands:
+    """What a vacancy demands: the office's correction when there is one, else what its words say."""
+    return job_demands(JobRecord(id="", title=job.title or "", description=job.description or "", demands=job.demands))
+
+
+def demands_summary(job) -> list[str]:
+    """What a vacancy demands, in a clerk's words: ["要B2驾照", "叉车证优先"]."""
+    return describe_demands(job_demands_of(job))
+
+
+def words_demand(title: str | None, description: str | None) -> list[str]:
+    """What a title and description demand, in a clerk's words, whatever the office set (for an import preview, and
+    beside a correction)."""
+    return describe_demands(read_demands(title, description))
 
 
 def text_summary(job) -> list[str]:
@@ -406,12 +427,20 @@ def import_jobs(session: Session, rows: Iterable[dict], fair_id: int | None = No
 # --- profiles --------------------------------------------------------------------------------------
 
 
+def profile_columns(data: dict) -> dict:
+    """A loaded profile body as columns: its limits, holds and lacks go together into `limits`."""
+    data = dict(data)
+    said = {key: data.pop(key) for key in ("limits", "holds", "lacks") if key in data}
+    data["limits"] = {key: value for key, value in said.items() if value} or None
+    return data
+
+
 def create_profile(session: Session, data: dict, consented: bool = False) -> Profile:
     if data.get("fair_id") is not None:
         get_fair(session, data["fair_id"])
     if data.get("external_id") and session.scalar(select(Profile.id).where(Profile.external_id == data["external_id"])):
         raise Conflict(f"居民编号 {data['external_id']} 已存在 (duplicate id)", {"id": ["already exists"]})
-    profile = Profile(**data, consented_at=utcnow() if consented else None)
+    profile = Profile(**profile_columns(data), consented_at=utcnow() if consented else None)
     session.add(profile)
     bump_version(session)
     session.commit()
@@ -452,6 +481,7 @@ def _erase(session: Session, profile: Profile) -> None:
         setattr(profile, key, None)
     profile.experience = ""
     profile.desired = ""
+    profile.limits = None  # health and what they cannot do: as personal as the words
     profile.ticket = None
     profile.submission_key = None
     profile.deleted_at = utcnow()
@@ -682,7 +712,7 @@ def job_record(job, employer: str | None = None) -> JobRecord:
         skills=tuple(job.skills or ()), openings=job.openings, wage_min=job.wage_min, wage_max=job.wage_max,
         wage_unit=job.wage_unit, town=job.town, community=job.community, lat=job.lat, lon=job.lon, shift=job.shift,
         age_min=job.age_min, age_max=job.age_max, perks=tuple(job.perks or ()), contact_phone=job.contact_phone,
-        fair=None if job.fair_id is None else str(job.fair_id),
+        fair=None if job.fair_id is None else str(job.fair_id), demands=job.demands,
     )
 
 
@@ -692,19 +722,19 @@ def profile_record(profile) -> ProfileRecord:
         id=str(profile.id), age=profile.age, town=profile.town, community=profile.community, lat=profile.lat,
         lon=profile.lon, experience=profile.experience or "", desired=profile.desired or "",
         expected_wage=profile.expected_wage, availability=profile.availability, max_commute_km=profile.max_commute_km,
-        fair=None if profile.fair_id is None else str(profile.fair_id),
+        fair=None if profile.fair_id is None else str(profile.fair_id), limits=profile.limits,
     )
 
 
 _JOB_COLUMNS = (
     Job.id, Job.title, Job.description, Job.skills, Job.openings, Job.wage_min, Job.wage_max, Job.wage_unit, Job.town,
     Job.community, Job.lat, Job.lon, Job.shift, Job.age_min, Job.age_max, Job.perks, Job.contact_phone, Job.fair_id, Job.coding,
-    Job.is_open,
+    Job.is_open, Job.demands,
 )
 _PROFILE_COLUMNS = (
     Profile.id, Profile.age, Profile.town, Profile.community, Profile.lat, Profile.lon, Profile.experience,
     Profile.desired, Profile.expected_wage, Profile.availability, Profile.max_commute_km, Profile.fair_id, Profile.coding,
-    Profile.deleted_at,
+    Profile.deleted_at, Profile.limits,
 )
 REBUILD_SHARE = 0.25  # more changes than this share of the index: a fresh build is quicker and re-learns the vocabulary
 LOAD_CHUNK = 5_000
@@ -840,6 +870,29 @@ def jobs_for_profile(
     return [(jobs[int(m.job_id)], m) for m in matches if int(m.job_id) in jobs]
 
 
+# How far down a resident's ranking the kiosk looks for vacancies their own limits rule out.
+RULED_OUT_DEPTH = 30
+
+
+def shortlist_with_ruled_out(
+    session: Session, index: MatchIndex, profile_id: int, top: int = 5, most: int = 3
+) -> tuple[list[tuple[Job, Match]], list[tuple[Job, list[str]]]]:
+    """The shortlist without the vacancies a demand the resident said they cannot meet rules out, and up to `most` of
+    those (the ones in the work they want, or that would have made the list), each with its reason: a counsellor says
+    why heavy work is not offered to a bad back, rather than offer it or say nothing."""
+    pairs = jobs_for_profile(session, index, profile_id, top=max(top, RULED_OUT_DEPTH))
+    allowed = [(job, match) for job, match in pairs if match.features.get("demand_ok", True)]
+    shown = allowed[:top]
+    floor = min((m.score for _, m in shown), default=0.0) if len(shown) == top else 0.0
+    limits = profile_limits(profile_record(get_profile(session, profile_id)))
+    ruled_out = [
+        (job, [u.reason for u in unmet(job_demands_of(job), limits)])
+        for job, match in pairs
+        if not match.features.get("demand_ok", True) and (match.features.get("occ_same", 0.0) >= 0.4 or match.score >= floor)
+    ]
+    return shown, ruled_out[:most]
+
+
 def profiles_for_job(
     session: Session, index: MatchIndex, job_id: int, top: int = 10, fair=None, town=None
 ) -> list[tuple[Profile, Match]]:
@@ -892,7 +945,7 @@ def create_kiosk_profile(session: Session, data: dict, submission_key: str, scop
     existing = session.scalar(select(Profile).where(Profile.submission_key == key))
     if existing is not None:
         return _same_submission(existing, digest)
-    profile = Profile(**data, submission_key=key, submission_digest=digest, ticket=new_ticket(),
+    profile = Profile(**profile_columns(data), submission_key=key, submission_digest=digest, ticket=new_ticket(),
                       consented_at=utcnow() if consented else None)
     session.add(profile)
     bump_version(session)

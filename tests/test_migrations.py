@@ -65,7 +65,7 @@ def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
         assert tuple(row) == ("王桂兰", "13812345678", None, None, None)
         assert conn.scalar(text("SELECT name FROM employers WHERE id = 1")) == "东流服饰"
         head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head == "0007"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head == "0008"
     engine.dispose()
 
 

@@ -67,11 +67,44 @@ LIMIT_NAMES = {
 _BLOCKED_BY = {"heavy": "light_only", "standing": "no_standing", "literate": "illiterate", "computer": "no_computer"}
 
 
+# Structured fields: what an office may set a vacancy to demand, and what a resident may say they hold or lack.
+CREDENTIALS = ("licence", *(f"licence:{c}" for c in LICENCE_CLASSES), *(f"cert:{c}" for c in CERTIFICATES))
+DEMAND_CHOICES = (*DEMAND_LABELS, *CREDENTIALS)
+# The kiosk's taps in the resident's own words, given back in reasons ("搬运重活，您说干不了重活").
+TAP_WORDS = {
+    "light_only": "干不了重活",
+    "no_standing": "站不久",
+    "illiterate": "不识字",
+    "no_computer": "不会电脑",
+    "licence": "有驾照",
+    **{f"licence:{c}": f"有{c}驾照" for c in LICENCE_CLASSES},
+    "cert:forklift": "有叉车证",
+    "cert:electric": "有电工证",
+    "cert:weld": "有焊工证",
+}
+LACK_WORDS = {"licence": "没有驾照", **{f"licence:{c}": f"没有{c}驾照" for c in LICENCE_CLASSES},
+              "cert:forklift": "没有叉车证", "cert:electric": "没有电工证", "cert:weld": "没有焊工证"}
+
+
 def demand_name(label: str) -> str:
     """A demand in a clerk's words: "要B2驾照", "要叉车证", "搬运重活"."""
     if label.startswith("licence:"):
         return f"要{label.split(':', 1)[1]}驾照"
     return DEMAND_NAMES.get(label, label)
+
+
+def describe_demands(demands: Demands) -> list[str]:
+    """Each demand in a clerk's words, a plus marked as one: ["要B2驾照", "叉车证优先"]."""
+    out = []
+    for demand in demands.items:
+        name = demand_name(demand.label)
+        if demand.required:
+            out.append(name)
+        elif demand.label in ("heavy", "standing"):
+            out.append(f"{name}（偶尔）")
+        else:
+            out.append(f"{name.removeprefix('要')}优先")
+    return out
 
 
 # --- text folded for matching, with the way back to the words as written --------------------------------------
@@ -284,8 +317,9 @@ class Limits:
         """From `as_dict()` or structured fields (lists of labels, `new_to` true or words)."""
         data = data or {}
 
-        def saids(rows) -> tuple[Said, ...]:
-            return tuple(Said(r) if isinstance(r, str) else Said(str(r["label"]), str(r.get("words") or "")) for r in rows or ())
+        def saids(rows, words: dict) -> tuple[Said, ...]:  # a plain label is a tap: it says the tap's words
+            return tuple(Said(r, words.get(r, "")) if isinstance(r, str) else Said(str(r["label"]), str(r.get("words") or ""))
+                         for r in rows or ())
 
         new = data.get("new_to")
         if isinstance(new, dict):
@@ -296,7 +330,8 @@ class Limits:
             new = Said("new_to", "、".join(map(str, new)) if isinstance(new, (list, tuple)) else "")
         else:
             new = None
-        return cls(saids(data.get("limits")), saids(data.get("holds")), saids(data.get("lacks")), new)
+        return cls(saids(data.get("limits"), TAP_WORDS), saids(data.get("holds"), TAP_WORDS),
+                   saids(data.get("lacks"), LACK_WORDS), new)
 
 
 # --- shared phrase pieces --------------------------------------------------------------------------------------

@@ -39,11 +39,16 @@ EXPERIENCED = "experienced"
 
 
 def job_demands(job: JobRecord) -> Demands:
+    """What the office set the vacancy to demand, else what its title and description say: corrections win."""
+    if job.demands is not None:
+        return Demands.from_dict(job.demands)
     return read_demands(job.title, job.description)
 
 
 def profile_limits(profile: ProfileRecord) -> Limits:
-    return read_limits(profile.experience, profile.desired)
+    """What the resident's words say, with what they tapped (or sent as fields) winning where the two disagree."""
+    read = read_limits(profile.experience, profile.desired)
+    return read.merged(Limits.from_dict(profile.limits)) if profile.limits else read
 
 
 def demand_bits(labels) -> int:

@@ -25,6 +25,8 @@ class JobRecord:
     perks: tuple[str, ...] = ()
     contact_phone: str | None = None
     fair: str | None = None  # the fair whose list holds the vacancy, for narrowing a search
+    # what the office set the vacancy to demand (Demands.from_dict input); None: read from the title and description
+    demands: dict | list | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class ProfileRecord:
     name: str | None = None
     phone: str | None = None
     fair: str | None = None
+    # what the resident tapped or sent as fields (Limits.from_dict input), merged with what their words say
+    limits: dict | None = None
 
 
 @dataclass
@@ -84,4 +88,7 @@ def job_from_dict(data: dict) -> JobRecord:
 def profile_from_dict(data: dict) -> ProfileRecord:
     known = {k: data.get(k) for k in ProfileRecord.__dataclass_fields__ if data.get(k) is not None}
     known["id"] = str(data["id"])
+    if not isinstance(data.get("limits"), dict):  # structured fields as a batch file or the API gives them
+        said = {key: list(data[key]) for key in ("limits", "holds", "lacks") if data.get(key)}
+        known["limits"] = said or None
     return ProfileRecord(**known)

@@ -70,12 +70,57 @@ def _xlsx(data: bytes, filename: str):
     return response
 
 
+# The demands a clerk can set on the vacancy form, each a select of 不要求 / 优先 / 必须; the licence is one select
+# of its class with its own 优先/必须.
+DEMAND_FIELDS = (("heavy", "搬运重活"), ("standing", "整天站着"), ("literate", "识字填单"), ("computer", "会用电脑"),
+                 ("experienced", "要有经验"), ("cert:forklift", "叉车证"), ("cert:electric", "电工证"), ("cert:weld", "焊工证"))
+LICENCE_CHOICES = (("licence", "任意驾照"), ("licence:C1", "C1"), ("licence:B2", "B2"), ("licence:A2", "A2"))
+
+
+def demands_key(items: list[dict]) -> str:
+    """A demands list as one comparable string, so the form can tell whether the clerk changed what it showed."""
+    return ",".join(sorted(f"{d['label']}={'required' if d.get('required', True) else 'plus'}" for d in items))
+
+
+def _demands_from_form() -> list[dict]:
+    items = []
+    for label, _ in DEMAND_FIELDS:
+        strength = request.form.get(f"demand_{label}", "")
+        if strength:
+            items.append({"label": label, "required": strength != "plus"})
+    licence = request.form.get("demand_licence", "")
+    if licence:
+        items.append({"label": licence, "required": request.form.get("demand_licence_strength", "required") != "plus"})
+    return items
+
+
 def _form_body() -> dict:
     raw = {key: request.form.get(key, "").strip() for key in FIELDS}
     body = to_job_body(raw)
     if request.form.get("fair_id", "").strip().isdigit():
         body["fair_id"] = int(request.form["fair_id"])
+    # The demands shown are kept as they were unless the clerk changed one (then theirs win) or asked for the words
+    # again; left alone, a vacancy's demands follow its words when the description changes.
+    if request.form.get("demands_from_text"):
+        body["demands"] = "from_text"
+    else:
+        chosen = _demands_from_form()
+        if demands_key(chosen) != request.form.get("demands_shown", ""):
+            body["demands"] = chosen
     return body
+
+
+def _demands_form(job) -> dict:
+    """What the form's demand selects show: the vacancy's demands now (or, sent back with errors, the clerk's
+    choices), what its words say, and whether the office set them."""
+    items = services.job_demands_of(job).as_dict()["demands"] if job is not None else []
+    shown = demands_key(items)
+    if request.method == "POST":
+        items, shown = _demands_from_form(), request.form.get("demands_shown", "")
+    return {"items": {d["label"]: d for d in items}, "shown": shown,
+            "licence": next((d for d in items if d["label"].startswith("licence")), None),
+            "set_by_office": job is not None and job.demands is not None,
+            "read": services.words_demand(job.title, job.description) if job is not None else []}
 
 
 # --- vacancies -------------------------------------------------------------------------------------
@@ -101,7 +146,8 @@ def office_job_new():
             return redirect(url_for("web.office_jobs", q=values.get("title", "")), code=303)
     return render_template(
         "office_job_form.html", job=None, values=values, errors=errors, placeholders={},
-        fairs=services.list_fairs(db.session, per_page=50).items,
+        fairs=services.list_fairs(db.session, per_page=50).items, demands=_demands_form(None),
+        demand_fields=DEMAND_FIELDS, licence_choices=LICENCE_CHOICES,
     ), (422 if errors else 200)
 
 
@@ -130,8 +176,10 @@ def office_job_edit(job_id: int):
             return redirect(url_for("web.office_jobs", q=job.title), code=303)
     return render_template(
         "office_job_form.html", job=job, values=values, errors=errors, placeholders=placeholders,
-        fairs=services.list_fairs(db.session, per_page=50).items,
+        fairs=services.list_fairs(db.session, per_page=50).items, demands=_demands_form(job),
+        demand_fields=DEMAND_FIELDS, licence_choices=LICENCE_CHOICES,
     ), (422 if errors else 200)
+
 
 
 @bp.post("/office/jobs/<int:job_id>/close")
@@ -208,8 +256,10 @@ def office_import():
         "rows": [{"number": r.number, "raw": r.raw, "data": r.data, "errors": r.errors} for r in rows],
     })
     read = {row.number: services.preview_summary(row.data) for row in rows if row.ok}
+    demanded = {row.number: services.words_demand(row.data.get("title"), row.data.get("description")) for row in rows if row.ok}
     return render_template(
-        "office_import_preview.html", token=token, rows=rows, read=read, filename=upload.filename, chinese_errors=chinese_errors
+        "office_import_preview.html", token=token, rows=rows, read=read, demanded=demanded, filename=upload.filename,
+        chinese_errors=chinese_errors,
     )
 
 

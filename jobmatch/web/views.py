@@ -76,6 +76,7 @@ def _template_globals():
         "mask_name": mask_name,
         "fit_labels": FIT_LABELS,
         "text_summary": services.text_summary,
+        "demands_summary": services.demands_summary,
     }
 
 
@@ -240,10 +241,10 @@ def _kiosk_message(field: str, reasons) -> str:
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_TICKET"], methods=["GET"])
 def kiosk_ticket(ticket: str):
     profile = services.profile_by_ticket(db.session, ticket)
-    pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
+    pairs, ruled_out = services.shortlist_with_ruled_out(db.session, _index(), profile.id, top=5)
     if from_this_site():  # another site's link to a ticket must not write outcomes
         _record_shown(profile.id, pairs)
-    return render_template("kiosk_ticket.html", profile=profile, pairs=pairs)
+    return render_template("kiosk_ticket.html", profile=profile, pairs=pairs, ruled_out=ruled_out)
 
 
 @bp.get("/kiosk/t/<ticket>/slip.pdf")
@@ -255,8 +256,8 @@ def kiosk_slip(ticket: str):
 
 
 def _shortlist_of(profile):
-    """The printed shortlist of one resident: the same top 5 the kiosk and the console show."""
-    pairs = services.jobs_for_profile(db.session, _index(), profile.id, top=5)
+    """The printed shortlist of one resident: the same top 5 the kiosk shows."""
+    pairs, _ = services.shortlist_with_ruled_out(db.session, _index(), profile.id, top=5)
     fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
     if from_this_site():
         _record_shown(profile.id, pairs)
