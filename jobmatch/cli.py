@@ -541,7 +541,7 @@ def print_fair_command(fair_id: int, output: str, top: int):
     from .errors import JobmatchError
     from .models import Profile
     from .printing import resident_shortlist, shortlists_pdf
-    from .services import get_fair, jobs_for_profile, record_shown
+    from .services import get_fair, record_shown, shortlist_with_ruled_out
 
     try:
         fair = get_fair(db.session, fair_id)
@@ -554,7 +554,7 @@ def print_fair_command(fair_id: int, output: str, top: int):
     with click.progressbar(profiles, label=f"{fair.name}: {len(profiles)} residents", file=sys.stderr) as bar:
         shortlists, shown = [], []
         for p in bar:
-            pairs = jobs_for_profile(db.session, index, p.id, top=top)
+            pairs, _ = shortlist_with_ruled_out(db.session, index, p.id, top=top)  # what the kiosk shows
             shortlists.append(resident_shortlist(p, pairs, fair.name))
             shown.append((p.id, pairs))
     data = shortlists_pdf(shortlists)

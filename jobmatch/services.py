@@ -870,26 +870,26 @@ def jobs_for_profile(
     return [(jobs[int(m.job_id)], m) for m in matches if int(m.job_id) in jobs]
 
 
-# How far down a resident's ranking the kiosk looks for vacancies their own limits rule out.
-RULED_OUT_DEPTH = 30
-
-
 def shortlist_with_ruled_out(
-    session: Session, index: MatchIndex, profile_id: int, top: int = 5, most: int = 3
+    session: Session, index: MatchIndex, profile_id: int, top: int = 5, most: int = 3, fair=None
 ) -> tuple[list[tuple[Job, Match]], list[tuple[Job, list[str]]]]:
-    """The shortlist without the vacancies a demand the resident said they cannot meet rules out, and up to `most` of
-    those (the ones in the work they want, or that would have made the list), each with its reason: a counsellor says
-    why heavy work is not offered to a bad back, rather than offer it or say nothing."""
-    pairs = jobs_for_profile(session, index, profile_id, top=max(top, RULED_OUT_DEPTH))
-    allowed = [(job, match) for job, match in pairs if match.features.get("demand_ok", True)]
-    shown = allowed[:top]
+    """The shortlist, and up to `most` vacancies that a demand the resident said they cannot meet rules out (those in
+    the work they want, or scoring like the list), each with its reason: a counsellor says why heavy work is not
+    offered to a bad back, rather than offer it or say nothing. Such vacancies rank below every eligible one, so the
+    shortlist holds them only when nothing else is left, and then they are named here instead."""
+    profile = get_profile(session, profile_id)
+    matcher = index.refresh(session)
+    record = profile_record(profile)
+    coding = coding_from_json(profile.coding, index.coder.fingerprint)
+    shown = jobs_for_profile(session, index, profile_id, top=top, fair=fair)
+    shown = [(job, match) for job, match in shown if match.features.get("demand_ok", True)]
     floor = min((m.score for _, m in shown), default=0.0) if len(shown) == top else 0.0
-    limits = profile_limits(profile_record(get_profile(session, profile_id)))
-    ruled_out = [
-        (job, [u.reason for u in unmet(job_demands_of(job), limits)])
-        for job, match in pairs
-        if not match.features.get("demand_ok", True) and (match.features.get("occ_same", 0.0) >= 0.4 or match.score >= floor)
-    ]
+    candidates = matcher.jobs_for(record, top=most, coding=coding, fair=fair, ruled_out=True)
+    candidates = [m for m in candidates if m.features.get("occ_same", 0.0) >= 0.4 or m.score >= floor]
+    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_([int(m.job_id) for m in candidates]))).unique()}
+    limits = profile_limits(record)
+    ruled_out = [(jobs[int(m.job_id)], [u.reason for u in unmet(job_demands_of(jobs[int(m.job_id)]), limits)])
+                 for m in candidates if int(m.job_id) in jobs]
     return shown, ruled_out[:most]
 
 

@@ -146,6 +146,38 @@ def test_a_resident_fills_in_the_kiosk_and_sees_matches(server, browser):
     assert "陈秀英" not in browser.page_source and "13912345678" not in browser.page_source
 
 
+def test_a_resident_who_taps_a_bad_back_sees_heavy_work_ruled_out_and_an_honest_heading(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.delete_all_cookies()
+    browser.get(server.base + "/kiosk")
+    fill(browser, "name", "江德旺")
+    fill(browser, "phone", "13956621187")
+    fill(browser, "age", "62")
+    Select(browser.find_element(By.ID, "place")).select_by_value("东流镇/东流社区")
+    fill(browser, "experience", "在码头扛过包")
+    fill(browser, "desired", "还想做装卸")
+    browser.find_element(By.CSS_SELECTOR, "input[name=limit_light_only]").click()  # 腰不好，干不了重活
+    browser.find_element(By.CSS_SELECTOR, "input[name=availability][value=day_only]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=reach][value=walk]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=consent]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "/kiosk/t/" in browser.current_url
+    main = browser.find_element(By.TAG_NAME, "main").text
+    # Nothing left fits well: the kiosk says so, and offers what there is under that heading.
+    assert "暂时没有特别合适的岗位" in main and "为您推荐的岗位" not in main
+    cards = browser.find_elements(By.CSS_SELECTOR, "section.card:not(.ruled-out)")
+    assert cards and all("不太合适" in card.text for card in cards)
+    # The heavy work they asked for is named apart, marked unsuitable, with the reason in their words.
+    ruled_out = browser.find_elements(By.CSS_SELECTOR, "section.ruled-out")
+    assert ruled_out and any("装卸工" in card.text for card in ruled_out)
+    assert all("不合适" in card.text and "搬运重活，您说干不了重活" in card.text for card in ruled_out)
+    assert not any("装卸工" in card.find_element(By.TAG_NAME, "h3").text for card in cards)
+    assert axe_violations(browser) == []
+    shot(browser, "kiosk-nothing-fits")
+
+
 def test_staff_find_the_resident_record_contacted_and_print(server, browser):
     from selenium.webdriver.common.by import By
 
@@ -181,6 +213,30 @@ def test_staff_find_the_resident_record_contacted_and_print(server, browser):
     shot(browser, "staff-job")
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "打印候选名单"))
     shot(browser, "print-job")
+
+
+def test_a_clerk_sees_what_a_vacancy_demands_and_corrects_it(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    login(browser, server, "clerk", "clerk-password")
+    browser.get(server.base + "/office/jobs?q=货车司机")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "修改"))
+    demands = browser.find_element(By.ID, "demands")
+    assert "从岗位名称和描述里读出的" in demands.text
+    assert Select(browser.find_element(By.ID, "demand_licence")).first_selected_option.text == "B2"
+    assert Select(browser.find_element(By.ID, "demand_experienced")).first_selected_option.text == "必须"
+    # The firm takes drivers new to the route: experience becomes a plus, and the licence stays required.
+    Select(browser.find_element(By.ID, "demand_experienced")).select_by_value("plus")
+    assert axe_violations(browser) == []
+    shot(browser, "office-job-demands")
+    edit_url = browser.current_url
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    browser.get(edit_url)
+    demands = browser.find_element(By.ID, "demands")
+    assert "现在以办公室填的为准" in demands.text and "要有经验" in demands.text  # what the words still say
+    assert Select(browser.find_element(By.ID, "demand_experienced")).first_selected_option.text == "有更好（优先）"
+    assert Select(browser.find_element(By.ID, "demand_licence")).first_selected_option.text == "B2"
 
 
 def test_office_imports_an_xlsx_and_a_gbk_csv(server, browser, tmp_path):

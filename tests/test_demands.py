@@ -113,6 +113,8 @@ def test_demands_read_from_a_posting(title, description, expected):
         ("门卫", "身体好就行，不用写东西"),
         ("叉车司机", "仓库里开叉车装卸货，要会开"),  # the forklift does the loading
         ("送货司机", "开车送货，不用装卸"),
+        ("采茶工", "为明年春茶季提前登记采茶人手，按斤计价"),  # the cooperative enrols hands; the pickers write nothing
+        ("摘果工", "报名登记后统一派车接送"),
     ],
 )
 def test_words_that_do_not_make_a_demand(title, description):

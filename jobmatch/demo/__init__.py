@@ -14,7 +14,7 @@ from ..errors import JobmatchError
 from ..localtime import LOCAL
 from ..models import Fair, Job, Outcome, Profile
 from ..schemas import JobCreateSchema, ProfileSchema
-from ..services import MatchIndex, bump_version, import_jobs, jobs_for_profile, record_outcome, record_shown
+from ..services import MatchIndex, bump_version, import_jobs, profile_columns, record_outcome, record_shown, shortlist_with_ruled_out
 
 DEMO_STAFF = "user:demo-stall"
 
@@ -54,7 +54,7 @@ def load_demo(session: Session, index: MatchIndex | None = None) -> dict[str, in
     for i, data in enumerate(profiles):
         if data["external_id"] not in known:
             # residents came to the stall through the fair morning, one every two minutes or so
-            session.add(Profile(**{**data, "fair_id": fair.id}, created_at=_at(fair_day, 8.5 + i / 30)))
+            session.add(Profile(**profile_columns({**data, "fair_id": fair.id}), created_at=_at(fair_day, 8.5 + i / 30)))
             added += 1
     bump_version(session)
     session.commit()
@@ -95,7 +95,7 @@ def _record_outcomes(session: Session, index: MatchIndex, fair: Fair) -> int:
         return 0
     recorded = 0
     for i, profile in enumerate(residents):
-        pairs = jobs_for_profile(session, index, profile.id, top=5, fair=str(fair.id))
+        pairs, _ = shortlist_with_ruled_out(session, index, profile.id, top=5, fair=str(fair.id))
         shown_at = profile.created_at + timedelta(minutes=5)
         recorded += record_shown(session, profile.id, pairs, index.weights, recorder=DEMO_STAFF)
         session.execute(update(Outcome).where(Outcome.profile_id == profile.id).values(created_at=shown_at))

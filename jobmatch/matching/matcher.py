@@ -19,8 +19,10 @@ from .features import (
     completed_job,
     completed_profile,
     employer_key,
+    barred_bits,
     job_demands,
     pair_features,
+    profile_limits,
 )
 from .model import ScoreModel, default_model, design_matrix
 from .occupations import Coding, OccupationCoder, Taxonomy
@@ -391,10 +393,13 @@ class Matcher:
         fair=None,
         town=None,
         shift: str | None = None,
+        ruled_out: bool = False,
     ) -> list[Match]:
         """Jobs for one resident, best first; ineligible jobs (age, shift) come after every eligible one.
 
         `candidates` (job ids), `fair`, `town` and `shift` narrow the jobs considered; `coding` skips the coder.
+        `ruled_out` keeps only the jobs a demand the resident said they cannot meet rules out (best first by score):
+        what a counsellor names, with the reason, instead of offering.
         """
         if not self.job_position_:
             return []
@@ -402,6 +407,8 @@ class Matcher:
         mask = self._mask(candidates, self.job_position_, self.job_alive_, self.job_filters_, fair=fair, town=town)
         if shift:
             mask &= self.job_table_.shift == SHIFT_CODES.get(shift, -1)
+        if ruled_out:
+            mask &= (self.job_table_.demands & barred_bits(profile_limits(profile))) != 0
         codes = coding or self.code_profile(profile)
         signals = self._job_signals(profile, codes, mask)
         context = self._job_context(profile)
