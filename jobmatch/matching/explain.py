@@ -65,6 +65,8 @@ def explain(
         problems += [u.reason for u in unmet(job_demands(job), profile_limits(profile))]
     if f.get("new_hand"):
         problems.append("只招有经验的熟手，您说没做过")
+    elif f.get("new_to_occ"):  # their words say what they have done, and this vacancy's work is none of it
+        problems.append("只招有经验的熟手，您没做过这一行")
 
     terms = shared_terms(job, profile_text)
     if occupation:

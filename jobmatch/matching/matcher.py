@@ -64,7 +64,11 @@ def _spread(links: sparse.csr_matrix, vector: np.ndarray) -> np.ndarray:
 
 
 ProfileCoding = tuple[dict[str, float], dict[str, float], dict[str, tuple[str, str]]]
-_KINDS = {"want": 1, "done": 2}
+# Evidence kinds: asked for, done, or both (asked for and done: the reason says 想做, the resident is no newcomer to it).
+_KINDS = {"want": 1, "done": 2, "both": 3}
+_KIND_NAMES = {v: k for k, v in _KINDS.items()}
+_KIND_BASE = 4
+DONE_KINDS = ("done", "both")
 FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory a build needs
 SCORE_CHUNK = 32_768  # pairs scored at once
 PRUNE_FROM = 512  # below this many candidates, scoring them all is cheaper than deciding which to skip
@@ -97,7 +101,7 @@ def code_job(coder: OccupationCoder, job: JobRecord) -> dict[str, float]:
 
 
 def code_profile(coder: OccupationCoder, profile: ProfileRecord) -> ProfileCoding:
-    """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done, words)).
+    """(wanted or done occupations, occupations turned down, evidence: occupation -> (want|done|both, words)).
 
     The wanted side holds the 1-3 occupations named outright, plus every member of a field named broadly, plus the
     CSCO codes the curated ones stand for (a job coded only by the classification matches them too).
@@ -109,8 +113,11 @@ def code_profile(coder: OccupationCoder, profile: ProfileRecord) -> ProfileCodin
     for occ_id, score in done.scores.items():
         if score * EXPERIENCE_WEIGHT > scores.get(occ_id, 0.0):
             scores[occ_id] = score * EXPERIENCE_WEIGHT
-        if occ_id in done.evidence and occ_id not in evidence:
-            evidence[occ_id] = ("done", done.evidence[occ_id])
+        if occ_id in done.evidence:
+            if occ_id not in evidence:
+                evidence[occ_id] = ("done", done.evidence[occ_id])
+            elif evidence[occ_id][0] == "want":  # asked for and done: the words asked for stay, for reasons
+                evidence[occ_id] = ("both", evidence[occ_id][1])
     negated = {**done.negated, **want.negated}
     for occ_id in negated:
         if occ_id not in want.scores:  # "不想再进厂了" outweighs what they did, not what they ask for
@@ -131,6 +138,14 @@ def code_profile(coder: OccupationCoder, profile: ProfileRecord) -> ProfileCodin
         if occ_id not in negated and score > wanted.get(occ_id, 0.0):
             wanted[occ_id] = score
     return wanted, negated, evidence
+
+
+def done_codes(taxonomy: Taxonomy, evidence: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """The occupations the resident's words say they have done, with the CSCO codes those stand for."""
+    done = {occ_id: 1.0 for occ_id, (kind, _) in evidence.items() if kind in DONE_KINDS}
+    for code in taxonomy.implied(done):
+        done[code] = 1.0
+    return done
 
 
 def coding_to_json(coding: dict[str, float] | ProfileCoding, version: str) -> dict:
@@ -251,6 +266,9 @@ class Matcher:
         self.profile_neg_ = OccupationPostings(n_occ)
         # Per wanted occupation: its place in the wanted list and whether it was asked for or done, for reasons.
         self.profile_order_ = OccupationPostings(n_occ)
+        # The occupations each resident's words say they have done (done_codes): a vacancy in none of them, nor
+        # near one, is new to them.
+        self.profile_done_ = OccupationPostings(n_occ)
         self.categories_: dict[str, dict[str, int]] = {"fair": {}, "town": {}}
         self.job_filters_ = Columns({"fair": np.int32, "town": np.int32})
         self.profile_filters_ = Columns({"fair": np.int32, "town": np.int32})
@@ -326,18 +344,20 @@ class Matcher:
         self._append_rows(
             profiles, self.remove_profile, profile_text, ProfileTable, self.profile_text_, self.profile_table_, self.profile_filters_
         )
-        wants, negs, orders = [], [], []
+        wants, negs, orders, dones = [], [], [], []
         for row, profile in enumerate(profiles, start=first):
             coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_profile(profile)
             wanted, negated, evidence = coding
             wants.append(self._columns(wanted))
             negs.append(self._columns(negated))
-            order = {o: 1 + 3 * rank + _KINDS.get(evidence.get(o, ("",))[0], 0) for rank, o in enumerate(wanted)}
+            order = {o: 1 + _KIND_BASE * rank + _KINDS.get(evidence.get(o, ("",))[0], 0) for rank, o in enumerate(wanted)}
             orders.append(self._columns(order))
+            dones.append(self._columns(done_codes(self.taxonomy, evidence)))
             self.profile_position_[profile.id] = row
         self.profile_want_.extend(first, wants)
         self.profile_neg_.extend(first, negs)
         self.profile_order_.extend(first, orders)
+        self.profile_done_.extend(first, dones)
         self.profile_records_.extend(profiles if self.keep_profiles else [None] * len(profiles))
         self.profile_ids_.extend(p.id for p in profiles)
         self.profile_alive_.extend(np.ones(len(profiles), dtype=bool))
@@ -348,8 +368,7 @@ class Matcher:
         order = sorted(self.profile_order_.row(row).items(), key=lambda cv: cv[1])
         wanted = {ids[c]: scores[c] for c, _ in order if c in scores}
         negated = {ids[c]: v for c, v in self.profile_neg_.row(row).items()}
-        names = {1: "want", 2: "done"}
-        evidence = {ids[c]: (names[int(v - 1) % 3], "") for c, v in order if int(v - 1) % 3}
+        evidence = {ids[c]: (_KIND_NAMES[int(v - 1) % _KIND_BASE], "") for c, v in order if int(v - 1) % _KIND_BASE}
         return wanted, negated, evidence
 
     @property
@@ -434,7 +453,7 @@ class Matcher:
         """Text and occupation features of the profile against every job row (cheap: postings only)."""
         text = profile_text(profile)
         sims = self.job_text_.scores(self._vectorise([text]))
-        wanted, negated, _ = codes
+        wanted, negated, evidence = codes
         # "想回恒丰": the resident names the firm
         # A firm's key is two characters, so the text names it when one of the text's character pairs is a key:
         # a look-up per pair rather than a scan of every firm.
@@ -442,8 +461,20 @@ class Matcher:
         codes = self._employer_code
         named[[codes[pair] for pair in {text[i : i + 2] for i in range(len(text) - 1)} if pair in codes]] = True
         named[0] = False  # code 0 is "no distinctive name"
-        occupations = self._occupation_signals(self.job_occ_, self.job_occ_, self._vector(wanted), self._vector(negated), len(mask))
-        return {"text": _relative(sims, mask), "employer_named": named[self.job_employer_.view], **occupations}
+        n = len(mask)
+        occupations = self._occupation_signals(self.job_occ_, self.job_occ_, self._vector(wanted), self._vector(negated), n)
+        done = self._vector(done_codes(self.taxonomy, evidence))
+        if done.any():
+            new_to_occ = self.job_table_.experienced & (self.job_occ_.counts > 0) & ~self._near(self.job_occ_, done, n)
+        else:  # nothing said about what they have done: not new to anything
+            new_to_occ = np.zeros(n, dtype=bool)
+        return {"text": _relative(sims, mask), "employer_named": named[self.job_employer_.view], **occupations,
+                "new_to_occ": new_to_occ}
+
+    def _near(self, stored: OccupationPostings, occupations: np.ndarray, n: int) -> np.ndarray:
+        """Rows naming one of `occupations` or a neighbour of one (links are symmetric, so either side may be stored)."""
+        named = (occupations > 0).astype(float)
+        return stored.overlap(np.maximum(named, _spread(self._neighbours, named)), n) > 0
 
     def _occupation_signals(self, stored, stored_negated, wanted: np.ndarray, negated: np.ndarray, n: int) -> dict:
         """How strongly each row and the other side name the same, a neighbouring or a same-field occupation, and
@@ -475,10 +506,15 @@ class Matcher:
         n = len(mask)
         key = self._employer_key(job)
         term = self.vectorizer_.vocabulary_.get(key) if key else None
+        if table.experienced[0] and j.any():
+            new_to_occ = (self.profile_done_.counts > 0) & ~self._near(self.profile_done_, j, n)
+        else:
+            new_to_occ = np.zeros(n, dtype=bool)
         signals = {
             "text": _relative(sims, mask),
             "employer_named": self.profile_text_.has_term(term) if term is not None else np.zeros(n, dtype=bool),
             **self._occupation_signals(self.profile_want_, self.profile_neg_, j, j, n),
+            "new_to_occ": new_to_occ,
         }
         found: dict[str, ProfileRecord] = {}
 
@@ -505,8 +541,9 @@ class Matcher:
         for start in range(0, len(rows), SCORE_CHUNK):
             part = {k: v[start : start + SCORE_CHUNK] for k, v in feats.items()}
             scores[start : start + SCORE_CHUNK] = self.model.score(design_matrix(part))
-        # Only the experienced, and the resident says they are new to it: it counts against, it does not exclude.
-        scores *= np.where(feats["new_hand"], NEW_HAND_FACTOR, 1.0)
+        # Only the experienced, and the resident says they are new to it, or their words say they have done other
+        # work and none of it is this vacancy's occupation or near it: it counts against, it does not exclude.
+        scores *= np.where(feats["new_hand"] | feats["new_to_occ"], NEW_HAND_FACTOR, 1.0)
         return feats, scores, eligible_pairs(feats)
 
     @staticmethod

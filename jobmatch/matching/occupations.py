@@ -26,7 +26,7 @@ from .lexicon import Lexicon
 from .postings import clean_title
 
 EXACT, GAPPED, PINYIN, FUZZY = 1.0, 0.9, 0.85, 0.6
-CODER_VERSION = 3  # bump when the coding rules change, so stored codings are redone
+CODER_VERSION = 4  # bump when the coding rules change, so stored codings are redone
 # Verbs of two-character verb-object aliases that residents split: 踩了十几年车, 打过包, 看了几年门.
 _SPLITTABLE_VERBS = set("踩开烧洗打看采扫搬修切做种养带喂")
 # What may stand between them: aspect markers and durations, nothing else.

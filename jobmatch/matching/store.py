@@ -121,6 +121,11 @@ class OccupationPostings:
             out[rows] = np.maximum(out[rows], np.minimum(self.values[column].view, vector[column]))
         return out.astype(float)
 
+    @property
+    def counts(self) -> np.ndarray:
+        """How many occupations each row names."""
+        return np.diff(self._row_start.view)
+
     def row(self, row: int) -> dict[int, float]:
         """The occupations of one row, in the order they were given."""
         start, end = self._row_start.view[row], self._row_start.view[row + 1]
