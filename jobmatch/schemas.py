@@ -399,7 +399,7 @@ class JobOut(Schema):
     )
     demands = fields.Method(
         "_demands",
-        metadata={"description": "what the vacancy demands: items {label, required, words}, summary in words, and "
+        metadata={"type": "object", "description": "what the vacancy demands: items {label, required, words}, summary in words, and "
                                  "set_by_office (the office's correction) or read from the title and description"},
     )
     is_open = fields.Boolean()
@@ -421,6 +421,9 @@ class JobOut(Schema):
 
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+_LABELS_OUT = {"type": "array", "items": {"type": "string"}}
 
 
 class ProfileOut(Schema):
@@ -446,9 +449,9 @@ class ProfileOut(Schema):
     expected_wage = fields.Float(allow_none=True)
     availability = fields.String()
     max_commute_km = fields.Float(allow_none=True)
-    limits = fields.Function(lambda p: list((p.limits or {}).get("limits", ())))
-    holds = fields.Function(lambda p: list((p.limits or {}).get("holds", ())))
-    lacks = fields.Function(lambda p: list((p.limits or {}).get("lacks", ())))
+    limits = fields.Function(lambda p: list((p.limits or {}).get("limits", ())), metadata=_LABELS_OUT | {"description": "what the resident said they cannot do (taps or fields)"})
+    holds = fields.Function(lambda p: list((p.limits or {}).get("holds", ())), metadata=_LABELS_OUT | {"description": "licences and certificates held (taps or fields)"})
+    lacks = fields.Function(lambda p: list((p.limits or {}).get("lacks", ())), metadata=_LABELS_OUT | {"description": "licences and certificates lacking (taps or fields)"})
     created_at = fields.DateTime()
 
     def _name(self, profile):
