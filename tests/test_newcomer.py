@@ -10,18 +10,11 @@ from jobmatch.matching.artifacts import Artefacts
 from jobmatch.matching.features import EXPERIENCED, job_demands, profile_limits
 from jobmatch.matching.matcher import coding_from_json, coding_to_json
 
-HERE = (30.2152, 116.8752)
+from test_counsellor import HERE, LEARNER_SEWING, PACKER
+
 SKILLED_DRIVER = JobRecord(
     id="driver", title="送货司机", description="开厢式货车给超市送货，要两年以上驾驶经验，新手勿扰", skills=("开车", "送货"),
     wage_min=5000, wage_max=6500, lat=30.2236, lon=116.87, shift="day", age_min=22, age_max=55,
-)
-LEARNER_SEWING = JobRecord(
-    id="learner-sew", title="缝纫工", description="零基础可学，师傅带，长白班", skills=("缝纫",),
-    wage_min=3000, wage_max=4500, lat=30.2208, lon=116.8786, shift="day", age_min=18, age_max=55,
-)
-PACKER = JobRecord(
-    id="packer", title="包装工", description="坐着给成品装袋贴标签，活轻，新手可学", skills=("包装",),
-    wage_min=3000, wage_max=3600, lat=30.22, lon=116.88, shift="day", age_min=18, age_max=60,
 )
 JOBS = [SKILLED_DRIVER, LEARNER_SEWING, PACKER]
 SAID_NEW = "只招有经验的熟手，您说没做过"
