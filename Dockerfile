@@ -3,8 +3,7 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    JOBMATCH_INSTANCE_PATH=/data \
-    JOBMATCH_MODELS_DIR=/app/models
+    JOBMATCH_INSTANCE_PATH=/data
 
 # A TrueType CJK font that printed PDFs embed (see README, Printing).
 RUN apt-get update \
@@ -14,6 +13,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY jobmatch ./jobmatch
+# The build copies models/ into the package (jobmatch/_models), so the installed service needs no models folder.
 COPY models ./models
 RUN pip install --no-cache-dir ".[postgres]" \
  && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin jobmatch \

@@ -14,7 +14,7 @@ def create_app(config: dict | None = None):
     from . import config as settings
     from .extensions import db, limiter
     from .errors import register_error_handlers
-    from .matching.artifacts import Artefacts
+    from .matching.artifacts import Artefacts, MissingArtefacts
     from .services import MatchIndex, track_changes
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("JOBMATCH_INSTANCE_PATH")
@@ -37,7 +37,11 @@ def create_app(config: dict | None = None):
     db.init_app(app)
     limiter.init_app(app)
     app.after_request(_security_headers)
-    index = app.extensions["jobmatch.index"] = MatchIndex(Artefacts.load(app.config["MODELS_DIR"]))
+    try:  # in production, ranking without the shipped taxonomy and weights would be quietly wrong: refuse to start
+        artefacts = Artefacts.load(app.config["MODELS_DIR"], required=app.config.get("ENV_NAME") == "production")
+    except MissingArtefacts as err:
+        raise settings.ConfigError(str(err)) from None
+    index = app.extensions["jobmatch.index"] = MatchIndex(artefacts)
     # Every session of this app stores the coder's reading of what it writes and logs it for the indexes.
     track_changes(app.extensions["jobmatch.db"]["sessionmaker"], index.coder)
 

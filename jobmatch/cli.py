@@ -11,13 +11,22 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from . import create_app
+from .config import ConfigError
 
 
 def _default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, 8)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, load_dotenv=False)
+def _app_or_fail():
+    """The app, or a plain message saying what in the settings stops it (no traceback for a clerk to decode)."""
+    try:
+        return create_app()
+    except ConfigError as err:
+        _fail(f"cannot start: {err}")
+
+
+@click.group(cls=FlaskGroup, create_app=_app_or_fail, add_default_commands=False, load_dotenv=False)
 def main():
     """jobmatch: the job stall service of the community fairs."""
 

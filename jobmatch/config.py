@@ -3,10 +3,21 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib import resources
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_MODELS_DIR = PACKAGE_DIR.parent / "models"
+
+
+def default_models_dir() -> Path:
+    """The model artefacts shipped with this installation: inside the package when installed from a wheel (the build
+    copies models/ to jobmatch/_models), else the source tree's models/ beside the package."""
+    # A wheel is installed unpacked, so the resource is a real folder that Artefacts.load can read file by file.
+    packaged = Path(str(resources.files(__package__).joinpath("_models")))
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "models"
+
+
+DEFAULT_MODELS_DIR = default_models_dir()
 
 # Every variable the service reads, with its meaning; the README's configuration table mirrors this.
 ENVIRONMENT_VARIABLES = {
@@ -14,7 +25,7 @@ ENVIRONMENT_VARIABLES = {
     "JOBMATCH_SECRET_KEY": "signs sessions; in development a random key is kept in the instance folder",
     "JOBMATCH_DATABASE_URL": "SQLAlchemy URL; default sqlite:///<instance>/jobmatch.sqlite3, or postgresql+psycopg://...",
     "JOBMATCH_INSTANCE_PATH": "folder for the SQLite database and the generated secret; default ./instance",
-    "JOBMATCH_MODELS_DIR": "folder with the gazetteer, taxonomy and weights; default the repository's models/",
+    "JOBMATCH_MODELS_DIR": "folder with the gazetteer, taxonomy and weights; default the ones shipped with the package (models/ in a checkout); in production a missing file stops start-up",
     "JOBMATCH_WORKERS": "gunicorn workers for `jobmatch serve`; default 2 x cores + 1, at most 8",
     "JOBMATCH_LOG_LEVEL": "logging level, default INFO",
     "JOBMATCH_REDIS_URL": "redis://... for rate-limit counters shared by all workers; default in memory per worker",

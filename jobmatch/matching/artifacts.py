@@ -20,6 +20,10 @@ CLASSIFICATION, TITLE_CODER, FIT = "csco.json", "title_coder.npz", "fit.json"
 ALL = (PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES, CLASSIFICATION, TITLE_CODER, FIT)
 
 
+class MissingArtefacts(FileNotFoundError):
+    """The models folder lacks files the matcher needs, and running without them was not allowed."""
+
+
 @dataclass
 class Artefacts:
     gazetteer: Gazetteer
@@ -32,9 +36,17 @@ class Artefacts:
     _coder: OccupationCoder | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, models_dir: str | Path) -> Artefacts:
+    def load(cls, models_dir: str | Path, required: bool = False) -> Artefacts:
+        """The artefacts in `models_dir`. A missing file is a warning and a fallback (no places, no occupations,
+        hand-set weights), unless `required`: then it is MissingArtefacts, naming the folder and the files."""
         folder = Path(models_dir)
         missing = [name for name in ALL if not (folder / name).exists()]
+        if missing and required:
+            raise MissingArtefacts(
+                f"the models folder {folder} lacks {', '.join(missing)}: without them matching would rank with no "
+                f"places, no occupations or hand-set weights. Reinstall jobmatch, or point JOBMATCH_MODELS_DIR at a "
+                f"folder holding them (the repository's models/)"
+            )
         if missing:
             log.warning("models folder %s lacks %s: matching runs without them", folder, ", ".join(missing))
         classification = Classification.load(folder / CLASSIFICATION) if (folder / CLASSIFICATION).exists() else None
