@@ -6,7 +6,6 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from .. import __name__ as package_name
 from ..schemas import ErrorOut
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -22,7 +21,7 @@ def _schema_name(resolver_input) -> str:
 
 def build_spec(app) -> dict:
     spec = APISpec(
-        title=package_name,
+        title="jobmatch",
         version="1",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],

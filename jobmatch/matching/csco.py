@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from ..text import normalise
+from .text import normalise
 from .postings import clean_title
 from .vectoriser import CharTfidf
 

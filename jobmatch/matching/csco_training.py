@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..text import normalise
+from .text import normalise
 from .csco import Classification, TitleCoder, minor_group, plain_name
 from .occupations import Taxonomy
 

@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import arabic_numbers, strip_pictographs, to_simplified
+from .text import arabic_numbers, strip_pictographs, to_simplified
 
 # --- vocabulary ------------------------------------------------------------------------------------------------
 

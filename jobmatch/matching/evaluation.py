@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..text import normalise
+from .text import normalise
 from .matcher import Matcher
 from .records import JobRecord, ProfileRecord
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..text import normalise
+from .text import normalise
 from .demands import unmet
 from .features import job_demands, profile_limits
 from .postings import UNIT_NAMES, figure

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..text import age_from_text, normalise, pay_from_text
+from .text import age_from_text, normalise, pay_from_text
 from .demands import CERTIFICATES, LICENCE_CLASSES, Demand, Demands, Limits, read_demands, read_limits, unmet
 from .places import Gazetteer, distance_km, unit_vectors
 from .postings import FIELD_GROUPS, group_empty, group_values, read_posting

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import numpy as np
 from scipy import sparse
 
-from ..text import normalise
+from .text import normalise
 from .explain import explain
 from .fit import FitScale
 from .features import (

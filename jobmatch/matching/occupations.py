@@ -20,7 +20,7 @@ import numpy as np
 
 from scipy import sparse
 
-from ..text import normalise
+from .text import normalise
 from .csco import Classification, TitleCoder, coder_text, minor_group
 from .lexicon import Lexicon
 from .postings import clean_title

@@ -5,7 +5,7 @@ import json
 
 from pathlib import Path
 
-from ..text import normalise
+from .text import normalise
 
 _SUFFIXES = ("街道", "镇", "乡", "社区", "村", "居委会")
 
