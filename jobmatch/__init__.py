@@ -12,7 +12,7 @@ def create_app(config: dict | None = None):
     from flask import Flask
 
     from . import config as settings
-    from .extensions import db, limiter
+    from .extensions import csrf, db, limiter
     from .errors import register_error_handlers
     from .matching.artifacts import Artefacts, MissingArtefacts
     from .services import MatchIndex, track_changes
@@ -36,6 +36,9 @@ def create_app(config: dict | None = None):
 
     db.init_app(app)
     limiter.init_app(app)
+    # A kiosk form may wait for hours between residents: its token lives as long as the browser's session.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    csrf.init_app(app)
     app.after_request(_security_headers)
     try:  # in production, ranking without the shipped taxonomy and weights would be quietly wrong: refuse to start
         artefacts = Artefacts.load(app.config["MODELS_DIR"], required=app.config.get("ENV_NAME") == "production")
@@ -49,6 +52,8 @@ def create_app(config: dict | None = None):
     from .api import bp as api_bp, health_bp
     from .web import bp as web_bp
 
+    csrf.exempt(api_bp)
+    csrf.exempt(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(web_bp)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import logging
 import math
 import secrets
@@ -460,16 +459,3 @@ def refuse_cross_site() -> None:
     if not from_this_site():
         raise Forbidden("请在本站的页面上点“打印”或“导出”，不要从别处的链接打开 (cross-site request refused)")
 
-
-def csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-def check_csrf() -> None:
-    """Refuse a form post whose token does not match the session's."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        sent = request.form.get("csrf_token", "")
-        if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-            abort(400, description="csrf")

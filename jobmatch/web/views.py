@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError
 
@@ -12,9 +13,7 @@ from ..auth import (
     SESSION_KEY,
     audit,
     change_password,
-    check_csrf,
     close_session,
-    csrf_token,
     current_user,
     from_this_site,
     local_target,
@@ -58,15 +57,9 @@ KIOSK_FIELD_NAMES = {"name": "姓名", "experience": "“做过什么”", "desi
 REACH_LABELS = {"walk": "走路能到（约 2 公里）", "ebike": "骑电动车（约 8 公里）", "bus": "坐公交（约 20 公里）", "live_in": "可以住厂里"}
 
 
-@bp.before_request
-def _protect_forms():
-    check_csrf()
-
-
 @bp.app_context_processor
 def _template_globals():
     return {
-        "csrf_token": csrf_token,
         "current_user": current_user,
         "shift_labels": SHIFT_LABELS,
         "availability_labels": AVAILABILITY_LABELS,
@@ -140,7 +133,7 @@ def login():
     token = open_session(db.session, user)
     session.clear()  # nothing of the session before the login carries over
     session[SESSION_KEY] = token
-    csrf_token()
+    generate_csrf()  # a fresh form token for the fresh session
     home = url_for("web.staff_home" if user.role == "staff" else "web.office_jobs")
     return redirect(local_target(request.args.get("next")) or home)
 
