@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 
 import pytest
@@ -40,11 +42,22 @@ def pg_template():
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file that each test copies, as PostgreSQL tests copy their template database."""
+    path = tmp_path_factory.mktemp("template") / "jobmatch-template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:  # everything in the main file, so a copy of it alone is the whole database
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 def new_database_url(request, backend: str, tmp_path) -> str:
     if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'jobmatch-test.sqlite3'}"
-        upgrade(url)
-        return url
+        path = tmp_path / "jobmatch-test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        path.chmod(0o600)
+        return f"sqlite:///{path}"
     admin, template = request.getfixturevalue("pg_template")
     name = f"jobmatch_t_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
