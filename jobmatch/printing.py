@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from .matching.explain import wage_text
 from .matching.fit import LABELS as FIT_LABELS, WEAK
-from .schemas import mask_phone
+from .privacy import mask_name, mask_phone
+from .services import job_record
 from .text import strip_pictographs
 
 SHIFT_LABELS = {"day": "白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点/半天", "flexible": "时间灵活"}
@@ -23,14 +24,6 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 )
-
-
-def mask_name(name: str | None) -> str:
-    """王桂兰 -> 王*兰, 李强 -> 李*; decorations are left out first (王阿姨🌸 -> 王*姨)."""
-    name = "".join(strip_pictographs(name or "").split())
-    if not name:
-        return ""
-    return name[0] + "*" if len(name) <= 2 else name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 @dataclass
@@ -98,7 +91,7 @@ def resident_shortlist(profile, pairs, fair_name: str | None = None) -> Shortlis
                 job_id=job.id,
                 title=job.title,
                 employer=job.employer.name,
-                pay=wage_text(_record(job)) or "面议",
+                pay=wage_text(job_record(job)) or "面议",
                 shift=SHIFT_LABELS.get(job.shift, job.shift),
                 place=_place(job.town, job.community),
                 distance="" if distance is None or distance != distance else f"{distance:.1f} 公里",
@@ -140,16 +133,10 @@ def job_shortlist(job, pairs, show_phone: bool, fair_name: str | None = None) ->
     return Shortlist(
         heading=_heading(fair_name, "候选居民"),
         subject=f"{job.title}（{job.employer.name}）",
-        details=[wage_text(_record(job)) or "面议", SHIFT_LABELS.get(job.shift, job.shift), _place(job.town, job.community)],
+        details=[wage_text(job_record(job)) or "面议", SHIFT_LABELS.get(job.shift, job.shift), _place(job.town, job.community)],
         residents=lines,
         note=WEAK_NOTE["residents"] if pairs and pairs[0][1].fit == WEAK else "",
     )
-
-
-def _record(job):
-    from .services import job_record
-
-    return job_record(job)
 
 
 # --- QR codes --------------------------------------------------------------------------------------

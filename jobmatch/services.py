@@ -31,9 +31,9 @@ from .matching.matcher import (
 from .matching.artifacts import Artefacts
 from .matching.demands import Demands, describe_demands, read_demands, unmet
 from .matching.features import job_demands, profile_limits
-from .schemas import MAX_ID
 from .matching.postings import FIELD_GROUPS, PostingReading, describe, group_empty, group_values, read_posting
 from .models import AuditEvent, Change, DataVersion, Employer, Fair, Heartbeat, Job, Outcome, Profile, utcnow
+from .vocabulary import MAX_ID
 
 MATCHING_VERSION = "matching"
 log = logging.getLogger(__name__)

@@ -1,5 +1,8 @@
 """The closed lists of values the records use, shared by the models and the schemas (no database import)."""
 
+# Record ids are 32-bit integers on every backend; a larger number cannot name a record.
+MAX_ID = 2**31 - 1
+
 SHIFTS = ("day", "two_shift", "three_shift", "part_time", "flexible")
 WAGE_UNITS = ("month", "day", "hour")
 AVAILABILITIES = ("any", "day_only", "part_time")

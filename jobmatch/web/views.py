@@ -31,8 +31,9 @@ from ..erasures import ErasureLog
 from ..errors import Conflict, Invalid, JobmatchError, TooManyAttempts, log_storage_fault, storage_fault
 from ..matching.fit import LABELS as FIT_LABELS
 from ..models import Fair
-from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, mask_name, qr_svg, resident_shortlist, shortlists_pdf
-from ..schemas import MAX_PAGE, KioskForm, OutcomeForm, PageNumber, mask_phone
+from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, qr_svg, resident_shortlist, shortlists_pdf
+from ..privacy import mask_name, mask_phone
+from ..schemas import MAX_PAGE, KioskForm, OutcomeForm, PageNumber
 from ..vocabulary import STAFF_STEPS
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")

@@ -1,0 +1,124 @@
+"""A vacancy: as posted or written in a batch file (JobSchema, JobCreateSchema) and as the API shows it (JobOut)."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..vocabulary import SHIFTS, WAGE_UNITS
+from .fields import ID_RANGE, MAX_WAGE, DemandList, StrictSchema, Text, _optional, _phone
+
+
+class JobSchema(StrictSchema):
+    """A vacancy as written in a batch file or posted to the API."""
+
+    external_id = _optional(Text, max_length=64, data_key="id", metadata={"description": "your own reference, e.g. J001"})
+    title = Text(required=True, max_length=200, validate=validate.Length(min=1))
+    employer = _optional(Text, max_length=200, metadata={"description": "firm name; created if new"})
+    employer_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
+    fair_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
+    description = Text(max_length=4000, multiline=True, load_default="")
+    skills = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
+    openings = fields.Integer(
+        strict=True, load_default=None, validate=validate.Range(min=0, max=10_000),
+        metadata={"description": "missing: read from the words (招10人), else 1"},
+    )
+    wage_min = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0), metadata={"description": "missing with wage_max: read from the words (5-6k, 260/天)"})
+    wage_max = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0))
+    wage_unit = fields.String(load_default="month", validate=validate.OneOf(WAGE_UNITS))
+    town = _optional(Text, max_length=50)
+    community = _optional(Text, max_length=50)
+    lat = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-90, max=90))
+    lon = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-180, max=180))
+    shift = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(SHIFTS),
+        metadata={"description": "missing: read from the title (长白班, 两班倒 ...), else day"},
+    )
+    age_min = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
+    age_max = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
+    perks = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
+    contact_phone = _optional(_phone)
+    demands = DemandList(metadata={
+        "description": "what the vacancy demands, set by the office (wins over what the words say): labels such as "
+                       '"heavy", "licence:B2", "cert:forklift", or {"label", "required": false} for a plus; missing: '
+                       'read from the title and description; "from_text": go back to that',
+    })
+
+    @validates_schema
+    def _check_ranges(self, data, partial=None, **kwargs):
+        errors = {}
+        lo, hi = data.get("wage_min"), data.get("wage_max")
+        if lo is not None and hi is not None and lo > hi:
+            errors["wage_min"] = ["wage_min is larger than wage_max."]
+        limit = MAX_WAGE.get(data.get("wage_unit") or "month", MAX_WAGE["month"])
+        for key in ("wage_min", "wage_max"):
+            if data.get(key) is not None and data[key] > limit:
+                errors.setdefault(key, []).append(f"Over {limit} per {data.get('wage_unit') or 'month'}: check the unit.")
+        amin, amax = data.get("age_min"), data.get("age_max")
+        if amin is not None and amax is not None and amin > amax:
+            errors["age_min"] = ["age_min is larger than age_max."]
+        if (data.get("lat") is None) != (data.get("lon") is None) and not partial:
+            errors["lat" if data.get("lat") is None else "lon"] = ["Give both lat and lon, or neither."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class JobCreateSchema(JobSchema):
+    """A vacancy posted to the service: it must name its employer."""
+
+    @validates_schema
+    def _check_employer(self, data, **kwargs):
+        if not data.get("employer") and not data.get("employer_id"):
+            raise ValidationError("Give employer (a name) or employer_id.", field_name="employer")
+
+
+class JobOut(Schema):
+    id = fields.Integer()
+    external_id = fields.String(allow_none=True)
+    fair_id = fields.Integer(allow_none=True)
+    employer_id = fields.Integer()
+    employer = fields.Function(lambda job: job.employer.name)
+    title = fields.String()
+    description = fields.String()
+    skills = fields.List(fields.String())
+    openings = fields.Integer()
+    wage_min = fields.Float(allow_none=True)
+    wage_max = fields.Float(allow_none=True)
+    wage_unit = fields.String()
+    town = fields.String(allow_none=True)
+    community = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    shift = fields.String()
+    age_min = fields.Integer(allow_none=True)
+    age_max = fields.Integer(allow_none=True)
+    perks = fields.List(fields.String())
+    contact_phone = fields.String(allow_none=True)
+    read_from_text = fields.Method(
+        "_read_from_text",
+        metadata={"description": "what the title and description say: the occupation, and the fields the office left "
+                                 "empty that were filled from the words (those fields above hold the values), in words"},
+    )
+    demands = fields.Method(
+        "_demands",
+        metadata={"type": "object", "description": "what the vacancy demands: items {label, required, words}, summary in words, and "
+                                 "set_by_office (the office's correction) or read from the title and description"},
+    )
+    is_open = fields.Boolean()
+    closed_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+    # These two import services when called, not at the top. There is no cycle (services does not import schemas),
+    # but the batch commands (jobmatch rank, evaluate, graded train) load these schemas and use no database: importing
+    # services here would load SQLAlchemy and the models into them. Measured on `jobmatch rank` of 5 vacancies and
+    # 3 profiles: 2.2 s -> 3.4 s and 106 -> 124 MB peak memory.
+    def _read_from_text(self, job) -> dict:
+        from ..services import text_summary
+
+        stored = job.read_from_text or {}
+        return {"occupation": stored.get("occupation", ""), "filled": list(stored.get("filled", ())), "summary": text_summary(job)}
+
+    def _demands(self, job) -> dict:
+        from ..services import demands_summary, job_demands_of
+
+        return {"set_by_office": job.demands is not None, "items": job_demands_of(job).as_dict()["demands"],
+                "summary": demands_summary(job)}
