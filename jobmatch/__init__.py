@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 
@@ -17,10 +16,11 @@ def create_app(config: dict | None = None):
     from .matching.artifacts import Artefacts, MissingArtefacts
     from .services import MatchIndex, track_changes
 
-    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("JOBMATCH_INSTANCE_PATH")
+    environment = settings.Settings.from_environment()  # the one place the JOBMATCH_* variables are read
+    instance_path = (config or {}).get("INSTANCE_PATH") or environment.instance_path
     # static_folder=None: the pages blueprint serves /static from jobmatch/web/static.
     app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None, static_folder=None)
-    app.config.update(settings.from_environment(Path(app.instance_path)))
+    app.config.update(environment.flask_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
     settings.ensure_secret(app.config, Path(app.instance_path))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 
@@ -19,24 +20,6 @@ def default_models_dir() -> Path:
 
 DEFAULT_MODELS_DIR = default_models_dir()
 
-# Every variable the service reads, with its meaning; the README's configuration table mirrors this.
-ENVIRONMENT_VARIABLES = {
-    "JOBMATCH_ENV": "development (default) or production; production refuses to start without JOBMATCH_SECRET_KEY",
-    "JOBMATCH_SECRET_KEY": "signs sessions; in development a random key is kept in the instance folder",
-    "JOBMATCH_DATABASE_URL": "SQLAlchemy URL; default sqlite:///<instance>/jobmatch.sqlite3, or postgresql+psycopg://...",
-    "JOBMATCH_INSTANCE_PATH": "folder for the SQLite database and the generated secret; default ./instance",
-    "JOBMATCH_MODELS_DIR": "folder with the gazetteer, taxonomy and weights; default the ones shipped with the package (models/ in a checkout); in production a missing file stops start-up",
-    "JOBMATCH_WORKERS": "gunicorn workers for `jobmatch serve`; default 2 x cores + 1, at most 8",
-    "JOBMATCH_LOG_LEVEL": "logging level, default INFO",
-    "JOBMATCH_REDIS_URL": "redis://... for rate-limit counters shared by all workers; default in memory per worker",
-    "JOBMATCH_RATE_LIMIT_KIOSK": "kiosk submissions per client address, default 30 per minute",
-    "JOBMATCH_RATE_LIMIT_LOGIN": "login attempts per client address, default 30 per minute (each account also locks after 5 wrong passwords)",
-    "JOBMATCH_RATE_LIMIT_TICKET": "ticket look-ups per client address, default 60 per minute",
-    "JOBMATCH_PROXY_HOPS": "reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host to trust; default 0",
-    "JOBMATCH_DB_BUSY_TIMEOUT": "seconds a write waits for another writer's lock before answering 503, default 5",
-}
-
-
 class ConfigError(RuntimeError):
     """The configuration cannot be used to start the service."""
 
@@ -52,42 +35,114 @@ def _secret_from_instance(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _setting(variable: str, meaning: str, default=None, **options):
+    return field(default=default, metadata={"variable": variable, "meaning": meaning}, **options)
+
+
+def default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every JOBMATCH_* variable the service reads, read and checked in one place (`from_environment`); the README's
+    configuration table lists the same variables, and a test holds the two together."""
+
+    env: str = _setting("JOBMATCH_ENV", "development (default) or production; production refuses to start without "
+                        "JOBMATCH_SECRET_KEY or the shipped models", "development")
+    secret_key: str | None = _setting("JOBMATCH_SECRET_KEY", "signs sessions; in development a random key is kept in "
+                                      "the instance folder")
+    database_url: str | None = _setting("JOBMATCH_DATABASE_URL", "SQLAlchemy URL; default "
+                                        "sqlite:///<instance>/jobmatch.sqlite3, or postgresql+psycopg://...")
+    instance_path: str | None = _setting("JOBMATCH_INSTANCE_PATH", "folder for the SQLite database, the generated "
+                                         "secret and the erasure log; default ./instance")
+    models_dir: str = _setting("JOBMATCH_MODELS_DIR", "folder with the gazetteer, taxonomy and weights; default the "
+                               "ones shipped with the package (models/ in a checkout)", "")
+    workers: int = _setting("JOBMATCH_WORKERS", "gunicorn workers for `jobmatch serve`; default 2 x cores + 1, at "
+                            "most 8", 0)
+    log_level: str = _setting("JOBMATCH_LOG_LEVEL", "logging level, default INFO", "INFO")
+    pdf_font: str | None = _setting("JOBMATCH_PDF_FONT", "a TrueType font file for printed PDFs and the report's "
+                                    "charts; default WenQuanYi Zen Hei when installed")
+    redis_url: str | None = _setting("JOBMATCH_REDIS_URL", "redis://... for rate-limit counters shared by all "
+                                     "workers; default in memory per worker")
+    rate_limit_kiosk: str = _setting("JOBMATCH_RATE_LIMIT_KIOSK", "kiosk submissions per client address, default "
+                                     "30 per minute", "30 per minute")
+    rate_limit_login: str = _setting("JOBMATCH_RATE_LIMIT_LOGIN", "login attempts per client address, default 30 "
+                                     "per minute (each account also locks after 5 wrong passwords)", "30 per minute")
+    rate_limit_ticket: str = _setting("JOBMATCH_RATE_LIMIT_TICKET", "ticket look-ups per client address, default 60 "
+                                      "per minute", "60 per minute")
+    proxy_hops: int = _setting("JOBMATCH_PROXY_HOPS", "reverse proxies in front of the service whose "
+                               "X-Forwarded-For/-Proto/-Host to trust; default 0", 0)
+    db_busy_timeout: float = _setting("JOBMATCH_DB_BUSY_TIMEOUT", "seconds a write waits for another writer's lock "
+                                      "before answering 503, default 5", 5.0)
+
+    @classmethod
+    def from_environment(cls, environ=os.environ) -> Settings:
+        """The settings in `environ`, checked: a value that cannot be used is a ConfigError naming its variable."""
+        raw = {f.name: environ.get(f.metadata["variable"], "").strip() for f in fields(cls)}
+        env = (raw["env"] or "development").lower()
+        if env not in ("development", "production"):
+            raise ConfigError(f"JOBMATCH_ENV must be development or production, not {env!r}")
+        if env == "production" and len(raw["secret_key"]) < 16:
+            raise ConfigError("JOBMATCH_SECRET_KEY must be set to a random value of 16+ characters in production")
+        hops = raw["proxy_hops"] or "0"
+        if not hops.isdigit() or int(hops) > 10:
+            raise ConfigError(f"JOBMATCH_PROXY_HOPS must be a whole number from 0 to 10, not {hops!r}")
+        workers = raw["workers"] or "0"
+        if not workers.isdigit() or int(workers) > 64:
+            raise ConfigError(f"JOBMATCH_WORKERS must be a whole number from 1 to 64, not {workers!r}")
+        return cls(
+            env=env,
+            secret_key=raw["secret_key"] or None,
+            database_url=raw["database_url"] or None,
+            instance_path=raw["instance_path"] or None,
+            models_dir=raw["models_dir"] or str(DEFAULT_MODELS_DIR),
+            workers=int(workers) or default_workers(),
+            log_level=(raw["log_level"] or "INFO").upper(),
+            pdf_font=raw["pdf_font"] or None,
+            redis_url=raw["redis_url"] or None,
+            rate_limit_kiosk=raw["rate_limit_kiosk"] or "30 per minute",
+            rate_limit_login=raw["rate_limit_login"] or "30 per minute",
+            rate_limit_ticket=raw["rate_limit_ticket"] or "60 per minute",
+            proxy_hops=int(hops),
+            db_busy_timeout=_seconds(raw["db_busy_timeout"] or "5", "JOBMATCH_DB_BUSY_TIMEOUT"),
+        )
+
+    def flask_config(self, instance_path: Path) -> dict:
+        """The Flask config mapping these settings give, for an app whose instance folder is `instance_path`."""
+        return {
+            "ENV_NAME": self.env,
+            "SECRET_KEY": self.secret_key,  # filled lazily from the instance folder in create_app
+            "DATABASE_URL": self.database_url or f"sqlite:///{instance_path / 'jobmatch.sqlite3'}",
+            "MODELS_DIR": self.models_dir,
+            "LOG_LEVEL": self.log_level,
+            "PDF_FONT": self.pdf_font,
+            "JSON_AS_ASCII": False,
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "RATE_LIMIT_KIOSK": self.rate_limit_kiosk,
+            # Per address, and loose: one person's typos must not lock out colleagues behind the same NAT; guessing
+            # one account's password is stopped by the per-account lock (auth.log_in).
+            "RATE_LIMIT_LOGIN": self.rate_limit_login,
+            "RATE_LIMIT_TICKET": self.rate_limit_ticket,
+            # 0: the client address is the peer's, and X-Forwarded-* headers are ignored (anyone can send them).
+            "PROXY_HOPS": self.proxy_hops,
+            # Session cookies: not readable by scripts, not sent on cross-site posts, HTTPS-only in production.
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.env == "production",
+            "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+            "DB_BUSY_TIMEOUT": self.db_busy_timeout,
+        }
+
+
+# Every variable the service reads, with its meaning; the README's configuration table lists the same ones.
+ENVIRONMENT_VARIABLES = {f.metadata["variable"]: f.metadata["meaning"] for f in fields(Settings)}
+
+
 def from_environment(instance_path: Path, environ=os.environ) -> dict:
-    """Build the Flask config mapping from JOBMATCH_* variables."""
-    env = environ.get("JOBMATCH_ENV", "development").strip().lower()
-    if env not in ("development", "production"):
-        raise ConfigError(f"JOBMATCH_ENV must be development or production, not {env!r}")
-    secret = environ.get("JOBMATCH_SECRET_KEY", "").strip()
-    if env == "production" and len(secret) < 16:
-        raise ConfigError("JOBMATCH_SECRET_KEY must be set to a random value of 16+ characters in production")
-    hops = environ.get("JOBMATCH_PROXY_HOPS", "0").strip() or "0"
-    if not hops.isdigit() or int(hops) > 10:
-        raise ConfigError(f"JOBMATCH_PROXY_HOPS must be a whole number from 0 to 10, not {hops!r}")
-    database_url = environ.get("JOBMATCH_DATABASE_URL") or f"sqlite:///{instance_path / 'jobmatch.sqlite3'}"
-    busy_timeout = _seconds(environ.get("JOBMATCH_DB_BUSY_TIMEOUT", "5"), "JOBMATCH_DB_BUSY_TIMEOUT")
-    return {
-        "ENV_NAME": env,
-        "SECRET_KEY": secret or None,  # filled lazily from the instance folder in create_app
-        "DATABASE_URL": database_url,
-        "MODELS_DIR": environ.get("JOBMATCH_MODELS_DIR") or str(DEFAULT_MODELS_DIR),
-        "LOG_LEVEL": environ.get("JOBMATCH_LOG_LEVEL", "INFO").upper(),
-        "JSON_AS_ASCII": False,
-        "RATELIMIT_STORAGE_URI": environ.get("JOBMATCH_REDIS_URL") or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
-        "RATE_LIMIT_KIOSK": environ.get("JOBMATCH_RATE_LIMIT_KIOSK", "30 per minute"),
-        # Per address, and loose: one person's typos must not lock out colleagues behind the same NAT; guessing one
-        # account's password is stopped by the per-account lock (auth.log_in).
-        "RATE_LIMIT_LOGIN": environ.get("JOBMATCH_RATE_LIMIT_LOGIN", "30 per minute"),
-        "RATE_LIMIT_TICKET": environ.get("JOBMATCH_RATE_LIMIT_TICKET", "60 per minute"),
-        # 0: the client address is the peer's, and X-Forwarded-* headers are ignored (anyone can send them).
-        "PROXY_HOPS": int(hops),
-        # Session cookies: not readable by scripts, not sent on cross-site posts, HTTPS-only in production.
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env == "production",
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        "DB_BUSY_TIMEOUT": busy_timeout,
-    }
+    """The Flask config mapping of the JOBMATCH_* variables in `environ`."""
+    return Settings.from_environment(environ).flask_config(instance_path)
 
 
 def _seconds(value: str, name: str) -> float:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from .config import Settings
 from .matching.explain import wage_text
 from .matching.fit import LABELS as FIT_LABELS, WEAK
 from .privacy import mask_name, mask_phone
@@ -205,7 +206,7 @@ def pdf_font() -> str:
     """Register and name the CJK font for PDFs (see the module docstring)."""
     from reportlab.pdfbase import pdfmetrics
 
-    for path in (os.environ.get("JOBMATCH_PDF_FONT"), *FONT_CANDIDATES):
+    for path in (Settings.from_environment().pdf_font, *FONT_CANDIDATES):
         if path and os.path.exists(path):
             from reportlab.pdfbase.ttfonts import TTFont
 

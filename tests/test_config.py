@@ -76,3 +76,25 @@ def test_proxy_hops_and_the_looser_login_limit_are_listed_settings(tmp_path):
 
     assert {"JOBMATCH_PROXY_HOPS", "JOBMATCH_RATE_LIMIT_LOGIN"} <= set(ENVIRONMENT_VARIABLES)
     assert from_environment(tmp_path, environ={})["RATE_LIMIT_LOGIN"] == "30 per minute"
+
+
+def test_the_readme_lists_every_setting_and_no_other():
+    import re
+    from pathlib import Path
+
+    from jobmatch.config import ENVIRONMENT_VARIABLES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `(JOBMATCH_[A-Z_]+)` \|", table, flags=re.M))
+    tests_only = {name for name in listed if re.search(rf"^\| `{name}` \|[^|]*\| Tests only", table, flags=re.M)}
+    assert listed - tests_only == set(ENVIRONMENT_VARIABLES)
+
+
+@pytest.mark.parametrize("variable, value", [("JOBMATCH_WORKERS", "many"), ("JOBMATCH_WORKERS", "100"),
+                                             ("JOBMATCH_PROXY_HOPS", "-1"), ("JOBMATCH_ENV", "staging")])
+def test_a_setting_that_cannot_be_used_names_its_variable(variable, value):
+    from jobmatch.config import Settings
+
+    with pytest.raises(ConfigError, match=variable):
+        Settings.from_environment({variable: value})

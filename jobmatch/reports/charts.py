@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 
 from .. import lifecycle
+from ..config import Settings
 from ..text import strip_pictographs
 from .figures import AGE_BANDS, EXITS, Report
 from .layout import funnel_rows
@@ -70,7 +71,7 @@ def charts_svg(report: Report, font_files: tuple[str, ...] = CHART_FONT_FILES) -
     from matplotlib import rc_context  # lazy: see the module docstring
     from matplotlib.figure import Figure  # the object API only: no pyplot, so no GUI backend is ever chosen
 
-    found = chart_font((os.environ.get("JOBMATCH_PDF_FONT", ""), *font_files))
+    found = chart_font((Settings.from_environment().pdf_font or "", *font_files))
     name, weight = found or ("DejaVu Sans", 400)
     rc = {
         "svg.fonttype": "none", "svg.hashsalt": "jobmatch", "font.family": ["sans-serif"],
