@@ -11,13 +11,25 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
+def split_message(text: str) -> tuple[str, str]:
+    """A message written "中文 (english)" as its Chinese and its English; a message without the English keeps "" there."""
+    if text.endswith(")") and " (" in text:
+        chinese, english = text[:-1].rsplit(" (", 1)
+        return chinese, english
+    return text, ""
+
+
 class JobmatchError(Exception):
+    """A domain error: its Chinese text for pages and people, its English beside it in the API's message."""
+
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, fields: dict | None = None, *, english: str | None = None):
+        self.chinese, said = (message, english) if english is not None else split_message(message)
+        self.english = said or ""
+        self.message = f"{self.chinese} ({self.english})" if self.english else self.chinese
+        super().__init__(self.message)
         self.fields = fields or {}
         self.headers: dict[str, str] = {}
 
@@ -160,7 +172,7 @@ def register_error_handlers(app) -> None:
         if isinstance(err, StorageUnavailable):
             return _unavailable(err)
         if _wants_page():
-            body, status = _page(err.status, err.message.split(" (")[0])
+            body, status = _page(err.status, err.chinese)
             return body, status, err.headers
         return error_body(err.code, err.message, err.fields), err.status, err.headers
 
@@ -195,7 +207,7 @@ def register_error_handlers(app) -> None:
         _rollback()
         message = "与已有记录冲突，请刷新后再试 (conflicts with an existing record)"
         if _wants_page():
-            return _page(409, message.split(" (")[0])
+            return _page(409, split_message(message)[0])
         return error_body("conflict", message), 409
 
     @app.errorhandler(DataError)
@@ -203,7 +215,7 @@ def register_error_handlers(app) -> None:
         _rollback()
         message = "数据超出允许范围 (value out of range)"
         if _wants_page():
-            return _page(422, message.split(" (")[0])
+            return _page(422, split_message(message)[0])
         return error_body("invalid", message), 422
 
     @app.errorhandler(HTTPException)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
-from ..errors import JobmatchError
+from ..errors import JobmatchError, split_message
 from ..importing import FIELDS, HEADINGS, PREVIEW_TOKEN, ImportFileError, drop_preview, load_preview, parse, save_preview, template_xlsx, to_job_body
 from ..models import Job, Outcome, User
 from ..printing import SHIFT_LABELS
@@ -60,7 +60,7 @@ def _attempt(save) -> list[str]:
         return chinese_errors(err.messages)
     except JobmatchError as err:
         db.session.rollback()
-        return [err.message.split(" (")[0]]
+        return [err.chinese]
 
 
 def _xlsx(data: bytes, filename: str):
@@ -281,7 +281,7 @@ def office_import_confirm():
         counts = services.import_jobs(db.session, [r["data"] for r in rows], fair_id=pending.get("fair_id"))
     except JobmatchError as err:
         db.session.rollback()
-        return render_template("office_import.html", error=err.message.split(" (")[0], fairs=services.list_fairs(db.session, per_page=50).items), 422
+        return render_template("office_import.html", error=err.chinese, fairs=services.list_fairs(db.session, per_page=50).items), 422
     audit(db.session, "import", f"{len(rows)} rows")
     db.session.commit()
     drop_preview(_previews(), token)
@@ -347,14 +347,14 @@ def _report_query() -> tuple[reports.Report | None, str | None, int]:
         query = ReportQuery().load(request.args)
     except ValidationError as err:
         messages = [m for value in err.messages.values() for m in (value if isinstance(value, list) else [value])]
-        return None, str(messages[0]).split(" (")[0], 422
+        return None, split_message(str(messages[0]))[0], 422
     if not query:
         return None, None, 200
     taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
     try:
         return reports.build_report(db.session, taxonomy, fair_id=query.get("fair"), month=query.get("month")), None, 200
     except JobmatchError as err:
-        return None, err.message.split(" (")[0], err.status
+        return None, err.chinese, err.status
 
 
 def _report_page(report, error: str | None, status: int):

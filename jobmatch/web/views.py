@@ -130,7 +130,7 @@ def login():
     try:
         user = log_in(db.session, request.form.get("username", "").strip(), request.form.get("password", ""))
     except JobmatchError as err:  # wrong, locked (429 with Retry-After) or disabled: said on the login page
-        return render_template("login.html", error=err.message.split(" (")[0]), err.status, err.headers
+        return render_template("login.html", error=err.chinese), err.status, err.headers
     token = open_session(db.session, user)
     session.clear()  # nothing of the session before the login carries over
     session[SESSION_KEY] = token
@@ -161,7 +161,7 @@ def account_password():
                             form.get("new_password2", ""), keep=session.get(SESSION_KEY))
             return redirect(url_for("web.account_password", changed=1), code=303)
         except TooManyAttempts as err:
-            return render_template("account_password.html", errors={"_form": err.message.split(" (")[0]}, changed=False), err.status, err.headers
+            return render_template("account_password.html", errors={"_form": err.chinese}, changed=False), err.status, err.headers
         except Invalid as err:
             errors = {field: reasons[0] for field, reasons in err.fields.items()}
             status = 422
@@ -190,13 +190,13 @@ def kiosk():
             errors = {field: _kiosk_message(field, reasons) for field, reasons in err.messages.items()}
             errors = {("place" if k in ("town", "community") else k): v for k, v in errors.items()}
         except Invalid as err:
-            errors = {field: KIOSK_MESSAGES.get(field, err.message.split(" (")[0]) for field in err.fields} or {"_form": err.message.split(" (")[0]}
+            errors = {field: KIOSK_MESSAGES.get(field, err.chinese) for field in err.fields} or {"_form": err.chinese}
         except Conflict:
             # The form's key went with another submission: keep what was typed, under a fresh key.
             values["submission_key"] = secrets.token_urlsafe(24)
             errors = {"_form": "这张表格已经提交过别的信息了，请核对后再按一次“提交”"}
         except JobmatchError as err:
-            errors = {"_form": err.message.split(" (")[0]}
+            errors = {"_form": err.chinese}
         except DBAPIError as err:
             fault = storage_fault(err)
             if fault is None:
