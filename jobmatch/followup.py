@@ -9,11 +9,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from . import lifecycle
-from .matching import Match
-from .matching.matcher import coding_from_json
 from .localtime import LOCAL, local_date, local_today
+from .matching import Match
 from .models import Fair, Job, Outcome, Profile
-from .services import MatchIndex, jobs_by_id, profile_record
+from .services import MatchIndex, Ranker, jobs_by_id
 
 # The weakest match worth a phone call: about what the rubric's grade 1 (right kind of work, something bent) scores.
 CALL_MIN_SCORE = 0.25
@@ -47,7 +46,7 @@ def call_list(session: Session, index: MatchIndex, today: date | None = None, mi
     """Residents of past fairs, not yet placed, with the open vacancies posted after their fair that suit them,
     best-matched residents first. Pairs staff already took further than a listing are left out."""
     today = today or local_today()
-    matcher = index.refresh(session)
+    ranker = Ranker(session, index)
     placed = select(Outcome.profile_id).where(Outcome.status == lifecycle.HIRED)
     residents = session.execute(
         select(Profile, Fair)
@@ -66,8 +65,7 @@ def call_list(session: Session, index: MatchIndex, today: date | None = None, mi
         if not newer:
             continue
         taken = under_way.get(profile.id, set())
-        coding = coding_from_json(profile.coding, index.coder.fingerprint)
-        found = matcher.jobs_for(profile_record(profile), top=per_resident + len(taken), candidates=newer, coding=coding)
+        found = ranker.jobs_for(profile, per_resident + len(taken), candidates=newer)
         good = [m for m in found if m.eligible and m.score >= min_score and int(m.job_id) not in taken][:per_resident]
         if good:
             found_for.append((profile, fair, good))

@@ -21,7 +21,7 @@ def when_ready(server):
     with app.app_context():
         index = app.extensions["jobmatch.index"]
         index.refresh(db.session)
-        sizes = (len(index.matcher.job_position_), len(index.matcher.profile_position_))
+        sizes = (index.matcher.job_count, index.matcher.profile_count)
         db.session.close()
         db.engine.dispose()  # the workers open their own connections: none may be shared across a fork
     # Out of the cyclic collector's sight, the index's objects are never written to by a collection, so their

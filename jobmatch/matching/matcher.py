@@ -282,6 +282,16 @@ class Matcher:
         """Index new or changed profiles; a changed one replaces its earlier row."""
         self._add_profiles([completed_profile(p) for p in profiles], codings)
 
+    @property
+    def job_count(self) -> int:
+        """How many vacancies the index holds now."""
+        return len(self.job_position_)
+
+    @property
+    def profile_count(self) -> int:
+        """How many profiles the index holds now."""
+        return len(self.profile_position_)
+
     def remove_job(self, job_id: str) -> bool:
         return self._remove(str(job_id), self.job_position_, self.job_alive_, self.job_records_)
 
