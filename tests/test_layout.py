@@ -103,3 +103,15 @@ def test_no_import_cycles_among_modules():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize("package", ["jobmatch.web", "jobmatch.api"])
+def test_views_call_services_never_the_database_or_the_matcher(package):
+    """A view parses, calls a service and renders; it may name the database's error types, nothing more of it."""
+    direct = {
+        module: [name for name, _ in imports_of(module)
+                 if (_in(name, "sqlalchemy") and not _in(name, "sqlalchemy.exc"))
+                 or name == "jobmatch.models" or _in(name, "jobmatch.matching")]
+        for module in MODULES if _in(module, package)
+    }
+    assert {m: names for m, names in direct.items() if names} == {}

@@ -7,14 +7,14 @@ from .changes import (
     CHANGE_LOG_KEPT, MATCHING_VERSION, bump_version, read_version, recode, store_coding, track_changes,
 )
 from .employers import create_employer, employer_by_name, get_employer, list_employers, update_employer
-from .fairs import create_fair, get_fair, list_fairs
+from .fairs import create_fair, fair_of, get_fair, list_fairs
 from .index import LOAD_CHUNK, REBUILD_SHARE, MatchIndex, job_record, profile_record
 from .jobs import (
-    close_job, create_job, demands_summary, fill_from_text, get_job, given_groups, import_jobs, job_demands_of,
+    close_job, create_job, demands_summary, every_job, fill_from_text, get_job, given_groups, import_jobs, job_demands_of,
     jobs_by_id, list_jobs, preview_summary, text_summary, update_job, words_demand,
 )
 from .outcomes import (
-    UNDO_WINDOW_MINUTES, latest_steps, list_outcomes, pair_status, profiles_under_way, record_outcome, record_shown,
+    UNDO_WINDOW_MINUTES, every_outcome, latest_steps, list_outcomes, pair_status, profiles_under_way, record_outcome, record_shown,
     undo_outcome, undoable,
 )
 from .paging import Page, get_or_not_found, paginate
@@ -24,7 +24,7 @@ from .profiles import (
     scoped_key, search_profiles, submission_digest,
 )
 from .ranking import Ranker, jobs_for_profile, profiles_for_job, shortlist_with_ruled_out
-from .system import beat, list_audit
+from .system import beat, database_alive, list_audit, usernames
 
 __all__ = [
     "FIELD_GROUPS",
@@ -33,14 +33,14 @@ __all__ = [
     # employers
     "create_employer", "employer_by_name", "get_employer", "list_employers", "update_employer",
     # fairs
-    "create_fair", "get_fair", "list_fairs",
+    "create_fair", "fair_of", "get_fair", "list_fairs",
     # index
     "LOAD_CHUNK", "REBUILD_SHARE", "MatchIndex", "job_record", "profile_record",
     # jobs
-    "close_job", "create_job", "demands_summary", "fill_from_text", "get_job", "given_groups", "import_jobs",
+    "close_job", "create_job", "demands_summary", "every_job", "fill_from_text", "get_job", "given_groups", "import_jobs",
     "job_demands_of", "jobs_by_id", "list_jobs", "preview_summary", "text_summary", "update_job", "words_demand",
     # outcomes
-    "UNDO_WINDOW_MINUTES", "latest_steps", "list_outcomes", "pair_status", "profiles_under_way", "record_outcome",
+    "UNDO_WINDOW_MINUTES", "every_outcome", "latest_steps", "list_outcomes", "pair_status", "profiles_under_way", "record_outcome",
     "record_shown", "undo_outcome", "undoable",
     # paging
     "Page", "get_or_not_found", "paginate",
@@ -51,5 +51,5 @@ __all__ = [
     # ranking
     "Ranker", "jobs_for_profile", "profiles_for_job", "shortlist_with_ruled_out",
     # system
-    "beat", "list_audit",
+    "beat", "database_alive", "list_audit", "usernames",
 ]

@@ -21,3 +21,8 @@ def get_fair(session: Session, fair_id: int) -> Fair:
 
 def list_fairs(session: Session, page: int = 1, per_page: int = 20) -> Page:
     return paginate(session, select(Fair).order_by(Fair.date.desc(), Fair.id.desc()), page, per_page)
+
+
+def fair_of(session: Session, fair_id: int | None) -> Fair | None:
+    """The fair a record belongs to, or None when it belongs to none (or its fair is gone)."""
+    return session.get(Fair, fair_id) if fair_id else None

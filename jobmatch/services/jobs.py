@@ -223,3 +223,8 @@ def jobs_by_id(session: Session, ids: Iterable[int]) -> list[Job]:
     if not ids:
         return []
     return list(session.scalars(select(Job).where(Job.id.in_(ids)).order_by(Job.id)).unique())
+
+
+def every_job(session: Session) -> list[Job]:
+    """Every vacancy, open or closed, in the order they were created: for the office's export."""
+    return list(session.scalars(select(Job).order_by(Job.id)).unique())

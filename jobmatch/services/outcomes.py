@@ -172,3 +172,8 @@ def profiles_under_way(session: Session, job_id: int) -> set[int]:
     """Residents already taken further than a listing for this vacancy (contacted, interviewed, declined ...)."""
     rows = session.scalars(select(Outcome.profile_id).where(Outcome.job_id == job_id, Outcome.status != lifecycle.SHOWN))
     return set(rows)
+
+
+def every_outcome(session: Session) -> list[tuple[Outcome, Job]]:
+    """Every outcome with its vacancy, oldest first: for the office's export (no names or phones)."""
+    return [tuple(row) for row in session.execute(select(Outcome, Job).join(Job, Job.id == Outcome.job_id).order_by(Outcome.created_at))]

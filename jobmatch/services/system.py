@@ -1,11 +1,11 @@
 """The house's own records: the heartbeat that proves a write can commit, and the audit trail."""
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import AuditEvent, Heartbeat, utcnow
+from ..models import AuditEvent, Heartbeat, User, utcnow
 from .paging import Page, paginate
 
 
@@ -37,3 +37,14 @@ def beat(engine, name: str, timeout: float) -> None:
 
 def list_audit(session: Session, page: int = 1, per_page: int = 20) -> Page:
     return paginate(session, select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()), page, per_page)
+
+
+def usernames(session: Session) -> dict[int, str]:
+    """Every user's name by id: the audit page names who did what."""
+    return {user.id: user.username for user in session.scalars(select(User))}
+
+
+def database_alive(session: Session) -> str:
+    """Ask the database the simplest question; its dialect's name when it answers (raises when it cannot)."""
+    session.execute(text("SELECT 1"))
+    return session.get_bind().dialect.name

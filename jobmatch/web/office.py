@@ -7,14 +7,12 @@ from pathlib import Path
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from .. import reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
 from ..errors import JobmatchError, split_message
 from ..importing import FIELDS, HEADINGS, PREVIEW_TOKEN, ImportFileError, drop_preview, load_preview, parse, save_preview, template_xlsx, to_job_body
-from ..models import Job, Outcome, User
 from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, ReportQuery
 from ..spreadsheet import workbook
@@ -300,7 +298,7 @@ def office_audit():
     """The audit trail, newest first; there is no way to edit it from the service."""
     page = page_number()
     result = services.list_audit(db.session, page=page, per_page=50)
-    users = {u.id: u.username for u in db.session.scalars(select(User))}
+    users = services.usernames(db.session)
     return render_template("office_audit.html", result=result, users=users)
 
 
@@ -311,7 +309,7 @@ def office_audit():
 @login_required("office")
 def office_export_jobs():
     refuse_cross_site()  # before any work: another site's link exports nothing
-    jobs = db.session.scalars(select(Job).order_by(Job.id)).unique().all()
+    jobs = services.every_job(db.session)
     rows = [
         (j.external_id or j.id, j.title, j.employer.name, j.openings, j.wage_min, j.wage_max, j.wage_unit, j.town, j.community,
          j.shift, j.age_min, j.age_max, "、".join(j.perks or []), j.contact_phone, "招聘中" if j.is_open else "已关闭")
@@ -327,7 +325,7 @@ def office_export_jobs():
 @login_required("office")
 def office_export_outcomes():
     refuse_cross_site()  # before any work: another site's link exports nothing
-    outcomes = db.session.execute(select(Outcome, Job).join(Job, Job.id == Outcome.job_id).order_by(Outcome.created_at)).all()
+    outcomes = services.every_outcome(db.session)
     # No names or phones: the office reports counts, and the stall holds the contacts.
     rows = [
         (o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"), o.profile_id, j.external_id or j.id, j.title, j.employer.name, o.status)

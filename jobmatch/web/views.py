@@ -29,9 +29,7 @@ from ..extensions import limiter
 from ..localtime import local_today
 from ..erasures import ErasureLog
 from ..errors import Conflict, Invalid, JobmatchError, TooManyAttempts, log_storage_fault, storage_fault
-from ..matching.fit import LABELS as FIT_LABELS
-from ..models import Fair
-from ..printing import AVAILABILITY_LABELS, SHIFT_LABELS, job_shortlist, qr_svg, resident_shortlist, shortlists_pdf
+from ..printing import AVAILABILITY_LABELS, FIT_LABELS, SHIFT_LABELS, job_shortlist, qr_svg, resident_shortlist, shortlists_pdf
 from ..privacy import mask_name, mask_phone
 from ..schemas import MAX_PAGE, KioskForm, OutcomeForm, PageNumber
 from ..vocabulary import STAFF_STEPS
@@ -83,7 +81,7 @@ def _index() -> services.MatchIndex:
     return current_app.extensions["jobmatch.index"]
 
 
-def _latest_fair() -> Fair | None:
+def _latest_fair():
     page = services.list_fairs(db.session, page=1, per_page=1)
     return page.items[0] if page.items else None
 
@@ -97,7 +95,7 @@ def page_number() -> int:
         raise Invalid(f"页码（page）应是 1 到 {MAX_PAGE} 之间的整数", err.messages) from None
 
 
-def _places(fair: Fair | None) -> list[tuple[str, list[str]]]:
+def _places(fair) -> list[tuple[str, list[str]]]:
     """(town, communities) for the kiosk's picker: the fair's own town first."""
     towns = current_app.extensions["jobmatch.index"].artefacts.gazetteer.towns()
     if fair is not None:
@@ -252,7 +250,7 @@ def kiosk_slip(ticket: str):
 def _shortlist_of(profile):
     """The printed shortlist of one resident: the same top 5 the kiosk shows."""
     pairs, _ = services.shortlist_with_ruled_out(db.session, _index(), profile.id, top=5)
-    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    fair = services.fair_of(db.session, profile.fair_id)
     if from_this_site():
         _record_shown(profile.id, pairs)
     return resident_shortlist(profile, pairs, fair.name if fair else None)
@@ -293,7 +291,7 @@ def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200)
     # Vacancies already under way (contacted and beyond) leave the suggestions and are listed with their next steps.
     open_pairs = [(job, match) for job, match in pairs if statuses.get(job.id) in (None, lifecycle.SHOWN)]
     under_way = services.jobs_by_id(db.session, [j for j, st in statuses.items() if st != lifecycle.SHOWN])
-    fair = db.session.get(Fair, profile.fair_id) if profile.fair_id else None
+    fair = services.fair_of(db.session, profile.fair_id)
     return render_template(
         "staff_resident.html", profile=profile, pairs=open_pairs[:10], under_way=under_way, statuses=statuses,
         undo=undo, show_phone=show_phone, fair=fair,
@@ -373,7 +371,7 @@ def _candidates(job_id: int):
     job = services.get_job(db.session, job_id)
     referred = services.profiles_under_way(db.session, job_id)
     pairs = [(p, m) for p, m in services.profiles_for_job(db.session, _index(), job_id, top=20 + len(referred)) if p.id not in referred]
-    fair = db.session.get(Fair, job.fair_id) if job.fair_id else None
+    fair = services.fair_of(db.session, job.fair_id)
     return job, pairs[:20], fair
 
 
