@@ -16,7 +16,7 @@ from ..importing import FIELDS, HEADINGS, PREVIEW_TOKEN, ImportFileError, drop_p
 from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, ReportQuery
 from ..spreadsheet import workbook
-from .views import bp, page_number
+from .blueprint import bp, page_number
 
 FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {"employer_id": "企业名称", "fair_id": "集市", "_schema": "整行"}
 _MESSAGES = [
