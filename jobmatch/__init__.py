@@ -11,8 +11,8 @@ def create_app(config: dict | None = None):
     from flask import Flask
 
     from . import config as settings
-    from .extensions import csrf, db, limiter
     from .errors import register_error_handlers
+    from .extensions import csrf, db, limiter
     from .matching.artifacts import Artefacts, MissingArtefacts
     from .services import MatchIndex, track_changes
 
@@ -49,7 +49,8 @@ def create_app(config: dict | None = None):
     track_changes(app.extensions["jobmatch.db"]["sessionmaker"], index.coder)
 
     register_error_handlers(app)
-    from .api import bp as api_bp, health_bp
+    from .api import bp as api_bp
+    from .api import health_bp
     from .web import bp as web_bp
 
     csrf.exempt(api_bp)

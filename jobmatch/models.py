@@ -20,8 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
-
-from .vocabulary import AVAILABILITIES, OUTCOME_STATUSES, ROLES, SHIFTS, TOKEN_ROLES, WAGE_UNITS  # noqa: F401
+from .vocabulary import (  # noqa: F401
+    AVAILABILITIES,
+    OUTCOME_STATUSES,
+    ROLES,
+    SHIFTS,
+    TOKEN_ROLES,
+    WAGE_UNITS,
+)
 
 
 def utcnow() -> datetime:

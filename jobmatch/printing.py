@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from .config import Settings
 from .matching.explain import wage_text
-from .matching.fit import LABELS as FIT_LABELS, WEAK
+from .matching.fit import LABELS as FIT_LABELS
+from .matching.fit import WEAK
 from .privacy import mask_name, mask_phone
 from .services import job_record
 from .text import strip_pictographs

@@ -1,17 +1,21 @@
 """Fixtures: the real app on a real database, SQLite always and PostgreSQL when JOBMATCH_TEST_DATABASE_URL is set."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import uuid
 
 import pytest
+from helpers import login, token_for
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from jobmatch import create_app
-from jobmatch.db import upgrade
+from jobmatch.auth import create_user
+from jobmatch.config import DEFAULT_MODELS_DIR
+from jobmatch.db import db, upgrade
 
 PG_URL = os.environ.get("JOBMATCH_TEST_DATABASE_URL")
 # CI sets this, so a missing PostgreSQL fails the run instead of skipping its tests.
@@ -88,12 +92,6 @@ def app(database_url, tmp_path):
     app.extensions["jobmatch.db"]["engine"].dispose()
 
 
-def token_for(app, role: str) -> str:
-    from jobmatch.auth import create_token
-    from jobmatch.db import db
-
-    with app.app_context():
-        return create_token(db.session, f"tests-{role}", role)
 
 
 @pytest.fixture
@@ -114,47 +112,8 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def make_job(client, **overrides) -> dict:
-    body = {
-        "title": "平车工",
-        "employer": "东至县示范服饰有限公司",
-        "description": "服装厂平车缝制，计件，长白班。",
-        "skills": ["平车", "缝纫"],
-        "openings": 5,
-        "wage_min": 4000,
-        "wage_max": 6000,
-        "wage_unit": "month",
-        "town": "东流镇",
-        "community": "东流社区",
-        "shift": "day",
-        "age_min": 18,
-        "age_max": 55,
-        "perks": ["班车接送"],
-        "contact_phone": "0566-7020000",
-    }
-    body.update(overrides)
-    response = client.post("/api/v1/jobs", json=body)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
-def make_profile(client, **overrides) -> dict:
-    body = {
-        "name": "王桂兰",
-        "phone": "13812345678",
-        "age": 48,
-        "town": "东流镇",
-        "community": "东流社区",
-        "experience": "在服装厂踩了十几年平车",
-        "desired": "想找个缝纫的活，白天上班",
-        "expected_wage": 4000,
-        "availability": "day_only",
-        "max_commute_km": 8,
-    }
-    body.update(overrides)
-    response = client.post("/api/v1/profiles", json=body)
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -164,3 +123,38 @@ def pytest_terminal_summary(terminalreporter):
         counts[outcome] = sum(1 for r in terminalreporter.stats.get(outcome, []) if "[postgresql" in getattr(r, "nodeid", ""))
     line = "PostgreSQL backend: " + " / ".join(f"{outcome} {n}" for outcome, n in counts.items())
     terminalreporter.write_line(line + ("" if PG_URL else " (JOBMATCH_TEST_DATABASE_URL not set)"))
+
+
+# --- people and places the tests share ------------------------------------------------------------------
+
+@pytest.fixture
+def users(app):
+    with app.app_context():
+        create_user(db.session, "stall", "stall-password", "staff")
+        create_user(db.session, "clerk", "clerk-password", "office")
+
+
+@pytest.fixture
+def staff(client, users):
+    assert login(client, "stall", "stall-password").status_code == 302
+    return client
+
+
+@pytest.fixture
+def clerk(client, users):
+    assert login(client, "clerk", "clerk-password").status_code == 302
+    return client
+
+
+@pytest.fixture
+def cli_env(tmp_path, database_url):
+    env = dict(os.environ)
+    env.update({"JOBMATCH_DATABASE_URL": database_url, "JOBMATCH_INSTANCE_PATH": str(tmp_path / "instance")})
+    return env
+
+
+@pytest.fixture(scope="session")
+def towns():
+    """The gazetteer's towns by name, with their places and communities."""
+    with open(DEFAULT_MODELS_DIR / "places.json", encoding="utf-8") as f:
+        return {t["town"]: t for t in json.load(f)["towns"]}

@@ -1,8 +1,12 @@
-"""Running a real gunicorn for tests."""
+"""What the tests share: page forms and logins through the Flask test client, the `jobmatch` command as a
+subprocess, and a real gunicorn."""
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +14,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from jobmatch.matching import JobRecord
 
 
 def free_port() -> int:
@@ -105,3 +111,128 @@ def make_token(database_url: str, instance: Path, role: str = "staff", name: str
         token = create_token(db.session, name or f"server-{role}", role)
     app.extensions["jobmatch.db"]["engine"].dispose()
     return token
+
+
+# --- pages through the Flask test client ---------------------------------------------------------------
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+KEY = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
+def csrf(client, url="/login"):
+    return CSRF.search(client.get(url).get_data(as_text=True)).group(1)
+
+
+def kiosk_form(client, **overrides):
+    page = client.get("/kiosk").get_data(as_text=True)
+    form = {
+        "csrf_token": CSRF.search(page).group(1), "submission_key": KEY.search(page).group(1), "fair_id": "",
+        "name": "王桂兰", "phone": "13812345678", "age": "52", "place": "东流镇/东流社区",
+        "experience": "在厂里踩了十几年缝纫机", "desired": "想找白班的缝纫活", "availability": "day_only",
+        "expected_wage": "4000", "reach": "ebike", "consent": "yes",
+    }
+    form.update(overrides)
+    return form
+
+
+def login(client, username, password):
+    return client.post("/login", data={"csrf_token": csrf(client), "username": username, "password": password})
+
+
+def xlsx_bytes(rows) -> bytes:
+    """A workbook of `rows` on its first sheet, as an upload sends it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(client, name: str, data: bytes):
+    """Send a vacancy list to the office import, as its form does."""
+    token = csrf(client, "/office/import")
+    return client.post("/office/import", data={"csrf_token": token, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+# --- the `jobmatch` command ---------------------------------------------------------------------------
+
+JOBMATCH = shutil.which("jobmatch", path=str(Path(sys.executable).parent)) or "jobmatch"
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def run(*args, env=None, cwd=None):
+    return subprocess.run([JOBMATCH, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+
+
+# --- records through the API ------------------------------------------------------------------------------
+
+def token_for(app, role: str) -> str:
+    from jobmatch.auth import create_token
+    from jobmatch.db import db
+
+    with app.app_context():
+        return create_token(db.session, f"tests-{role}", role)
+
+
+def make_job(client, **overrides) -> dict:
+    body = {
+        "title": "平车工",
+        "employer": "东至县示范服饰有限公司",
+        "description": "服装厂平车缝制，计件，长白班。",
+        "skills": ["平车", "缝纫"],
+        "openings": 5,
+        "wage_min": 4000,
+        "wage_max": 6000,
+        "wage_unit": "month",
+        "town": "东流镇",
+        "community": "东流社区",
+        "shift": "day",
+        "age_min": 18,
+        "age_max": 55,
+        "perks": ["班车接送"],
+        "contact_phone": "0566-7020000",
+    }
+    body.update(overrides)
+    response = client.post("/api/v1/jobs", json=body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def make_profile(client, **overrides) -> dict:
+    body = {
+        "name": "王桂兰",
+        "phone": "13812345678",
+        "age": 48,
+        "town": "东流镇",
+        "community": "东流社区",
+        "experience": "在服装厂踩了十几年平车",
+        "desired": "想找个缝纫的活，白天上班",
+        "expected_wage": 4000,
+        "availability": "day_only",
+        "max_commute_km": 8,
+    }
+    body.update(overrides)
+    response = client.post("/api/v1/profiles", json=body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+# --- vacancies a counsellor weighs (plain records for the matcher) --------------------------------------------------
+
+HERE = (30.2152, 116.8752)  # 东流社区
+PACKER = JobRecord(
+    id="packer", title="包装工", description="坐着给成品装袋贴标签，活轻，新手可学", skills=("包装",),
+    wage_min=3000, wage_max=3600, lat=30.22, lon=116.88, shift="day", age_min=18, age_max=60,
+)
+
+LEARNER_SEWING = JobRecord(
+    id="learner-sew", title="缝纫工", description="零基础可学，师傅带，长白班", skills=("缝纫",),
+    wage_min=3000, wage_max=4500, lat=30.2208, lon=116.8786, shift="day", age_min=18, age_max=55,
+)

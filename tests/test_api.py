@@ -2,8 +2,7 @@
 import re
 
 import pytest
-
-from conftest import make_job, make_profile
+from helpers import make_job, make_profile
 
 
 def test_healthz(client, backend):

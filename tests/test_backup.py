@@ -6,9 +6,9 @@ import stat
 import uuid
 
 import pytest
+from helpers import run
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
-from test_cli import cli_env, run  # noqa: F401  (cli_env is a fixture)
 
 
 def snapshot(url: str) -> dict[str, list[tuple]]:

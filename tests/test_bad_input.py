@@ -4,9 +4,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import make_job, make_profile
-from test_cli import cli_env, run  # noqa: F401 (cli_env is a fixture)
-from test_web import CSRF, kiosk_form
+from helpers import CSRF, kiosk_form, make_job, make_profile, run
 
 from jobmatch.db import db
 from jobmatch.models import Job, Profile
@@ -138,7 +136,7 @@ IMPORT_CASES = [
 
 @pytest.mark.parametrize("case, name, data, status, message", IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
 def test_import_bad_input(app, client, case, name, data, status, message):
-    from test_web import _upload
+    from helpers import upload
 
     from jobmatch.auth import create_user
 
@@ -146,7 +144,7 @@ def test_import_bad_input(app, client, case, name, data, status, message):
         create_user(db.session, "clerk", "clerk-password", "office")
     token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"csrf_token": token, "username": "clerk", "password": "clerk-password"})
-    response = _upload(client, name, data)
+    response = upload(client, name, data)
     assert response.status_code == status and message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(Job).count() == 0

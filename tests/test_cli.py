@@ -1,15 +1,12 @@
 """The `jobmatch` command as real subprocesses."""
 import json
 import re
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-JOBMATCH = shutil.which("jobmatch", path=str(Path(sys.executable).parent)) or "jobmatch"
+from helpers import JOBMATCH, run, write_jsonl
 
 JOBS = [
     {"id": "J1", "title": "平车工", "employer": "服饰厂", "skills": ["平车", "缝纫"], "wage_min": 4000, "wage_max": 6000,
@@ -24,22 +21,6 @@ PROFILES = [
      "desired": "白天上班", "expected_wage": 4000, "availability": "day_only", "max_commute_km": 8},
     {"id": "P2", "age": 49, "town": "东流镇", "experience": "以前开叉车", "desired": "还是开叉车", "availability": "any"},
 ]
-
-
-def write_jsonl(path: Path, rows) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
-def run(*args, env=None, cwd=None):
-    return subprocess.run([JOBMATCH, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
-
-
-@pytest.fixture
-def cli_env(tmp_path, database_url):
-    env = dict(os.environ)
-    env.update({"JOBMATCH_DATABASE_URL": database_url, "JOBMATCH_INSTANCE_PATH": str(tmp_path / "instance")})
-    return env
 
 
 def test_rank_writes_one_line_per_profile_best_first(tmp_path):

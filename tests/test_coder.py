@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_cli import JOBMATCH
+from helpers import JOBMATCH
 
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.matching import csco_training

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import HERE, LEARNER_SEWING, PACKER, kiosk_form, make_job, make_profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ from jobmatch.matching import JobRecord, ProfileRecord
 from jobmatch.matching.artifacts import Artefacts
 from jobmatch.matching.fit import GOOD, POSSIBLE, WEAK, FitScale
 
-HERE = (30.2152, 116.8752)
 TRUCK_B2 = JobRecord(
     id="truck", title="货车司机", description="跑池州到安庆的货，持B2及以上驾照，两年以上货车驾驶经验", skills=("开车",),
     wage_min=6000, wage_max=8000, lat=30.2236, lon=116.87, shift="day", age_min=22, age_max=55,
@@ -29,17 +29,9 @@ LOADER = JobRecord(
     id="loader", title="装卸工", description="仓库搬运装车，力气活，一包五十斤", skills=("装卸", "搬运"),
     wage_min=5000, wage_max=6000, lat=30.22, lon=116.88, shift="day", age_min=18, age_max=55,
 )
-PACKER = JobRecord(
-    id="packer", title="包装工", description="坐着给成品装袋贴标签，活轻，新手可学", skills=("包装",),
-    wage_min=3000, wage_max=3600, lat=30.22, lon=116.88, shift="day", age_min=18, age_max=60,
-)
 SKILLED_SEWING = JobRecord(
     id="skilled-sew", title="熟练车位工", description="只招熟手，要两年以上车位经验，学徒不收", skills=("平车", "车位"),
     wage_min=5000, wage_max=8000, lat=30.2208, lon=116.8786, shift="day", age_min=18, age_max=55,
-)
-LEARNER_SEWING = JobRecord(
-    id="learner-sew", title="缝纫工", description="零基础可学，师傅带，长白班", skills=("缝纫",),
-    wage_min=3000, wage_max=4500, lat=30.2208, lon=116.8786, shift="day", age_min=18, age_max=55,
 )
 JOBS = [TRUCK_B2, VAN_C1, LOADER, PACKER, SKILLED_SEWING, LEARNER_SEWING]
 
@@ -164,8 +156,6 @@ def test_calibrate_fit_writes_the_thresholds(tmp_path):
 
 
 def test_the_kiosk_says_plainly_when_nothing_fits_well(app, client):
-    from conftest import make_job
-    from test_web import kiosk_form
 
     make_job(client, title="装卸工", description="仓库搬运装车，力气活，一包五十斤", skills=["装卸"], age_max=60)
     anonymous = app.test_client()
@@ -178,7 +168,6 @@ def test_the_kiosk_says_plainly_when_nothing_fits_well(app, client):
 
 
 def test_a_good_fit_is_named_on_the_kiosk_and_in_the_api(app, client):
-    from conftest import make_job, make_profile
 
     make_job(client)
     profile = make_profile(client)

@@ -5,9 +5,8 @@ import json
 import re
 
 import pytest
-from conftest import make_job, make_profile
+from helpers import CSRF, csrf, kiosk_form, make_job, make_profile
 from openpyxl import Workbook
-from test_web import CSRF, clerk, csrf, kiosk_form, staff, users  # noqa: F401  (fixtures)
 
 from jobmatch.db import db
 from jobmatch.matching import ProfileRecord

@@ -10,8 +10,8 @@ import subprocess
 import threading
 import time
 import urllib.error
-from http.client import HTTPException
 from concurrent.futures import ThreadPoolExecutor
+from http.client import HTTPException
 from pathlib import Path
 
 import pytest

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_cli import JOBMATCH
+from helpers import JOBMATCH
 
 SAMPLE = Path(__file__).parent / "data" / "eval_sample"
 ARGS = ["--jobs", str(SAMPLE / "jobs.jsonl"), "--profiles", str(SAMPLE / "profiles.jsonl"), "--qrels", str(SAMPLE / "qrels.tsv")]

@@ -8,11 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import make_job, make_profile
+from helpers import CSRF, make_job, make_profile, upload
 from openpyxl import Workbook, load_workbook
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
-from test_web import CSRF, _upload, clerk, users  # noqa: F401 (clerk, users are fixtures)
 
 from jobmatch import importing
 from jobmatch.db import db
@@ -109,7 +108,7 @@ def test_the_import_template_has_no_formula(clerk):
 def test_an_imported_formula_is_flagged_and_never_saved(clerk, app):
     rows = [["岗位名称", "企业名称", "岗位描述"], [LURE, "东流塑胶", ""], ["包装工", DDE, ""], ["-长白班平车工", "东流服饰", "- 包吃住"]]
     data = "\n".join(",".join('"' + cell.replace('"', '""') + '"' for cell in row) for row in rows).encode()
-    response = _upload(clerk, "list.csv", data)
+    response = upload(clerk, "list.csv", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert page.count("像是表格公式") == 2 and "2 行有错" in page
@@ -222,7 +221,7 @@ def test_the_office_upload_of_a_huge_xlsx_is_refused_with_the_limit(clerk, app, 
 
 
 def _preview(clerk) -> tuple[str, str]:
-    page = _upload(clerk, "list.csv", "岗位名称,企业名称\n包装工,东流塑胶\n".encode()).get_data(as_text=True)
+    page = upload(clerk, "list.csv", "岗位名称,企业名称\n包装工,东流塑胶\n".encode()).get_data(as_text=True)
     return CSRF.search(page).group(1), page.split('name="token" value="')[1].split('"')[0]
 
 

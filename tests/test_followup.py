@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+from helpers import login, make_job, make_profile
 from sqlalchemy import update
 
 from jobmatch import followup, services
 from jobmatch.db import db
 from jobmatch.localtime import LOCAL, local_today
 from jobmatch.models import AuditEvent, Job
-
-from conftest import make_job, make_profile
-from test_web import login, users  # noqa: F401 (users is a fixture)
 
 SEWING = {"experience": "在服装厂踩了十几年平车", "desired": "想找个缝纫的活，白天上班"}
 

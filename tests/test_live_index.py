@@ -6,10 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import Gunicorn, http, make_job, make_profile, make_token
 from sqlalchemy import select, text, update
-
-from conftest import make_job, make_profile
-from helpers import Gunicorn, http, make_token
 
 JOBMATCH = shutil.which("jobmatch", path=str(Path(sys.executable).parent)) or "jobmatch"
 

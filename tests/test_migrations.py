@@ -19,7 +19,7 @@ def test_upgrade_from_empty_matches_the_models(database_url):
 
 
 def test_upgrade_is_idempotent_and_keeps_data(database_url, app, client):
-    from conftest import make_job
+    from helpers import make_job
 
     from jobmatch.db import upgrade
 
@@ -44,9 +44,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 
 
 def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
-    from sqlalchemy import text
-
     from alembic.script import ScriptDirectory
+    from sqlalchemy import text
 
     from jobmatch.db import alembic_config, upgrade
 

@@ -2,6 +2,7 @@
 whose words say what they have done when the vacancy's occupation is none of that (nor near it). A resident who said
 nothing about their experience is not new to anything."""
 import pytest
+from helpers import HERE, LEARNER_SEWING, PACKER
 
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.matching import JobRecord, ProfileRecord
@@ -9,8 +10,6 @@ from jobmatch.matching import matcher as matcher_module
 from jobmatch.matching.artifacts import Artefacts
 from jobmatch.matching.features import EXPERIENCED, job_demands, profile_limits
 from jobmatch.matching.matcher import coding_from_json, coding_to_json
-
-from test_counsellor import HERE, LEARNER_SEWING, PACKER
 
 SKILLED_DRIVER = JobRecord(
     id="driver", title="送货司机", description="开厢式货车给超市送货，要两年以上驾驶经验，新手勿扰", skills=("开车", "送货"),

@@ -5,15 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from helpers import CSRF, Gunicorn, http, kiosk_form, login, make_job, make_profile, make_token
 from sqlalchemy import select, text
 
 from jobmatch import lifecycle
 from jobmatch.db import db
-from jobmatch.models import Job, Outcome
-
-from conftest import make_job, make_profile
-from helpers import Gunicorn, http, make_token
-from test_web import CSRF, kiosk_form, login, users  # noqa: F401 (users is a fixture)
+from jobmatch.models import Outcome
 
 
 def make_other_token(app) -> str:

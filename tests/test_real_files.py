@@ -7,9 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import make_job
-from test_cli import cli_env, run, write_jsonl  # noqa: F401 (cli_env is a fixture)
-from test_web import CSRF, _upload, _xlsx, clerk, kiosk_form, staff, users  # noqa: F401 (clerk, staff, users are fixtures)
+from helpers import CSRF, kiosk_form, make_job, run, upload, write_jsonl, xlsx_bytes
 
 from jobmatch.db import db
 from jobmatch.models import Job, Profile
@@ -127,10 +125,10 @@ def test_words_that_stop_saying_a_field_clear_it(client):
 
 def test_import_preview_shows_what_the_words_say_and_saving_keeps_it(clerk, app):
     head = ["岗位名称", "企业名称", "岗位描述", "最低工资", "最高工资", "班次"]
-    data = _xlsx([head,
+    data = xlsx_bytes([head,
                   ["【急招】普工🔥", "东流塑胶厂", "长白班，包吃住，月薪5-6k，招8人", None, None, None],
                   ["平车工", "东流服饰", None, 4000, 6000, "白班"]])
-    preview = _upload(clerk, "清单.xlsx", data)
+    preview = upload(clerk, "清单.xlsx", data)
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200 and page.count("可以保存") >= 2
     assert "月薪 5000-6000、包吃住、白班、招 8 人" in page

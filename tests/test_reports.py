@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import BACKENDS, new_database_url
 from flask import current_app
+from helpers import login, run
 from sqlalchemy import Date, bindparam, text, update
-from test_cli import run
-from test_web import login
 
 from jobmatch import create_app, reports, services
 from jobmatch.auth import create_user

@@ -4,8 +4,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import make_job, make_profile, token_for
-from test_cli import cli_env, run  # noqa: F401  (cli_env is a fixture)
+from helpers import make_job, make_profile, run, token_for
 
 from jobmatch.auth import revoke_token
 from jobmatch.db import db

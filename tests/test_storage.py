@@ -16,13 +16,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import make_job, make_profile, token_for
-from helpers import Gunicorn, make_token
+from helpers import CSRF, Gunicorn, kiosk_form, login, make_job, make_profile, make_token, run, token_for
 from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from test_cli import cli_env, run  # noqa: F401  (cli_env is a fixture)
-from test_web import CSRF, kiosk_form, login
 
 from jobmatch import create_app, services
 from jobmatch.auth import create_user

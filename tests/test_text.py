@@ -41,7 +41,14 @@ def test_to_simplified_keeps_simplified_text():
     assert to_simplified("叉车司机，包住") == "叉车司机，包住"
 
 
-from jobmatch.text import age_from_text, age_limits_from_text, arabic_numbers, chinese_numeral, pay_from_text, shift_from_text  # noqa: E402
+from jobmatch.text import (  # noqa: E402
+    age_from_text,
+    age_limits_from_text,
+    arabic_numbers,
+    chinese_numeral,
+    pay_from_text,
+    shift_from_text,
+)
 
 
 @pytest.mark.parametrize(

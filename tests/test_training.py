@@ -6,7 +6,9 @@ import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from helpers import make_job, make_profile
 from sqlalchemy import update
+from stories import by_chance, by_distance, distance_weight, fair
 
 from jobmatch import services, training
 from jobmatch.config import DEFAULT_MODELS_DIR
@@ -14,9 +16,6 @@ from jobmatch.db import db
 from jobmatch.erasures import ErasureLog
 from jobmatch.matching.model import ScoreModel
 from jobmatch.models import Outcome
-
-from conftest import make_job, make_profile
-from test_learning import by_chance, by_distance, distance_weight, fair, towns  # noqa: F401 (towns is a fixture)
 
 LONG_AGO = datetime.now(timezone.utc) - timedelta(days=30)
 

@@ -7,10 +7,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import make_job, make_profile, token_for
-from helpers import free_port
-from test_cli import JOBMATCH, cli_env, run  # noqa: F401 (cli_env is a fixture)
-from test_web import CSRF, KEY, kiosk_form, login, users  # noqa: F401 (users is a fixture)
+from helpers import JOBMATCH, KEY, free_port, kiosk_form, login, make_job, make_profile, run
 
 from jobmatch.db import db
 from jobmatch.models import AuditEvent, Outcome, Profile

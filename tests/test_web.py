@@ -5,53 +5,10 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import make_job
+from helpers import CSRF, csrf, kiosk_form, login, make_job, upload, xlsx_bytes
 
-from jobmatch.auth import create_user
 from jobmatch.db import db
 from jobmatch.models import AuditEvent, Job, Profile
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-KEY = re.compile(r'name="submission_key" value="([^"]+)"')
-
-
-def csrf(client, url="/login"):
-    return CSRF.search(client.get(url).get_data(as_text=True)).group(1)
-
-
-def kiosk_form(client, **overrides):
-    page = client.get("/kiosk").get_data(as_text=True)
-    form = {
-        "csrf_token": CSRF.search(page).group(1), "submission_key": KEY.search(page).group(1), "fair_id": "",
-        "name": "王桂兰", "phone": "13812345678", "age": "52", "place": "东流镇/东流社区",
-        "experience": "在厂里踩了十几年缝纫机", "desired": "想找白班的缝纫活", "availability": "day_only",
-        "expected_wage": "4000", "reach": "ebike", "consent": "yes",
-    }
-    form.update(overrides)
-    return form
-
-
-@pytest.fixture
-def users(app):
-    with app.app_context():
-        create_user(db.session, "stall", "stall-password", "staff")
-        create_user(db.session, "clerk", "clerk-password", "office")
-
-
-def login(client, username, password):
-    return client.post("/login", data={"csrf_token": csrf(client), "username": username, "password": password})
-
-
-@pytest.fixture
-def staff(client, users):
-    assert login(client, "stall", "stall-password").status_code == 302
-    return client
-
-
-@pytest.fixture
-def clerk(client, users):
-    assert login(client, "clerk", "clerk-password").status_code == 302
-    return client
 
 
 def count(app, model) -> int:
@@ -216,34 +173,18 @@ def test_job_shortlist_shows_phones_to_staff(staff, app, client):
 # --- office ----------------------------------------------------------------------------------------
 
 
-def _xlsx(rows) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 HEAD = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "班次", "最大年龄", "福利", "联系电话"]
 
 
-def _upload(client, name: str, data: bytes):
-    token = csrf(client, "/office/import")
-    return client.post("/office/import", data={"csrf_token": token, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
-
-
 def test_import_xlsx_previews_then_saves_only_confirmed_rows(clerk, app):
-    data = _xlsx([
+    data = xlsx_bytes([
         HEAD,
         ["X1", "包装工", "东流塑胶厂", 5, 3500, 4500, "月", "东流镇", "白班", 55, "包午餐、班车接送", "0566-7020001"],
         [None] * len(HEAD),  # a blank row in the middle
         ["X2", "叉车司机", "东流物流", 2, 6000, 5000, "月", "东流镇", "两班倒", 50, "", ""],
         ["X3", "保洁员", "", 3, 2200, 2600, "月", "东流镇", "白班", 60, "", ""],
     ])
-    preview = _upload(clerk, "清单.xlsx", data)
+    preview = upload(clerk, "清单.xlsx", data)
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "最低工资：高于最高工资" in page and "企业名称：必须填写" in page and "可以保存" in page
@@ -258,7 +199,7 @@ def test_import_xlsx_previews_then_saves_only_confirmed_rows(clerk, app):
 
 def test_import_gbk_csv(clerk, app):
     text = "岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n缝纫工,东流服饰,8,4000,6000,元/月,长白班\n采茶工,张溪茶业,20,120,160,天,时间灵活\n"
-    page = _upload(clerk, "清单.csv", text.encode("gbk")).get_data(as_text=True)
+    page = upload(clerk, "清单.csv", text.encode("gbk")).get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     clerk.post("/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "3"]})
     with app.app_context():
@@ -277,7 +218,7 @@ def test_import_gbk_csv(clerk, app):
     ],
 )
 def test_bad_import_files_get_a_friendly_message(clerk, app, name, data, message):
-    response = _upload(clerk, name, data)
+    response = upload(clerk, name, data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert count(app, Job) == 0
 

@@ -10,9 +10,16 @@ from .. import schemas as s
 from .. import services
 from ..auth import ROLE_GRANTS, api_recorder, api_role, audit
 from ..db import db
-from ..extensions import limiter
 from ..erasures import ErasureLog
-from ..errors import Invalid, JobmatchError, NotFound, StorageUnavailable, database_reason, storage_fault
+from ..errors import (
+    Invalid,
+    JobmatchError,
+    NotFound,
+    StorageUnavailable,
+    database_reason,
+    storage_fault,
+)
+from ..extensions import limiter
 from .docs import load_body, load_query, route
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -14,7 +14,15 @@ from ..errors import JobmatchError
 from ..localtime import LOCAL
 from ..models import Fair, Job, Outcome, Profile
 from ..schemas import JobCreateSchema, ProfileSchema
-from ..services import MatchIndex, bump_version, import_jobs, profile_columns, record_outcome, record_shown, shortlist_with_ruled_out
+from ..services import (
+    MatchIndex,
+    bump_version,
+    import_jobs,
+    profile_columns,
+    record_outcome,
+    record_shown,
+    shortlist_with_ruled_out,
+)
 
 DEMO_STAFF = "user:demo-stall"
 

@@ -5,11 +5,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .matcher import Matcher
 from .csco import Classification, TitleCoder
 from .fit import FitScale
-from .model import ScoreModel, default_model
 from .lexicon import Lexicon, load_syllables
+from .matcher import Matcher
+from .model import ScoreModel, default_model
 from .occupations import OccupationCoder, Taxonomy
 from .places import Gazetteer
 

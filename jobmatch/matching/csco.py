@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .text import normalise
 from .postings import clean_title
+from .text import normalise
 from .vectoriser import CharTfidf
 
 # The 2022 edition marks new digital (S) and green (L) occupations after the name: 道路货运汽车驾驶员L.

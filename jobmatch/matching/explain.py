@@ -4,11 +4,11 @@ from __future__ import annotations
 import math
 import re
 
-from .text import normalise
 from .demands import unmet
 from .features import job_demands, profile_limits
 from .postings import UNIT_NAMES, figure
 from .records import JobRecord, ProfileRecord
+from .text import normalise
 
 _SHIFT_NAMES = {"day": "只有白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点工，时间短", "flexible": "时间灵活"}
 _TERM_SPLIT = re.compile(r"[\s/、，,()（）;；·]+")

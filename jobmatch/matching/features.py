@@ -6,11 +6,20 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .text import age_from_text, normalise, pay_from_text
-from .demands import CERTIFICATES, LICENCE_CLASSES, Demand, Demands, Limits, read_demands, read_limits, unmet
+from .demands import (
+    CERTIFICATES,
+    LICENCE_CLASSES,
+    Demand,
+    Demands,
+    Limits,
+    read_demands,
+    read_limits,
+    unmet,
+)
 from .places import Gazetteer, distance_km, unit_vectors
 from .postings import FIELD_GROUPS, group_empty, group_values, read_posting
 from .records import JobRecord, ProfileRecord
+from .text import age_from_text, normalise, pay_from_text
 
 SHIFT_CODES = {"day": 0, "two_shift": 1, "three_shift": 2, "part_time": 3, "flexible": 4}
 AVAILABILITY_CODES = {"any": 0, "day_only": 1, "part_time": 2}

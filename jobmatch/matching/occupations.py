@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-
 from scipy import sparse
 
-from .text import normalise
 from .csco import Classification, TitleCoder, coder_text, minor_group
 from .lexicon import Lexicon
 from .postings import clean_title
+from .text import normalise
 
 EXACT, GAPPED, PINYIN, FUZZY = 1.0, 0.9, 0.85, 0.6
 CODER_VERSION = 4  # bump when the coding rules change, so stored codings are redone

@@ -11,7 +11,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .text import age_limits_from_text, arabic_numbers, shift_from_text, strip_pictographs, to_simplified
+from .text import (
+    age_limits_from_text,
+    arabic_numbers,
+    shift_from_text,
+    strip_pictographs,
+    to_simplified,
+)
 
 # --- pay -----------------------------------------------------------------------------------------------
 

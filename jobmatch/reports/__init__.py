@@ -27,8 +27,16 @@ from .figures import (
     month_range,
     primary_occupation,
 )
+from .layout import (
+    Table,
+    cell_text,
+    funnel_rows,
+    numeric_columns,
+    report_text,
+    summary_rows,
+    tables,
+)
 from .pdf import report_pdf
-from .layout import Table, cell_text, funnel_rows, numeric_columns, report_text, summary_rows, tables
 from .xlsx import report_xlsx
 
 

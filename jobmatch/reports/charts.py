@@ -69,7 +69,9 @@ def charts_svg(report: Report, font_files: tuple[str, ...] = CHART_FONT_FILES) -
     matplotlib reserved are approximate.
     """
     from matplotlib import rc_context  # lazy: see the module docstring
-    from matplotlib.figure import Figure  # the object API only: no pyplot, so no GUI backend is ever chosen
+    from matplotlib.figure import (
+        Figure,  # the object API only: no pyplot, so no GUI backend is ever chosen
+    )
 
     found = chart_font((Settings.from_environment().pdf_font or "", *font_files))
     name, weight = found or ("DejaVu Sans", 400)

@@ -47,7 +47,14 @@ def report_pdf(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table as Grid, TableStyle
+    from reportlab.platypus import (
+        KeepInFrame,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
+    from reportlab.platypus import Table as Grid
 
     def escape(text) -> str:
         return escape_xml(printable(text))

@@ -4,7 +4,15 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..vocabulary import SHIFTS, WAGE_UNITS
-from .fields import ID_RANGE, MAX_WAGE, DemandList, StrictSchema, Text, _optional, _phone
+from .fields import (
+    ID_RANGE,
+    MAX_WAGE,
+    DemandList,
+    StrictSchema,
+    Text,
+    _optional,
+    _phone,
+)
 
 
 class JobSchema(StrictSchema):

@@ -1,11 +1,18 @@
 """Query strings: the API's list and match filters, a page's ?page= and a report's scope."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from ..vocabulary import MAX_ID, OUTCOME_STATUSES, SHIFTS
 from .fields import ID_RANGE, MONTH, StrictSchema, Text
-
 
 # The last page a list may ask for: a bigger number would overflow the database's OFFSET, and no list is that long.
 MAX_PAGE = 100_000

@@ -2,28 +2,81 @@
 
 One module per subject; everything is re-exported here, so callers write `services.create_job(...)`.
 """
-from ..matching.postings import FIELD_GROUPS  # the office's job form groups its fields the way the reader fills them
-from .changes import (
-    CHANGE_LOG_KEPT, MATCHING_VERSION, bump_version, read_version, recode, store_coding, track_changes,
+from ..matching.postings import (
+    FIELD_GROUPS,  # the office's job form groups its fields the way the reader fills them
 )
-from .employers import create_employer, employer_by_name, get_employer, list_employers, update_employer
+from .changes import (
+    CHANGE_LOG_KEPT,
+    MATCHING_VERSION,
+    bump_version,
+    read_version,
+    recode,
+    store_coding,
+    track_changes,
+)
+from .employers import (
+    create_employer,
+    employer_by_name,
+    get_employer,
+    list_employers,
+    update_employer,
+)
 from .fairs import create_fair, fair_of, get_fair, list_fairs
 from .index import LOAD_CHUNK, REBUILD_SHARE, MatchIndex, job_record, profile_record
 from .jobs import (
-    close_job, create_job, demands_summary, every_job, fill_from_text, get_job, given_groups, import_jobs, job_demands_of,
-    jobs_by_id, list_jobs, preview_summary, text_summary, update_job, words_demand,
+    close_job,
+    create_job,
+    demands_summary,
+    every_job,
+    fill_from_text,
+    get_job,
+    given_groups,
+    import_jobs,
+    job_demands_of,
+    jobs_by_id,
+    list_jobs,
+    preview_summary,
+    text_summary,
+    update_job,
+    words_demand,
 )
 from .outcomes import (
-    UNDO_WINDOW_MINUTES, every_outcome, latest_steps, list_outcomes, pair_status, profiles_under_way, record_outcome, record_shown,
-    undo_outcome, undoable,
+    UNDO_WINDOW_MINUTES,
+    every_outcome,
+    latest_steps,
+    list_outcomes,
+    pair_status,
+    profiles_under_way,
+    record_outcome,
+    record_shown,
+    undo_outcome,
+    undoable,
 )
 from .paging import Page, get_or_not_found, paginate
 from .profiles import (
-    TICKET_ALPHABET, TICKET_LENGTH, check_kiosk_place, create_kiosk_profile, create_profile, delete_profile,
-    get_profile, list_profiles, new_ticket, profile_by_ticket, profile_columns, purge_profiles, reapply_erasures,
-    scoped_key, search_profiles, submission_digest,
+    TICKET_ALPHABET,
+    TICKET_LENGTH,
+    check_kiosk_place,
+    create_kiosk_profile,
+    create_profile,
+    delete_profile,
+    get_profile,
+    list_profiles,
+    new_ticket,
+    profile_by_ticket,
+    profile_columns,
+    purge_profiles,
+    reapply_erasures,
+    scoped_key,
+    search_profiles,
+    submission_digest,
 )
-from .ranking import Ranker, jobs_for_profile, profiles_for_job, shortlist_with_ruled_out
+from .ranking import (
+    Ranker,
+    jobs_for_profile,
+    profiles_for_job,
+    shortlist_with_ruled_out,
+)
 from .system import beat, database_alive, list_audit, usernames
 
 __all__ = [

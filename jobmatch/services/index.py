@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from ..matching import JobRecord, Matcher, ProfileRecord
 from ..matching.artifacts import Artefacts
-from ..matching.matcher import FIT_CHUNK, VOCABULARY_SAMPLE, coding_from_json, job_text, profile_text
+from ..matching.matcher import (
+    FIT_CHUNK,
+    VOCABULARY_SAMPLE,
+    coding_from_json,
+    job_text,
+    profile_text,
+)
 from ..models import Change, Employer, Job, Profile
 from .changes import read_version
 

@@ -10,13 +10,19 @@ from ..errors import Conflict, Invalid
 from ..matching import JobRecord
 from ..matching.demands import Demands, describe_demands, read_demands
 from ..matching.features import job_demands
-from ..matching.postings import FIELD_GROUPS, PostingReading, describe, group_empty, group_values, read_posting
+from ..matching.postings import (
+    FIELD_GROUPS,
+    PostingReading,
+    describe,
+    group_empty,
+    group_values,
+    read_posting,
+)
 from ..models import Employer, Job, utcnow
 from .changes import bump_version
 from .employers import employer_by_name, get_employer
 from .fairs import get_fair
 from .paging import Page, get_or_not_found, paginate
-
 
 _JOB_FIELDS = set(JobRecord.__dataclass_fields__) - {"id", "employer", "demands"}
 

@@ -5,14 +5,33 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from marshmallow import ValidationError
 
 from .. import reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
 from ..errors import JobmatchError, split_message
-from ..importing import FIELDS, HEADINGS, PREVIEW_TOKEN, ImportFileError, drop_preview, load_preview, parse, save_preview, template_xlsx, to_job_body
+from ..importing import (
+    FIELDS,
+    HEADINGS,
+    PREVIEW_TOKEN,
+    ImportFileError,
+    drop_preview,
+    load_preview,
+    parse,
+    save_preview,
+    template_xlsx,
+    to_job_body,
+)
 from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, ReportQuery
 from ..spreadsheet import workbook

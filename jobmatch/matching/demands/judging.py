@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from .labels import _BLOCKED_BY, _ENTITLES, LIMIT_NAMES, covers, demand_name
 from .records import Demands, Limits, Said
 
+
 @dataclass(frozen=True)
 class Unmet:
     """A required demand the resident said they cannot meet: the demand, the reason in plain Chinese, the vacancy's words

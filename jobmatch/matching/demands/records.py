@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from .labels import LACK_WORDS, TAP_WORDS, covers, demand_name
 
+
 @dataclass(frozen=True)
 class Demand:
     """One thing a vacancy asks for: `label` in the vocabulary ("heavy", "licence:B2", "cert:forklift"), whether it is

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import re
 
-from .credentials import _CERT_GENERIC, _CERT_NAMED_RE, _OTHER_CERT, _licence_classes, _nearest_kind
+from .credentials import (
+    _CERT_GENERIC,
+    _CERT_NAMED_RE,
+    _OTHER_CERT,
+    _licence_classes,
+    _nearest_kind,
+)
 from .folding import _fold, _Text
 from .labels import LIMIT_LABELS, _order
 from .records import Limits, Said

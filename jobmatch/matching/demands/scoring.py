@@ -4,6 +4,7 @@ from __future__ import annotations
 from .resident import read_limits
 from .vacancy import read_demands
 
+
 def _counts(pairs: list[tuple[set[str], set[str]]]) -> dict[str, dict]:
     labels = sorted({label for gold, read in pairs for label in gold | read})
     out = {}

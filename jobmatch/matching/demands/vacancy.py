@@ -4,7 +4,13 @@ from __future__ import annotations
 import re
 
 from ..text import arabic_numbers
-from .credentials import _CERT_GENERIC, _CERT_NAMED_RE, _OTHER_CERT, _licence_classes, _nearest_kind
+from .credentials import (
+    _CERT_GENERIC,
+    _CERT_NAMED_RE,
+    _OTHER_CERT,
+    _licence_classes,
+    _nearest_kind,
+)
 from .folding import _fold, _Text
 from .labels import _ENTITLES, LICENCE_CLASSES, _order
 from .records import Demand, Demands
