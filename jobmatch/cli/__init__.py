@@ -1,0 +1,11 @@
+"""The `jobmatch` command. `main` is the click group (base.py); each module beside it adds a group of commands:
+
+- server.py: init-db and serve;
+- data.py: the database's contents: demo, import-jobs, recode, purge, backup, restore, print-fair and report;
+- access.py: logins and API tokens;
+- model.py: the model's commands, which read batch files: rank, evaluate, calibrate-fit and train.
+"""
+from . import access, data, model, server  # noqa: F401  (importing them adds their commands to main)
+from .base import main
+
+__all__ = ["main"]
