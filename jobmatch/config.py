@@ -77,13 +77,14 @@ class Settings:
                                       "before answering 503, default 5", 5.0)
 
     @classmethod
-    def from_environment(cls, environ=os.environ) -> Settings:
-        """The settings in `environ`, checked: a value that cannot be used is a ConfigError naming its variable."""
+    def from_environment(cls, environ=os.environ, serving: bool = True) -> Settings:
+        """The settings in `environ`, checked: a value that cannot be used is a ConfigError naming its variable.
+        `serving=False` is for the batch commands, which start no app and need no secret."""
         raw = {f.name: environ.get(f.metadata["variable"], "").strip() for f in fields(cls)}
         env = (raw["env"] or "development").lower()
         if env not in ("development", "production"):
             raise ConfigError(f"JOBMATCH_ENV must be development or production, not {env!r}")
-        if env == "production" and len(raw["secret_key"]) < 16:
+        if serving and env == "production" and len(raw["secret_key"]) < 16:
             raise ConfigError("JOBMATCH_SECRET_KEY must be set to a random value of 16+ characters in production")
         hops = raw["proxy_hops"] or "0"
         if not hops.isdigit() or int(hops) > 10:

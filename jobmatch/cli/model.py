@@ -8,14 +8,13 @@ them is their cost on top of `import jobmatch.cli` (python -X importtime, median
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import ScriptInfo
 
-from ..config import DEFAULT_MODELS_DIR
+from ..config import ConfigError, Settings
 from .base import fail, main
 
 
@@ -142,7 +141,7 @@ def calibrate_fit_command(folders: tuple, output: str | None):
                     scored.append((m.score, m.eligible, grades.get(profile.id, {}).get(m.job_id, 0)))
         names.append(f"{folder.name} ({len(profiles)} profiles)")
     scale = FitScale.calibrate(scored, description=", ".join(names))
-    target = Path(output) if output else Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR) / "fit.json"
+    target = Path(output) if output else Path(_models_dir()) / "fit.json"
     scale.save(target)
     meta = scale.metadata
     click.echo(f"wrote {target}: good from {scale.good} (precision {meta['good_precision']}), possible from "
@@ -232,7 +231,7 @@ def _train_graded(jobs_file: str, profiles_file: str, qrels: str, output: str | 
     artefacts = _artefacts()
     description = f"{Path(jobs_file).name}, {Path(profiles_file).name}, {Path(qrels).name} ({len(jobs)} jobs, {len(profiles)} profiles)"
     model = train(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels), description)
-    target = Path(output) if output else Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR) / "weights.json"
+    target = Path(output) if output else Path(_models_dir()) / "weights.json"
     model.save(target)
     meta = model.metadata
     click.echo(
@@ -248,7 +247,7 @@ def _train_coder(csco_file: str, titles_file: str) -> None:
     from ..matching.lexicon import Lexicon, load_syllables
     from ..matching.occupations import OccupationCoder, Taxonomy
 
-    folder = Path(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR)
+    folder = Path(_models_dir())
     taxonomy = Taxonomy.load(folder / OCCUPATIONS) if (folder / OCCUPATIONS).exists() else None
 
     def hints_for(classification):
@@ -340,5 +339,12 @@ def _artefacts():
     # lazy: 0.4 s
     from ..matching.artifacts import Artefacts
 
-    return Artefacts.load(os.environ.get("JOBMATCH_MODELS_DIR") or DEFAULT_MODELS_DIR)
+    return Artefacts.load(_models_dir())
 
+
+def _models_dir() -> str:
+    """The models folder of the settings; the batch commands start no app, so they need no secret."""
+    try:
+        return Settings.from_environment(serving=False).models_dir
+    except ConfigError as err:
+        fail(f"cannot start: {err}")

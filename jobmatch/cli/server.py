@@ -12,11 +12,8 @@ import click
 from flask import current_app
 from werkzeug.serving import run_simple  # free: flask has loaded it already
 
+from ..config import Settings
 from .base import main, safe_url
-
-
-def _default_workers() -> int:
-    return min(2 * (os.cpu_count() or 1) + 1, 8)
 
 
 @main.command("init-db")
@@ -44,7 +41,7 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
         click.echo(f"development server on http://{host}:{port} (one process, reloads on code changes)", err=True)
         run_simple(host, port, current_app._get_current_object(), use_reloader=True, use_debugger=False, threaded=True)
         return
-    workers = workers or int(os.environ.get("JOBMATCH_WORKERS") or _default_workers())
+    workers = workers or Settings.from_environment().workers
     # Workers must find the same instance folder (database, secret) as this command did.
     os.environ.setdefault("JOBMATCH_INSTANCE_PATH", current_app.instance_path)
     args = [

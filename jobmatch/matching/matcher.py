@@ -8,29 +8,29 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import numpy as np
 from scipy import sparse
 
-from .text import normalise
 from .explain import explain
-from .fit import FitScale
 from .features import (
     EXPERIENCED,
     SHIFT_CODES,
     JobTable,
     ProfileTable,
+    barred_bits,
     completed_job,
     completed_profile,
     employer_key,
-    barred_bits,
     job_demands,
     pair_features,
     profile_limits,
 )
+from .fit import FitScale
 from .model import ScoreModel, default_model, design_matrix
 from .occupations import Coding, OccupationCoder, Taxonomy
 from .places import Gazetteer
 from .postings import clean_title
 from .records import JobRecord, Match, ProfileRecord
-from .vectoriser import CharTfidf
 from .store import Columns, Growable, OccupationPostings, TextPostings
+from .text import normalise
+from .vectoriser import CharTfidf
 
 # How much each part of a text says about the occupation.
 JOB_FIELD_WEIGHTS = {"title": 1.0, "skills": 0.9, "description": 0.4}
