@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy import sparse
 
 from .demands import (
     CERTIFICATES,
@@ -258,3 +259,23 @@ def employer_key(name: str | None) -> str:
         core = stripped
     core = _FIRM_SUFFIX.sub("", core)
     return core[:2] if len(core) >= 4 else ""
+
+
+def relative_to_best(sims: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Similarity relative to the best candidate, so it sits on the same 0..1 scale as the other features."""
+    best = sims[mask].max() if mask.any() else 0.0
+    return sims / best if best > 0 else np.zeros_like(sims)
+
+
+def spread(links: sparse.csr_matrix, vector: np.ndarray) -> np.ndarray:
+    """For each occupation, the strongest score among the occupations linked to it."""
+    out = np.zeros_like(vector)
+    for i in np.flatnonzero(vector):
+        linked = links.indices[links.indptr[i] : links.indptr[i + 1]]
+        out[linked] = np.maximum(out[linked], vector[i])
+    return out
+
+
+def eligible_pairs(feats: dict) -> np.ndarray:
+    """Pairs no hard limit breaks: the shift, the age, and every demand the resident said they cannot meet."""
+    return np.asarray(feats["shift_ok"] & feats["age_ok"] & feats["demand_ok"], dtype=bool)
