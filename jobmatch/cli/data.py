@@ -82,14 +82,11 @@ def purge_command(days: int):
 def recode_command(everything: bool):
     """Store the occupation coding of every vacancy and profile (after a taxonomy update); index builds then skip it."""
     # lazy: 0.7 s for these
-    from sqlalchemy import func, select
-
     from ..db import db
-    from ..models import Job, Profile
-    from ..services import recode
+    from ..services import recode, record_count
 
     index = current_app.extensions["jobmatch.index"]
-    total = sum(db.session.scalar(select(func.count()).select_from(m)) for m in (Job, Profile))
+    total = record_count(db.session)
     with click.progressbar(length=total, label="recoding", file=sys.stderr) as bar:
         for done in recode(db.session, index.coder, everything):
             bar.update(done)
@@ -155,22 +152,17 @@ def restore_command(file: str, yes: bool):
 def print_fair_command(fair_id: int, output: str, top: int):
     """One PDF of every resident of a fair, a page each, with their best jobs."""
     # lazy: 0.8 s for these
-    from sqlalchemy import select
-
     from ..db import db
     from ..errors import JobmatchError
-    from ..models import Profile
     from ..printing import resident_shortlist, shortlists_pdf
-    from ..services import get_fair, record_shown, shortlist_with_ruled_out
+    from ..services import get_fair, record_shown, residents_of_fair, shortlist_with_ruled_out
 
     try:
         fair = get_fair(db.session, fair_id)
     except JobmatchError as err:
         fail(err.message)
     index = current_app.extensions["jobmatch.index"]
-    profiles = db.session.scalars(
-        select(Profile).where(Profile.fair_id == fair_id, Profile.deleted_at.is_(None)).order_by(Profile.id)
-    ).all()
+    profiles = residents_of_fair(db.session, fair_id)
     with click.progressbar(profiles, label=f"{fair.name}: {len(profiles)} residents", file=sys.stderr) as bar:
         shortlists, shown = [], []
         for p in bar:

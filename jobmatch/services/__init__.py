@@ -11,6 +11,7 @@ from .changes import (
     bump_version,
     read_version,
     recode,
+    record_count,
     store_coding,
     track_changes,
 )
@@ -67,6 +68,7 @@ from .profiles import (
     profile_columns,
     purge_profiles,
     reapply_erasures,
+    residents_of_fair,
     scoped_key,
     search_profiles,
     submission_digest,
@@ -82,7 +84,7 @@ from .system import beat, database_alive, list_audit, usernames
 __all__ = [
     "FIELD_GROUPS",
     # changes
-    "CHANGE_LOG_KEPT", "MATCHING_VERSION", "bump_version", "read_version", "recode", "store_coding", "track_changes",
+    "CHANGE_LOG_KEPT", "MATCHING_VERSION", "bump_version", "read_version", "record_count", "recode", "store_coding", "track_changes",
     # employers
     "create_employer", "employer_by_name", "get_employer", "list_employers", "update_employer",
     # fairs
@@ -100,7 +102,7 @@ __all__ = [
     # profiles
     "TICKET_ALPHABET", "TICKET_LENGTH", "check_kiosk_place", "create_kiosk_profile", "create_profile",
     "delete_profile", "get_profile", "list_profiles", "new_ticket", "profile_by_ticket", "profile_columns",
-    "purge_profiles", "reapply_erasures", "scoped_key", "search_profiles", "submission_digest",
+    "purge_profiles", "reapply_erasures", "residents_of_fair", "scoped_key", "search_profiles", "submission_digest",
     # ranking
     "Ranker", "jobs_for_profile", "profiles_for_job", "shortlist_with_ruled_out",
     # system

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..matching import JobRecord, ProfileRecord
@@ -100,3 +100,8 @@ def store_coding(coder, obj) -> dict:
 
 def read_version(session: Session) -> int:
     return session.scalar(select(DataVersion.version).where(DataVersion.name == MATCHING_VERSION)) or 0
+
+
+def record_count(session: Session) -> int:
+    """How many vacancies and profiles there are: what `recode` goes through."""
+    return sum(session.scalar(select(func.count()).select_from(model)) for model in (Job, Profile))

@@ -204,3 +204,9 @@ def reapply_erasures(session: Session, erasures: ErasureLog) -> int:
         session.commit()
         checkpoint(session)
     return erased
+
+
+def residents_of_fair(session: Session, fair_id: int) -> list[Profile]:
+    """A fair's residents not erased, in the order they came: one page each in the fair's print."""
+    stmt = select(Profile).where(Profile.fair_id == fair_id, Profile.deleted_at.is_(None)).order_by(Profile.id)
+    return list(session.scalars(stmt))

@@ -1,13 +1,10 @@
-"""Office pages: employers and vacancies, list import with a preview, the template, and exports."""
+"""Office pages: employers and vacancies (their forms, with what the words say and demand). Files, exports, reports
+and the audit trail are in records.py."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from pathlib import Path
 
 from flask import (
-    abort,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -16,25 +13,17 @@ from flask import (
 )
 from marshmallow import ValidationError
 
-from .. import reports, services
-from ..auth import audit, current_user, login_required, refuse_cross_site
+from .. import services
+from ..auth import login_required
 from ..db import db
-from ..errors import JobmatchError, split_message
+from ..errors import JobmatchError
 from ..importing import (
     FIELDS,
     HEADINGS,
-    PREVIEW_TOKEN,
-    ImportFileError,
-    drop_preview,
-    load_preview,
-    parse,
-    save_preview,
-    template_xlsx,
     to_job_body,
 )
 from ..printing import SHIFT_LABELS
-from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, ReportQuery
-from ..spreadsheet import workbook
+from ..schemas import EmployerSchema, JobCreateSchema, JobSchema
 from .blueprint import bp, page_number
 
 FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {"employer_id": "企业名称", "fair_id": "集市", "_schema": "整行"}
@@ -80,7 +69,7 @@ def _attempt(save) -> list[str]:
         return [err.chinese]
 
 
-def _xlsx(data: bytes, filename: str):
+def xlsx_response(data: bytes, filename: str):
     response = make_response(data)
     response.headers["Content-Type"] = XLSX
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
@@ -240,177 +229,3 @@ def office_employer_edit(employer_id: int):
             if not errors:
                 return redirect(url_for("web.office_employers"), code=303)
     return render_template("office_employer_form.html", employer=employer, values=values, errors=errors), (422 if errors else 200)
-
-
-# --- import ----------------------------------------------------------------------------------------
-
-
-def _previews() -> Path:
-    return Path(current_app.instance_path) / "imports"
-
-
-def _token(token: str) -> str:
-    if not PREVIEW_TOKEN.fullmatch(token or ""):
-        abort(404)
-    return token
-
-
-@bp.route("/office/import", methods=["GET", "POST"])
-@login_required("office")
-def office_import():
-    if request.method == "GET":
-        return render_template("office_import.html", error=None, fairs=services.list_fairs(db.session, per_page=50).items)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        return render_template("office_import.html", error="请先选择要上传的文件", fairs=services.list_fairs(db.session, per_page=50).items), 422
-    try:
-        rows = parse(upload.filename, upload.read())
-    except ImportFileError as err:
-        return render_template("office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items), 422
-    fair_id = request.form.get("fair_id", type=int)
-    token = save_preview(_previews(), {
-        "user_id": current_user().id, "filename": upload.filename, "fair_id": fair_id,
-        "rows": [{"number": r.number, "raw": r.raw, "data": r.data, "errors": r.errors} for r in rows],
-    })
-    read = {row.number: services.preview_summary(row.data) for row in rows if row.ok}
-    demanded = {row.number: services.words_demand(row.data.get("title"), row.data.get("description")) for row in rows if row.ok}
-    return render_template(
-        "office_import_preview.html", token=token, rows=rows, read=read, demanded=demanded, filename=upload.filename,
-        chinese_errors=chinese_errors,
-    )
-
-
-@bp.post("/office/import/confirm")
-@login_required("office")
-def office_import_confirm():
-    token = _token(request.form.get("token", ""))
-    try:
-        pending = load_preview(_previews(), token)
-    except ImportFileError as err:
-        return render_template("office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items), 422
-    if pending["user_id"] != current_user().id:
-        abort(403)
-    chosen = {int(n) for n in request.form.getlist("row") if n.isdigit()}
-    rows = [r for r in pending["rows"] if r["number"] in chosen and not r["errors"] and r["data"]]
-    if not rows:
-        return render_template("office_import.html", error="没有选中可以保存的行", fairs=services.list_fairs(db.session, per_page=50).items), 422
-    try:
-        counts = services.import_jobs(db.session, [r["data"] for r in rows], fair_id=pending.get("fair_id"))
-    except JobmatchError as err:
-        db.session.rollback()
-        return render_template("office_import.html", error=err.chinese, fairs=services.list_fairs(db.session, per_page=50).items), 422
-    audit(db.session, "import", f"{len(rows)} rows")
-    db.session.commit()
-    drop_preview(_previews(), token)
-    return render_template("office_import_done.html", counts=counts, skipped=len(pending["rows"]) - len(rows))
-
-
-@bp.get("/office/import/template.xlsx")
-@login_required("office")
-def office_import_template():
-    return _xlsx(template_xlsx(), "jobmatch-template.xlsx")
-
-
-@bp.get("/office/audit")
-@login_required("office")
-def office_audit():
-    """The audit trail, newest first; there is no way to edit it from the service."""
-    page = page_number()
-    result = services.list_audit(db.session, page=page, per_page=50)
-    users = services.usernames(db.session)
-    return render_template("office_audit.html", result=result, users=users)
-
-
-# --- exports ---------------------------------------------------------------------------------------
-
-
-@bp.get("/office/export/jobs.xlsx")
-@login_required("office")
-def office_export_jobs():
-    refuse_cross_site()  # before any work: another site's link exports nothing
-    jobs = services.every_job(db.session)
-    rows = [
-        (j.external_id or j.id, j.title, j.employer.name, j.openings, j.wage_min, j.wage_max, j.wage_unit, j.town, j.community,
-         j.shift, j.age_min, j.age_max, "、".join(j.perks or []), j.contact_phone, "招聘中" if j.is_open else "已关闭")
-        for j in jobs
-    ]
-    headings = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "社区", "班次", "最小年龄", "最大年龄", "福利", "联系电话", "状态"]
-    audit(db.session, "export", "jobs")
-    db.session.commit()
-    return _xlsx(workbook("岗位", headings, rows), "jobs.xlsx")
-
-
-@bp.get("/office/export/outcomes.xlsx")
-@login_required("office")
-def office_export_outcomes():
-    refuse_cross_site()  # before any work: another site's link exports nothing
-    outcomes = services.every_outcome(db.session)
-    # No names or phones: the office reports counts, and the stall holds the contacts.
-    rows = [
-        (o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"), o.profile_id, j.external_id or j.id, j.title, j.employer.name, o.status)
-        for o, j in outcomes
-    ]
-    audit(db.session, "export", "outcomes")
-    db.session.commit()
-    return _xlsx(workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows), f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx")
-
-
-# --- reports ---------------------------------------------------------------------------------------
-
-def _report_query() -> tuple[reports.Report | None, str | None, int]:
-    """The report that ?fair= or ?month= names, or the reason in Chinese and a status; (None, None, 200) when the
-    query names nothing yet (the bare form)."""
-    try:
-        query = ReportQuery().load(request.args)
-    except ValidationError as err:
-        messages = [m for value in err.messages.values() for m in (value if isinstance(value, list) else [value])]
-        return None, split_message(str(messages[0]))[0], 422
-    if not query:
-        return None, None, 200
-    taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
-    try:
-        return reports.build_report(db.session, taxonomy, fair_id=query.get("fair"), month=query.get("month")), None, 200
-    except JobmatchError as err:
-        return None, err.chinese, err.status
-
-
-def _report_page(report, error: str | None, status: int):
-    fairs = services.list_fairs(db.session, per_page=200).items
-    return render_template(
-        "office_report.html", report=report, error=error, fairs=fairs, args=request.args,
-        charts=reports.charts_svg(report) if report else {}, tables=reports.tables(report) if report else [],
-        scope_text=reports.SCOPE_TEXT, cell_text=reports.cell_text,
-    ), status
-
-
-@bp.get("/office/reports")
-@login_required("office")
-def office_reports():
-    """Figures of one fair or one month: tables and charts, with PDF and XLSX downloads. No personal data."""
-    return _report_page(*_report_query())
-
-
-def _report_download(render, content_type: str, extension: str):
-    refuse_cross_site()  # before any work: another site's link exports nothing
-    report, error, status = _report_query()
-    if report is None:
-        return _report_page(None, error or "请先选一场集市或一个月份", status if error else 422)
-    data = render(report)
-    audit(db.session, "export", f"report {report.slug} {extension}")
-    db.session.commit()
-    response = make_response(data)
-    response.headers["Content-Type"] = content_type
-    response.headers["Content-Disposition"] = f"attachment; filename=jobmatch-report-{report.slug}.{extension}"
-    return response
-
-
-@bp.get("/office/reports.pdf")
-@login_required("office")
-def office_report_pdf():
-    return _report_download(reports.report_pdf, "application/pdf", "pdf")
-
-
-@bp.get("/office/reports.xlsx")
-@login_required("office")
-def office_report_xlsx():
-    return _report_download(reports.report_xlsx, XLSX, "xlsx")
