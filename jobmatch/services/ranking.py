@@ -37,14 +37,18 @@ class Ranker:
         )
 
 
+def _with_jobs(session: Session, matches: list[Match]) -> list[tuple[Job, Match]]:
+    """The matches with their Job rows, read in one query, in the matches' order."""
+    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_([int(m.job_id) for m in matches]))).unique()}
+    return [(jobs[int(m.job_id)], m) for m in matches if int(m.job_id) in jobs]
+
+
 def jobs_for_profile(
     session: Session, index: MatchIndex, profile_id: int, top: int = 10, fair=None, town=None, shift=None
 ) -> list[tuple[Job, Match]]:
     """The best vacancies for one resident, best first, with their Job rows."""
     profile = get_profile(session, profile_id)
-    matches = Ranker(session, index).jobs_for(profile, top, fair=fair, town=town, shift=shift)
-    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_([int(m.job_id) for m in matches]))).unique()}
-    return [(jobs[int(m.job_id)], m) for m in matches if int(m.job_id) in jobs]
+    return _with_jobs(session, Ranker(session, index).jobs_for(profile, top, fair=fair, town=town, shift=shift))
 
 
 def shortlist_with_ruled_out(
@@ -55,17 +59,14 @@ def shortlist_with_ruled_out(
     offered to a bad back, rather than offer it or say nothing. Such vacancies rank below every eligible one, so the
     shortlist holds them only when nothing else is left, and then they are named here instead."""
     profile = get_profile(session, profile_id)
-    ranker = Ranker(session, index)
-    shown = jobs_for_profile(session, index, profile_id, top=top, fair=fair)
-    shown = [(job, match) for job, match in shown if match.features.get("demand_ok", True)]
-    floor = min((m.score for _, m in shown), default=0.0) if len(shown) == top else 0.0
-    candidates = ranker.jobs_for(profile, most, fair=fair, ruled_out=True)
-    candidates = [m for m in candidates if m.features.get("occ_same", 0.0) >= 0.4 or m.score >= floor]
-    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_([int(m.job_id) for m in candidates]))).unique()}
+    ranker = Ranker(session, index)  # one refresh of the index for both lists
+    shown = [m for m in ranker.jobs_for(profile, top, fair=fair) if m.features.get("demand_ok", True)]
+    floor = min((m.score for m in shown), default=0.0) if len(shown) == top else 0.0
+    candidates = [m for m in ranker.jobs_for(profile, most, fair=fair, ruled_out=True)
+                  if m.features.get("occ_same", 0.0) >= 0.4 or m.score >= floor]
     limits = profile_limits(profile_record(profile))
-    ruled_out = [(jobs[int(m.job_id)], [u.reason for u in unmet(job_demands_of(jobs[int(m.job_id)]), limits)])
-                 for m in candidates if int(m.job_id) in jobs]
-    return shown, ruled_out[:most]
+    ruled_out = [(job, [u.reason for u in unmet(job_demands_of(job), limits)]) for job, _ in _with_jobs(session, candidates)]
+    return _with_jobs(session, shown), ruled_out
 
 
 def profiles_for_job(
