@@ -5,6 +5,7 @@
 Residents are the demo fair's, repeated with new names, ages and phones (seeded). Prints the wall time of the whole
 command and the pages written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,12 +37,23 @@ def main() -> None:
         demo = db.session.query(Profile).all()
         for i in range(args.residents - len(demo)):
             src = rng.choice(demo)
-            db.session.add(Profile(
-                fair_id=fair_id, name=f"{src.name[0]}{'秀建国兰芳明'[i % 6]}{i}", phone=f"139{i:08d}", age=rng.randint(35, 68),
-                town=src.town, community=src.community, lat=src.lat, lon=src.lon, experience=src.experience,
-                desired=src.desired, expected_wage=src.expected_wage, availability=src.availability,
-                max_commute_km=src.max_commute_km,
-            ))
+            db.session.add(
+                Profile(
+                    fair_id=fair_id,
+                    name=f"{src.name[0]}{'秀建国兰芳明'[i % 6]}{i}",
+                    phone=f"139{i:08d}",
+                    age=rng.randint(35, 68),
+                    town=src.town,
+                    community=src.community,
+                    lat=src.lat,
+                    lon=src.lon,
+                    experience=src.experience,
+                    desired=src.desired,
+                    expected_wage=src.expected_wage,
+                    availability=src.availability,
+                    max_commute_km=src.max_commute_km,
+                )
+            )
         db.session.commit()
         total = db.session.query(Profile).filter_by(fair_id=fair_id).count()
     env = dict(os.environ, JOBMATCH_DATABASE_URL=url, JOBMATCH_INSTANCE_PATH=str(folder))
@@ -50,8 +62,10 @@ def main() -> None:
     started = time.perf_counter()
     subprocess.run([str(jobmatch), "print-fair", "--fair", str(fair_id), "-o", str(out)], env=env, check=True)
     elapsed = time.perf_counter() - started
-    print(f"print-fair: {total} residents -> {out.stat().st_size / 1e6:.1f} MB PDF in {elapsed:.1f} s "
-          f"({elapsed / total * 1000:.1f} ms per page, whole command)")
+    print(
+        f"print-fair: {total} residents -> {out.stat().st_size / 1e6:.1f} MB PDF in {elapsed:.1f} s "
+        f"({elapsed / total * 1000:.1f} ms per page, whole command)"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Vacancies' required demands are compared with `labels.jsonl`'s `demands` (which 
 limits, holds and lacks with theirs, and `new_to` as "said they are new to some work". Exits quietly (status 0) with a
 message when the set is not on this machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,9 @@ def _figure(value: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="a folder with jobs.jsonl, profiles.jsonl, labels.jsonl")
+    parser.add_argument(
+        "--set", type=Path, default=DEFAULT_SET, help="a folder with jobs.jsonl, profiles.jsonl, labels.jsonl"
+    )
     parser.add_argument("--errors", action="store_true", help="also list each record read wrongly")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
@@ -41,13 +44,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result = score_reading(*(_rows(args.set / name) for name in names))
     if args.json:
-        print(json.dumps(result if args.errors else {k: v for k, v in result.items() if k != "errors"}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                result if args.errors else {k: v for k, v in result.items() if k != "errors"},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     print(f"reading quality on {args.set}")
     print(f"{'kind':8} {'label':16} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
     for kind in ("demands", "limits", "holds", "lacks", "new_to"):
         for label, row in result[kind].items():
-            print(f"{kind:8} {label:16} {_figure(row['precision']):>9} {_figure(row['recall']):>7} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4}")
+            print(
+                f"{kind:8} {label:16} {_figure(row['precision']):>9} {_figure(row['recall']):>7} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4}"
+            )
     if args.errors:
         for error in result["errors"]:
             print(f"{error['id']:6} {error['kind']:8} {error['label']:16} {error['error']}")

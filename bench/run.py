@@ -15,6 +15,7 @@ Reported, as JSON on stdout and as the README's markdown table on stderr:
 - `jobmatch evaluate` on the development set, so speed never hides a drop in quality.
 Ratios are what to compare between machines; the absolute figures are this machine's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(samples_ms: list[float]) -> dict:
-    return {"p50": round(statistics.median(samples_ms), 2), "p99": round(percentile(samples_ms, 0.99), 2), "n": len(samples_ms)}
+    return {
+        "p50": round(statistics.median(samples_ms), 2),
+        "p99": round(percentile(samples_ms, 0.99), 2),
+        "n": len(samples_ms),
+    }
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -84,15 +89,21 @@ def generate(n_jobs: int, n_profiles: int, seed: int, folder: Path) -> dict:
     matcher = Artefacts.load(DEFAULT_MODELS_DIR).matcher()
     started = time.perf_counter()
     job_codings = [c for part in fork_map(lambda i: matcher.code_job(jobs[i]), len(jobs), chunk=500) for c in part]
-    profile_codings = [c for part in fork_map(lambda i: matcher.code_profile(profiles[i]), len(profiles), chunk=500) for c in part]
+    profile_codings = [
+        c for part in fork_map(lambda i: matcher.code_profile(profiles[i]), len(profiles), chunk=500) for c in part
+    ]
     coding_s = time.perf_counter() - started
     with open(folder / "records.pickle", "wb") as f:
         pickle.dump((jobs, profiles, job_codings, profile_codings), f)
     with open(folder / "rows.pickle", "wb") as f:
         pickle.dump((job_dicts, profile_dicts, job_codings, profile_codings, matcher.coder.fingerprint), f)
     cores = os.cpu_count() or 1
-    return {"records": n_jobs + n_profiles, "seconds": round(coding_s, 1), "cores": cores,
-            "records_per_s": round((n_jobs + n_profiles) / coding_s)}
+    return {
+        "records": n_jobs + n_profiles,
+        "seconds": round(coding_s, 1),
+        "cores": cores,
+        "records_per_s": round((n_jobs + n_profiles) / coding_s),
+    }
 
 
 # --- in process (run in a fresh process, so its peak memory is the index's) -------------------------
@@ -119,8 +130,12 @@ def in_process(folder: Path, seed: int) -> dict:
     rng = random.Random(seed)
     picks = [rng.randrange(len(profiles)) for _ in range(300)]
     job_picks = [rng.randrange(len(jobs)) for _ in range(100)]
-    jobs_for = timed(lambda i: matcher.jobs_for(profiles[picks[i]], top=10, coding=profile_codings[picks[i]]), len(picks))
-    profiles_for = timed(lambda i: matcher.profiles_for(jobs[job_picks[i]], top=10, coding=job_codings[job_picks[i]]), len(job_picks))
+    jobs_for = timed(
+        lambda i: matcher.jobs_for(profiles[picks[i]], top=10, coding=profile_codings[picks[i]]), len(picks)
+    )
+    profiles_for = timed(
+        lambda i: matcher.profiles_for(jobs[job_picks[i]], top=10, coding=job_codings[job_picks[i]]), len(job_picks)
+    )
 
     synthetic = Synthetic(seed + 1)
     new_jobs = [job_from_dict({**d, "id": d["external_id"]}) for d in synthetic.jobs(100, prefix="NJ")]
@@ -147,11 +162,18 @@ def in_process(folder: Path, seed: int) -> dict:
     lexical = bm25s.BM25()
     lexical.index([char_grams(d) for d in job_docs], show_progress=False)
     bm25_ms = timed(
-        lambda i: lexical.retrieve([char_grams(profile_text(profiles[picks[i]]))], k=10, show_progress=False, n_threads=1), len(picks)
+        lambda i: lexical.retrieve(
+            [char_grams(profile_text(profiles[picks[i]]))], k=10, show_progress=False, n_threads=1
+        ),
+        len(picks),
     )
     return {
         "index_build_s": round(build_s, 2),
-        "rss_mb": {"records_loaded": round(rss_loaded), "after_build": round(rss_built), "build_added": round(rss_built - rss_loaded)},
+        "rss_mb": {
+            "records_loaded": round(rss_loaded),
+            "after_build": round(rss_built),
+            "build_added": round(rss_built - rss_loaded),
+        },
         "jobs_for_profile_ms": summary(jobs_for),
         "profiles_for_job_ms": summary(profiles_for),
         "add_one_vacancy_ms": summary(add_job),
@@ -172,9 +194,29 @@ def char_grams(text: str) -> list[str]:
 # --- over HTTP ---------------------------------------------------------------------------------------
 
 
-JOB_DEFAULTS = {"shift": "day", "wage_unit": "month", "openings": 1, "skills": [], "perks": [], "description": "", "age_min": None,
-                "age_max": None, "wage_min": None, "wage_max": None, "lat": None, "lon": None, "contact_phone": None}
-PROFILE_DEFAULTS = {"availability": "any", "expected_wage": None, "max_commute_km": None, "lat": None, "lon": None, "age": None}
+JOB_DEFAULTS = {
+    "shift": "day",
+    "wage_unit": "month",
+    "openings": 1,
+    "skills": [],
+    "perks": [],
+    "description": "",
+    "age_min": None,
+    "age_max": None,
+    "wage_min": None,
+    "wage_max": None,
+    "lat": None,
+    "lon": None,
+    "contact_phone": None,
+}
+PROFILE_DEFAULTS = {
+    "availability": "any",
+    "expected_wage": None,
+    "max_commute_km": None,
+    "lat": None,
+    "lon": None,
+    "age": None,
+}
 
 
 def _defaults(record: dict, defaults: dict) -> dict:
@@ -202,14 +244,22 @@ def load_database(url: str, folder: Path) -> tuple[list[int], list[int]]:
         employer_ids = dict(conn.execute(select(Employer.name, Employer.id)).all())
         for start in range(0, len(job_dicts), 5_000):
             rows = [
-                {**{k: v for k, v in d.items() if k in job_columns}, **_defaults(d, JOB_DEFAULTS), "employer_id": employer_ids[d["employer"]],
-                 "coding": coding_to_json(c, fingerprint)}
+                {
+                    **{k: v for k, v in d.items() if k in job_columns},
+                    **_defaults(d, JOB_DEFAULTS),
+                    "employer_id": employer_ids[d["employer"]],
+                    "coding": coding_to_json(c, fingerprint),
+                }
                 for d, c in zip(job_dicts[start : start + 5_000], job_codings[start : start + 5_000])
             ]
             conn.execute(insert(Job.__table__), rows)
         for start in range(0, len(profile_dicts), 5_000):
             rows = [
-                {**{k: v for k, v in d.items() if k in profile_columns}, **_defaults(d, PROFILE_DEFAULTS), "coding": coding_to_json(c, fingerprint)}
+                {
+                    **{k: v for k, v in d.items() if k in profile_columns},
+                    **_defaults(d, PROFILE_DEFAULTS),
+                    "coding": coding_to_json(c, fingerprint),
+                }
                 for d, c in zip(profile_dicts[start : start + 5_000], profile_codings[start : start + 5_000])
             ]
             conn.execute(insert(Profile.__table__), rows)
@@ -257,7 +307,9 @@ def throughput(base: str, paths: list[str], token: str, duration: float, process
     from multiprocessing import get_context
 
     with get_context("spawn").Pool(processes) as pool:
-        counts = pool.map(_client, [(base, paths[p::processes] or paths, token, duration, threads) for p in range(processes)])
+        counts = pool.map(
+            _client, [(base, paths[p::processes] or paths, token, duration, threads) for p in range(processes)]
+        )
     return sum(counts) / duration
 
 
@@ -266,8 +318,11 @@ def memory_mb(pid: int) -> dict:
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
     pss = next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
-    return {"peak_rss": round(int(status["VmHWM"].split()[0]) / 1024), "rss": round(int(status["VmRSS"].split()[0]) / 1024),
-            "pss": round(pss / 1024)}
+    return {
+        "peak_rss": round(int(status["VmHWM"].split()[0]) / 1024),
+        "rss": round(int(status["VmRSS"].split()[0]) / 1024),
+        "pss": round(pss / 1024),
+    }
 
 
 def server_memory(master_pid: int) -> dict:
@@ -297,7 +352,11 @@ def over_http(backend: str, url: str, folder: Path, duration: float, seed: int) 
         job_paths = [f"/api/v1/jobs/{rng.choice(job_ids)}/matches" for _ in range(200)]
         throughput(server.base, profile_paths[:20], token, 2)  # warm the connection pools
         figures = {}
-        for name, paths in (("trivial /healthz", ["/healthz"]), ("jobs for a profile", profile_paths), ("profiles for a job", job_paths)):
+        for name, paths in (
+            ("trivial /healthz", ["/healthz"]),
+            ("jobs for a profile", profile_paths),
+            ("profiles for a job", job_paths),
+        ):
             log(f"{backend}: {name} for {duration:.0f} s")
             figures[name] = round(throughput(server.base, paths, token, duration), 1)
         trivial = figures["trivial /healthz"]
@@ -345,45 +404,108 @@ def rank_command(folder: Path, seed: int) -> dict:
     samples = []
     for _ in range(3):
         started = time.perf_counter()
-        subprocess.run([JOBMATCH, "rank", "--jobs", str(folder / "fair-jobs.jsonl"), "--profiles", str(folder / "fair-profiles.jsonl"),
-                        "-o", str(folder / "fair-out.jsonl")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                JOBMATCH,
+                "rank",
+                "--jobs",
+                str(folder / "fair-jobs.jsonl"),
+                "--profiles",
+                str(folder / "fair-profiles.jsonl"),
+                "-o",
+                str(folder / "fair-out.jsonl"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         samples.append(time.perf_counter() - started)
-    return {"median_s": round(statistics.median(samples), 2), "runs_s": [round(s, 2) for s in samples], "cores": os.cpu_count()}
+    return {
+        "median_s": round(statistics.median(samples), 2),
+        "runs_s": [round(s, 2) for s in samples],
+        "cores": os.cpu_count(),
+    }
 
 
 def evaluate_command() -> dict:
     if not DEV.exists():
         return {"skipped": f"{DEV} not found"}
-    out = subprocess.run([JOBMATCH, "evaluate", "--jobs", str(DEV / "jobs.jsonl"), "--profiles", str(DEV / "profiles.jsonl"),
-                          "--qrels", str(DEV / "qrels.tsv"), "--json"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            JOBMATCH,
+            "evaluate",
+            "--jobs",
+            str(DEV / "jobs.jsonl"),
+            "--profiles",
+            str(DEV / "profiles.jsonl"),
+            "--qrels",
+            str(DEV / "qrels.tsv"),
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     report = json.loads(out)
-    return {"nDCG@5": round(report["systems"]["jobmatch"]["ndcg5"], 4), "tfidf nDCG@5": round(report["systems"]["tfidf_char_1_3"]["ndcg5"], 4)}
+    return {
+        "nDCG@5": round(report["systems"]["jobmatch"]["ndcg5"], 4),
+        "tfidf nDCG@5": round(report["systems"]["tfidf_char_1_3"]["ndcg5"], 4),
+    }
 
 
 def table(report: dict) -> str:
     p = report["in_process"]
     rows = [
-        ("jobs for one profile, in process, p50 / p99", f"{p['jobs_for_profile_ms']['p50']} / {p['jobs_for_profile_ms']['p99']} ms"),
-        ("profiles for one job, in process, p50 / p99", f"{p['profiles_for_job_ms']['p50']} / {p['profiles_for_job_ms']['p99']} ms"),
+        (
+            "jobs for one profile, in process, p50 / p99",
+            f"{p['jobs_for_profile_ms']['p50']} / {p['jobs_for_profile_ms']['p99']} ms",
+        ),
+        (
+            "profiles for one job, in process, p50 / p99",
+            f"{p['profiles_for_job_ms']['p50']} / {p['profiles_for_job_ms']['p99']} ms",
+        ),
         ("index build from stored records", f"{p['index_build_s']} s"),
         ("peak RSS of the building process", f"{p['rss_mb']['after_build']} MB"),
-        ("add one vacancy / one profile to the live index, p50", f"{p['add_one_vacancy_ms']['p50']} / {p['add_one_profile_ms']['p50']} ms"),
+        (
+            "add one vacancy / one profile to the live index, p50",
+            f"{p['add_one_vacancy_ms']['p50']} / {p['add_one_profile_ms']['p50']} ms",
+        ),
         ("naive refit-per-request, p50", f"{p['naive_refit_per_request_ms']['p50']} ms"),
         ("speed-up over refit-per-request", f"{p['speedup_over_naive']}×"),
-        ("bm25s, same vacancies and residents, p50 / p99", f"{p['bm25s_jobs_for_profile_ms']['p50']} / {p['bm25s_jobs_for_profile_ms']['p99']} ms"),
+        (
+            "bm25s, same vacancies and residents, p50 / p99",
+            f"{p['bm25s_jobs_for_profile_ms']['p50']} / {p['bm25s_jobs_for_profile_ms']['p99']} ms",
+        ),
         ("jobmatch time per query ÷ bm25s", f"{p['ratio_to_bm25s']}×"),
-        ("reading texts at write time (coding)", f"{report['coding']['records_per_s']} records/s on {report['coding']['cores']} cores"),
+        (
+            "reading texts at write time (coding)",
+            f"{report['coding']['records_per_s']} records/s on {report['coding']['cores']} cores",
+        ),
     ]
     for backend, h in report.get("http", {}).items():
         if "error" in h:
             rows.append((f"HTTP, {backend}", h["error"]))
             continue
         rps = h["requests_per_s"]
-        rows.append((f"HTTP {backend}: trivial / jobs-for-profile / profiles-for-job", f"{rps['trivial /healthz']} / {rps['jobs for a profile']} / {rps['profiles for a job']} req/s"))
-        rows.append((f"HTTP {backend}: match ÷ trivial", f"{h['ratio_to_trivial']['jobs for a profile']} (jobs) / {h['ratio_to_trivial']['profiles for a job']} (profiles)"))
+        rows.append(
+            (
+                f"HTTP {backend}: trivial / jobs-for-profile / profiles-for-job",
+                f"{rps['trivial /healthz']} / {rps['jobs for a profile']} / {rps['profiles for a job']} req/s",
+            )
+        )
+        rows.append(
+            (
+                f"HTTP {backend}: match ÷ trivial",
+                f"{h['ratio_to_trivial']['jobs for a profile']} (jobs) / {h['ratio_to_trivial']['profiles for a job']} (profiles)",
+            )
+        )
         memory = h["memory_mb"]
-        rows.append((f"HTTP {backend}: memory per worker, PSS (peak RSS, shared pages counted whole)",
-                     " / ".join(f"{w['pss']} MB ({w['peak_rss']} MB)" for w in memory["workers"]) + f"; master {memory['master']['pss']} MB"))
+        rows.append(
+            (
+                f"HTTP {backend}: memory per worker, PSS (peak RSS, shared pages counted whole)",
+                " / ".join(f"{w['pss']} MB ({w['peak_rss']} MB)" for w in memory["workers"])
+                + f"; master {memory['master']['pss']} MB",
+            )
+        )
     rows.append(("`jobmatch rank`, 1,200 residents × 100 vacancies", f"{report['rank_cli']['median_s']} s"))
     rows.append(("development set nDCG@5", str(report["evaluate"].get("nDCG@5"))))
     return "\n".join(["| figure | measured |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows]])
@@ -394,8 +516,11 @@ def main() -> None:
     parser.add_argument("--scale", choices=SCALES, default="fair")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--duration", type=float, default=10.0, help="Seconds of load per HTTP figure.")
-    parser.add_argument("--postgres", default=os.environ.get("JOBMATCH_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
-                        help="An admin URL; the benchmark creates and drops its own database. Empty: skip PostgreSQL.")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("JOBMATCH_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+        help="An admin URL; the benchmark creates and drops its own database. Empty: skip PostgreSQL.",
+    )
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--in-process", dest="child", metavar="FOLDER", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -409,11 +534,18 @@ def main() -> None:
         log(f"generating {n_jobs} vacancies and {n_profiles} profiles, and reading their texts")
         report["coding"] = generate(n_jobs, n_profiles, args.seed, folder)
         log("in process: build, latency, incremental adds, naive approach")
-        child = subprocess.run([PYTHON, __file__, "--in-process", str(folder), "--seed", str(args.seed)], check=True, capture_output=True, text=True)
+        child = subprocess.run(
+            [PYTHON, __file__, "--in-process", str(folder), "--seed", str(args.seed)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         report["in_process"] = json.loads(child.stdout)
         if not args.no_http:
             report["http"] = {}
-            report["http"]["sqlite"] = over_http("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", folder, args.duration, args.seed)
+            report["http"]["sqlite"] = over_http(
+                "sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", folder, args.duration, args.seed
+            )
             if args.postgres:
                 try:
                     url, drop = new_postgres_database(args.postgres)

@@ -3,6 +3,7 @@
 Texts are recombined clause by clause from different demo records, with years and pay redrawn, so that nearly
 every text is new (a benchmark on 100 repeated texts would flatter every cache) while still reading like the fair.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,16 @@ _NUMBER = re.compile(r"\d{1,2}(?=多?年|个多?月)")
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾汪方"
 _GIVEN = "秀英桂兰玉梅春红霞芳丽华建国伟强军平志明海涛敏静燕云凤"
 _FIRM_WORDS = "恒丰绣江华兴鑫源宏达金诚永安利民盛华东方瑞祥天成联合新业同心"
-_FIRM_KINDS = ["服饰有限公司", "制衣厂", "塑业有限公司", "装饰材料有限公司", "包装有限公司", "电子厂", "食品有限公司", "物业服务中心"]
+_FIRM_KINDS = [
+    "服饰有限公司",
+    "制衣厂",
+    "塑业有限公司",
+    "装饰材料有限公司",
+    "包装有限公司",
+    "电子厂",
+    "食品有限公司",
+    "物业服务中心",
+]
 
 
 def _clauses(text: str) -> list[str]:
@@ -37,7 +47,9 @@ class Synthetic:
         self.demo_jobs = _load("jobs.jsonl")
         self.demo_profiles = _load("profiles.jsonl")
         places = json.loads((ROOT / "models" / "places.json").read_text(encoding="utf-8"))
-        self.places = [(t["town"], c["name"], c["lat"], c["lon"]) for t in places["towns"] for c in t.get("communities", [])]
+        self.places = [
+            (t["town"], c["name"], c["lat"], c["lon"]) for t in places["towns"] for c in t.get("communities", [])
+        ]
         self.experience = [c for p in self.demo_profiles for c in _clauses(p.get("experience"))]
         self.desired = [c for p in self.demo_profiles for c in _clauses(p.get("desired"))]
         self.descriptions = [c for j in self.demo_jobs for c in _clauses(j.get("description"))]
@@ -51,7 +63,12 @@ class Synthetic:
 
     def _place(self) -> tuple[str, str, float, float]:
         town, community, lat, lon = self.rng.choice(self.places)
-        return town, community, round(lat + self.rng.uniform(-0.02, 0.02), 4), round(lon + self.rng.uniform(-0.02, 0.02), 4)
+        return (
+            town,
+            community,
+            round(lat + self.rng.uniform(-0.02, 0.02), 4),
+            round(lon + self.rng.uniform(-0.02, 0.02), 4),
+        )
 
     def employer(self) -> str:
         rng = self.rng
@@ -71,7 +88,10 @@ class Synthetic:
                 "external_id": f"{prefix}{i}",
                 "employer": rng.choice(employers),
                 "description": self._text(self.descriptions, 2, 4),
-                "town": town, "community": community, "lat": lat, "lon": lon,
+                "town": town,
+                "community": community,
+                "lat": lat,
+                "lon": lon,
                 "wage_min": None if wage_min is None else round(wage_min * scale),
                 "wage_max": None if wage_max is None else round(max(wage_max, wage_min or 0) * scale),
                 "openings": rng.randint(1, 20),
@@ -87,7 +107,10 @@ class Synthetic:
                 "name": rng.choice(_SURNAMES) + "".join(rng.sample(_GIVEN, rng.randint(1, 2))),
                 "phone": "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9)),
                 "age": rng.randint(22, 68),
-                "town": town, "community": community, "lat": lat, "lon": lon,
+                "town": town,
+                "community": community,
+                "lat": lat,
+                "lon": lon,
                 "experience": self._text(self.experience, 1, 2),
                 "desired": self._text(self.desired, 1, 2),
                 "expected_wage": rng.choice([None, *range(2500, 7001, 500)]),

@@ -8,6 +8,7 @@ without the pool's titles (into a temporary copy of models/), then evaluates the
 It also ranks the pool with each title coded by its true label alone: the ceiling any coder could reach with this
 ranking of residents.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,20 @@ JOBMATCH = str(Path(sys.executable).with_name("jobmatch"))
 
 def evaluate(models: Path, pool: Path, profiles: Path) -> dict:
     env = {**os.environ, "JOBMATCH_MODELS_DIR": str(models)}
-    args = [JOBMATCH, "evaluate", "--jobs", str(pool / "jobs.jsonl"), "--profiles", str(profiles), "--qrels", str(pool / "qrels.tsv"), "--json"]
-    return json.loads(subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout)["systems"]["jobmatch"]
+    args = [
+        JOBMATCH,
+        "evaluate",
+        "--jobs",
+        str(pool / "jobs.jsonl"),
+        "--profiles",
+        str(profiles),
+        "--qrels",
+        str(pool / "qrels.tsv"),
+        "--json",
+    ]
+    return json.loads(subprocess.run(args, env=env, check=True, capture_output=True, text=True).stdout)["systems"][
+        "jobmatch"
+    ]
 
 
 def true_labels(pool: Path, profiles: Path, titles: Path) -> dict:
@@ -39,9 +52,21 @@ def true_labels(pool: Path, profiles: Path, titles: Path) -> dict:
 
     with open(titles, encoding="utf-8-sig", newline="") as f:
         label = {row["job_name"]: row["expected_code"] for row in csv.DictReader(f)}
-    jobs = [job_from_dict(json.loads(line)) for line in (pool / "jobs.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    residents = [profile_from_dict(json.loads(line)) for line in profiles.read_text(encoding="utf-8").splitlines() if line.strip()]
-    matcher = Artefacts.load(ROOT / "models").matcher().fit(jobs, residents, job_codings=[{label[j.title]: 1.0} for j in jobs])
+    jobs = [
+        job_from_dict(json.loads(line))
+        for line in (pool / "jobs.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    residents = [
+        profile_from_dict(json.loads(line))
+        for line in profiles.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    matcher = (
+        Artefacts.load(ROOT / "models")
+        .matcher()
+        .fit(jobs, residents, job_codings=[{label[j.title]: 1.0} for j in jobs])
+    )
     return metrics(matcher_rankings(matcher, residents), load_qrels(pool / "qrels.tsv"))
 
 
@@ -52,20 +77,31 @@ def main() -> None:
     parser.add_argument("--csco", type=Path, default=SHARED / "data" / "csco22.csv")
     parser.add_argument("--titles", type=Path, default=SHARED / "data" / "csco-titles.csv")
     args = parser.parse_args()
-    pool_titles = {json.loads(line)["title"] for line in (args.pool / "jobs.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+    pool_titles = {
+        json.loads(line)["title"]
+        for line in (args.pool / "jobs.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
     with tempfile.TemporaryDirectory(prefix="jobmatch-unseen-") as tmp:
         models = Path(tmp) / "models"
         shutil.copytree(ROOT / "models", models)
         titles = Path(tmp) / "titles.csv"
-        with open(args.titles, encoding="utf-8-sig", newline="") as source, open(titles, "w", encoding="utf-8", newline="") as out:
+        with (
+            open(args.titles, encoding="utf-8-sig", newline="") as source,
+            open(titles, "w", encoding="utf-8", newline="") as out,
+        ):
             rows = csv.DictReader(source)
             writer = csv.DictWriter(out, fieldnames=rows.fieldnames)
             writer.writeheader()
             kept = [row for row in rows if row["job_name"] not in pool_titles]
             writer.writerows(kept)
         env = {**os.environ, "JOBMATCH_MODELS_DIR": str(models)}
-        subprocess.run([JOBMATCH, "train", "--coder", "--csco", str(args.csco), "--titles", str(titles)], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [JOBMATCH, "train", "--coder", "--csco", str(args.csco), "--titles", str(titles)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         report = {
             "pool": str(args.pool),
             "titles_left_out": len(pool_titles),

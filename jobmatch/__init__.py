@@ -1,4 +1,5 @@
 """jobmatch: vacancies, resident profiles and explained matches for the job stall at community fairs."""
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,9 @@ def create_app(config: dict | None = None):
     environment = settings.Settings.from_environment()  # the one place the JOBMATCH_* variables are read
     instance_path = (config or {}).get("INSTANCE_PATH") or environment.instance_path
     # static_folder=None: the pages blueprint serves /static from jobmatch/web/static.
-    app = Flask(__name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None, static_folder=None)
+    app = Flask(
+        __name__, instance_path=str(Path(instance_path).resolve()) if instance_path else None, static_folder=None
+    )
     app.config.update(environment.flask_config(Path(app.instance_path)))
     if config:
         app.config.update(config)

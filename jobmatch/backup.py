@@ -3,6 +3,7 @@
 A backup holds everything in the database, password and token hashes included, so it is written readable by its
 owner only; and the PostgreSQL password never goes on a command line, where any local user could read it.
 """
+
 from __future__ import annotations
 
 import os
@@ -109,7 +110,9 @@ def restore(url: str, source: str | Path) -> None:
     elif backend == "postgresql":
         if shutil.which("pg_restore") is None:
             raise BackupError("pg_restore is not installed (Debian: postgresql-client)")
-        argv, env = pg_command("pg_restore", url, "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source))
+        argv, env = pg_command(
+            "pg_restore", url, "--clean", "--if-exists", "--no-owner", "--single-transaction", str(source)
+        )
         result = subprocess.run(argv, capture_output=True, text=True, env=env)
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()[:500]}")

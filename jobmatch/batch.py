@@ -1,4 +1,5 @@
 """JSON Lines batch files (DESIGN.md's interchange format), validated by the shared schemas."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Settings read from the environment (JOBMATCH_*), with safe defaults for a stall laptop."""
+
 from __future__ import annotations
 
 import os
@@ -19,6 +20,7 @@ def default_models_dir() -> Path:
 
 
 DEFAULT_MODELS_DIR = default_models_dir()
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot be used to start the service."""
@@ -48,33 +50,61 @@ class Settings:
     """Every JOBMATCH_* variable the service reads, read and checked in one place (`from_environment`); the README's
     configuration table lists the same variables, and a test holds the two together."""
 
-    env: str = _setting("JOBMATCH_ENV", "development (default) or production; production refuses to start without "
-                        "JOBMATCH_SECRET_KEY or the shipped models", "development")
-    secret_key: str | None = _setting("JOBMATCH_SECRET_KEY", "signs sessions; in development a random key is kept in "
-                                      "the instance folder")
-    database_url: str | None = _setting("JOBMATCH_DATABASE_URL", "SQLAlchemy URL; default "
-                                        "sqlite:///<instance>/jobmatch.sqlite3, or postgresql+psycopg://...")
-    instance_path: str | None = _setting("JOBMATCH_INSTANCE_PATH", "folder for the SQLite database, the generated "
-                                         "secret and the erasure log; default ./instance")
-    models_dir: str = _setting("JOBMATCH_MODELS_DIR", "folder with the gazetteer, taxonomy and weights; default the "
-                               "ones shipped with the package (models/ in a checkout)", "")
-    workers: int = _setting("JOBMATCH_WORKERS", "gunicorn workers for `jobmatch serve`; default 2 x cores + 1, at "
-                            "most 8", 0)
+    env: str = _setting(
+        "JOBMATCH_ENV",
+        "development (default) or production; production refuses to start without "
+        "JOBMATCH_SECRET_KEY or the shipped models",
+        "development",
+    )
+    secret_key: str | None = _setting(
+        "JOBMATCH_SECRET_KEY", "signs sessions; in development a random key is kept in the instance folder"
+    )
+    database_url: str | None = _setting(
+        "JOBMATCH_DATABASE_URL",
+        "SQLAlchemy URL; default sqlite:///<instance>/jobmatch.sqlite3, or postgresql+psycopg://...",
+    )
+    instance_path: str | None = _setting(
+        "JOBMATCH_INSTANCE_PATH",
+        "folder for the SQLite database, the generated secret and the erasure log; default ./instance",
+    )
+    models_dir: str = _setting(
+        "JOBMATCH_MODELS_DIR",
+        "folder with the gazetteer, taxonomy and weights; default the "
+        "ones shipped with the package (models/ in a checkout)",
+        "",
+    )
+    workers: int = _setting(
+        "JOBMATCH_WORKERS", "gunicorn workers for `jobmatch serve`; default 2 x cores + 1, at most 8", 0
+    )
     log_level: str = _setting("JOBMATCH_LOG_LEVEL", "logging level, default INFO", "INFO")
-    pdf_font: str | None = _setting("JOBMATCH_PDF_FONT", "a TrueType font file for printed PDFs and the report's "
-                                    "charts; default WenQuanYi Zen Hei when installed")
-    redis_url: str | None = _setting("JOBMATCH_REDIS_URL", "redis://... for rate-limit counters shared by all "
-                                     "workers; default in memory per worker")
-    rate_limit_kiosk: str = _setting("JOBMATCH_RATE_LIMIT_KIOSK", "kiosk submissions per client address, default "
-                                     "30 per minute", "30 per minute")
-    rate_limit_login: str = _setting("JOBMATCH_RATE_LIMIT_LOGIN", "login attempts per client address, default 30 "
-                                     "per minute (each account also locks after 5 wrong passwords)", "30 per minute")
-    rate_limit_ticket: str = _setting("JOBMATCH_RATE_LIMIT_TICKET", "ticket look-ups per client address, default 60 "
-                                      "per minute", "60 per minute")
-    proxy_hops: int = _setting("JOBMATCH_PROXY_HOPS", "reverse proxies in front of the service whose "
-                               "X-Forwarded-For/-Proto/-Host to trust; default 0", 0)
-    db_busy_timeout: float = _setting("JOBMATCH_DB_BUSY_TIMEOUT", "seconds a write waits for another writer's lock "
-                                      "before answering 503, default 5", 5.0)
+    pdf_font: str | None = _setting(
+        "JOBMATCH_PDF_FONT",
+        "a TrueType font file for printed PDFs and the report's charts; default WenQuanYi Zen Hei when installed",
+    )
+    redis_url: str | None = _setting(
+        "JOBMATCH_REDIS_URL", "redis://... for rate-limit counters shared by all workers; default in memory per worker"
+    )
+    rate_limit_kiosk: str = _setting(
+        "JOBMATCH_RATE_LIMIT_KIOSK", "kiosk submissions per client address, default 30 per minute", "30 per minute"
+    )
+    rate_limit_login: str = _setting(
+        "JOBMATCH_RATE_LIMIT_LOGIN",
+        "login attempts per client address, default 30 per minute (each account also locks after 5 wrong passwords)",
+        "30 per minute",
+    )
+    rate_limit_ticket: str = _setting(
+        "JOBMATCH_RATE_LIMIT_TICKET", "ticket look-ups per client address, default 60 per minute", "60 per minute"
+    )
+    proxy_hops: int = _setting(
+        "JOBMATCH_PROXY_HOPS",
+        "reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host to trust; default 0",
+        0,
+    )
+    db_busy_timeout: float = _setting(
+        "JOBMATCH_DB_BUSY_TIMEOUT",
+        "seconds a write waits for another writer's lock before answering 503, default 5",
+        5.0,
+    )
 
     @classmethod
     def from_environment(cls, environ=os.environ, serving: bool = True) -> Settings:

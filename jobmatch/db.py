@@ -1,4 +1,5 @@
 """Engine and session handling: SQLite (WAL, foreign keys) by default, PostgreSQL by URL."""
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ One JSON line per erased profile, with its id and when it was created (together 
 database; an id alone could name someone else in another), never a name or a phone. Append-only, mode 0600,
 fsync'd before the erasure commits.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,7 +66,7 @@ class ErasureLog:
         with self.path.open(encoding="utf-8") as f:
             for number, line in enumerate(f, start=1):
                 # A line torn by a failed write has the next entry glued to its end: that entry still counts.
-                for text in dict.fromkeys((line, line[line.rfind("{"):])):
+                for text in dict.fromkeys((line, line[line.rfind("{") :])):
                     try:
                         entry = json.loads(text)
                         created = datetime.fromisoformat(entry["created_at"])

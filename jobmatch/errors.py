@@ -1,4 +1,5 @@
 """Domain errors, and their one JSON shape: {"error": {"code", "message", "fields"}}."""
+
 from __future__ import annotations
 
 import logging
@@ -86,8 +87,14 @@ class StorageUnavailable(JobmatchError):
 
 # SQLite result codes (extended ones start with these) and PostgreSQL SQLSTATEs that mean "the storage cannot take
 # this write now", not "this request is wrong", with a Retry-After in seconds: a lock passes soon, a full disk not.
-_SQLITE_FAULTS = {"SQLITE_BUSY": 5, "SQLITE_LOCKED": 5, "SQLITE_READONLY": 60, "SQLITE_FULL": 60, "SQLITE_IOERR": 60,
-                  "SQLITE_CANTOPEN": 60}
+_SQLITE_FAULTS = {
+    "SQLITE_BUSY": 5,
+    "SQLITE_LOCKED": 5,
+    "SQLITE_READONLY": 60,
+    "SQLITE_FULL": 60,
+    "SQLITE_IOERR": 60,
+    "SQLITE_CANTOPEN": 60,
+}
 _SQLITE_MESSAGES = {"locked": 5, "readonly": 60, "disk is full": 60, "disk i/o error": 60, "unable to open": 60}
 _PG_FAULTS = {"55P03": 5, "40P01": 5, "57014": 5, "25006": 60, "53": 60, "58": 60, "08": 30, "57P": 30}
 
@@ -139,8 +146,17 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 _PAGE_HEADINGS = {
-    400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "找不到这个页面", 405: "不支持这种操作", 409: "和已有记录冲突",
-    413: "上传的文件太大", 422: "填写有误", 429: "请稍等", 500: "服务器出错了", 503: "系统正忙",
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "找不到这个页面",
+    405: "不支持这种操作",
+    409: "和已有记录冲突",
+    413: "上传的文件太大",
+    422: "填写有误",
+    429: "请稍等",
+    500: "服务器出错了",
+    503: "系统正忙",
 }
 _PAGE_MESSAGES = {
     400: "页面可能已过期，请返回后刷新再试。",

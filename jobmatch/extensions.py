@@ -1,4 +1,5 @@
 """Flask extensions, unbound until create_app calls init_app."""
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect

@@ -1,5 +1,6 @@
 """The office's monthly follow-up lists: residents worth a call about vacancies posted since their fair, and vacancies
 no one has been contacted about. Plain service functions over a session and the match index."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,13 @@ def _day_after(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL)
 
 
-def call_list(session: Session, index: MatchIndex, today: date | None = None, min_score: float = CALL_MIN_SCORE,
-              per_resident: int = CALL_JOBS_PER_RESIDENT) -> list[CallEntry]:
+def call_list(
+    session: Session,
+    index: MatchIndex,
+    today: date | None = None,
+    min_score: float = CALL_MIN_SCORE,
+    per_resident: int = CALL_JOBS_PER_RESIDENT,
+) -> list[CallEntry]:
     """Residents of past fairs, not yet placed, with the open vacancies posted after their fair that suit them,
     best-matched residents first. Pairs staff already took further than a listing are left out."""
     today = today or local_today()
@@ -56,7 +62,9 @@ def call_list(session: Session, index: MatchIndex, today: date | None = None, mi
     ).all()
     open_jobs = session.execute(select(Job.id, Job.created_at).where(Job.is_open.is_(True))).all()
     under_way: dict[int, set[int]] = {}
-    for profile_id, job_id in session.execute(select(Outcome.profile_id, Outcome.job_id).where(Outcome.status != lifecycle.SHOWN)):
+    for profile_id, job_id in session.execute(
+        select(Outcome.profile_id, Outcome.job_id).where(Outcome.status != lifecycle.SHOWN)
+    ):
         under_way.setdefault(profile_id, set()).add(job_id)
     found_for: list[tuple[Profile, Fair, list[Match]]] = []
     for profile, fair in residents:
@@ -84,7 +92,9 @@ def quiet_vacancies(session: Session, today: date | None = None) -> list[QuietVa
         .where(Outcome.job_id == Job.id, Outcome.status == lifecycle.SHOWN)
         .scalar_subquery()
     )
-    rows = session.execute(
-        select(Job, shown).where(Job.is_open.is_(True), ~contacted).order_by(Job.created_at, Job.id)
-    ).unique().all()
+    rows = (
+        session.execute(select(Job, shown).where(Job.is_open.is_(True), ~contacted).order_by(Job.created_at, Job.id))
+        .unique()
+        .all()
+    )
     return [QuietVacancy(job, count, (today - local_date(job.created_at)).days) for job, count in rows]

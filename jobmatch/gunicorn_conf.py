@@ -3,6 +3,7 @@
 The workers inherit it copy-on-write, so a city-sized index is in memory once rather than once per worker, a worker
 that gunicorn restarts is ready at once, and each worker then follows the change log from the version it inherited.
 """
+
 import gc
 import logging
 import time
@@ -29,5 +30,7 @@ def when_ready(server):
     gc.collect()
     gc.freeze()
     logging.getLogger("jobmatch").info(
-        "index of %d vacancies and %d profiles built in %.1f s, before the workers start", *sizes, time.perf_counter() - started
+        "index of %d vacancies and %d profiles built in %.1f s, before the workers start",
+        *sizes,
+        time.perf_counter() - started,
     )

@@ -1,4 +1,5 @@
 """Vacancy lists (岗位清单) from XLSX or CSV (UTF-8 or GBK) to validated jobs, with a row-by-row report."""
+
 from __future__ import annotations
 
 import csv
@@ -22,34 +23,146 @@ from .spreadsheet import looks_like_formula, workbook
 
 # Column headings clerks use, and the batch format's own field names.
 HEADINGS = {
-    "岗位编号": "id", "编号": "id", "序号编号": "id",
-    "岗位名称": "title", "岗位": "title", "招聘岗位": "title", "工种": "title",
-    "企业名称": "employer", "企业": "employer", "单位名称": "employer", "用工单位": "employer", "公司": "employer",
-    "岗位描述": "description", "工作内容": "description", "岗位要求": "description", "备注": "description",
-    "技能要求": "skills", "技能": "skills",
-    "招聘人数": "openings", "人数": "openings", "需求人数": "openings",
-    "最低工资": "wage_min", "工资下限": "wage_min", "最高工资": "wage_max", "工资上限": "wage_max",
-    "工资单位": "wage_unit", "计薪方式": "wage_unit",
-    "乡镇": "town", "镇": "town", "所在乡镇": "town", "工作地点": "town",
-    "社区": "community", "村/社区": "community", "村社区": "community",
-    "纬度": "lat", "经度": "lon",
-    "班次": "shift", "工作时间": "shift",
-    "最小年龄": "age_min", "年龄下限": "age_min", "最大年龄": "age_max", "年龄上限": "age_max",
-    "福利": "perks", "福利待遇": "perks",
-    "联系电话": "contact_phone", "电话": "contact_phone",
+    "岗位编号": "id",
+    "编号": "id",
+    "序号编号": "id",
+    "岗位名称": "title",
+    "岗位": "title",
+    "招聘岗位": "title",
+    "工种": "title",
+    "企业名称": "employer",
+    "企业": "employer",
+    "单位名称": "employer",
+    "用工单位": "employer",
+    "公司": "employer",
+    "岗位描述": "description",
+    "工作内容": "description",
+    "岗位要求": "description",
+    "备注": "description",
+    "技能要求": "skills",
+    "技能": "skills",
+    "招聘人数": "openings",
+    "人数": "openings",
+    "需求人数": "openings",
+    "最低工资": "wage_min",
+    "工资下限": "wage_min",
+    "最高工资": "wage_max",
+    "工资上限": "wage_max",
+    "工资单位": "wage_unit",
+    "计薪方式": "wage_unit",
+    "乡镇": "town",
+    "镇": "town",
+    "所在乡镇": "town",
+    "工作地点": "town",
+    "社区": "community",
+    "村/社区": "community",
+    "村社区": "community",
+    "纬度": "lat",
+    "经度": "lon",
+    "班次": "shift",
+    "工作时间": "shift",
+    "最小年龄": "age_min",
+    "年龄下限": "age_min",
+    "最大年龄": "age_max",
+    "年龄上限": "age_max",
+    "福利": "perks",
+    "福利待遇": "perks",
+    "联系电话": "contact_phone",
+    "电话": "contact_phone",
 }
-FIELDS = ("id", "title", "employer", "description", "skills", "openings", "wage_min", "wage_max", "wage_unit", "town",
-          "community", "lat", "lon", "shift", "age_min", "age_max", "perks", "contact_phone")
-TEMPLATE_HEADINGS = ["岗位编号", "岗位名称", "企业名称", "岗位描述", "技能要求", "招聘人数", "最低工资", "最高工资", "工资单位",
-                     "乡镇", "社区", "班次", "最小年龄", "最大年龄", "福利", "联系电话"]
-TEMPLATE_EXAMPLE = ["DL-001", "平车工", "东至县示范服饰有限公司", "女装平车，计件，长白班", "平车、缝纫", 10, 4000, 6500, "月",
-                    "东流镇", "东流社区", "白班", 18, 55, "班车接送、包午餐", "0566-7020000"]
-UNITS = {"月": "month", "元/月": "month", "每月": "month", "month": "month", "天": "day", "日": "day", "元/天": "day",
-         "日结": "day", "day": "day", "小时": "hour", "元/小时": "hour", "时": "hour", "hour": "hour"}
-SHIFTS = {"白班": "day", "长白班": "day", "常白班": "day", "day": "day", "两班倒": "two_shift", "两班": "two_shift",
-          "倒班": "two_shift", "two_shift": "two_shift", "三班倒": "three_shift", "三班": "three_shift",
-          "three_shift": "three_shift", "钟点": "part_time", "钟点工": "part_time", "兼职": "part_time", "半天": "part_time",
-          "零工": "part_time", "part_time": "part_time", "灵活": "flexible", "时间灵活": "flexible", "flexible": "flexible"}
+FIELDS = (
+    "id",
+    "title",
+    "employer",
+    "description",
+    "skills",
+    "openings",
+    "wage_min",
+    "wage_max",
+    "wage_unit",
+    "town",
+    "community",
+    "lat",
+    "lon",
+    "shift",
+    "age_min",
+    "age_max",
+    "perks",
+    "contact_phone",
+)
+TEMPLATE_HEADINGS = [
+    "岗位编号",
+    "岗位名称",
+    "企业名称",
+    "岗位描述",
+    "技能要求",
+    "招聘人数",
+    "最低工资",
+    "最高工资",
+    "工资单位",
+    "乡镇",
+    "社区",
+    "班次",
+    "最小年龄",
+    "最大年龄",
+    "福利",
+    "联系电话",
+]
+TEMPLATE_EXAMPLE = [
+    "DL-001",
+    "平车工",
+    "东至县示范服饰有限公司",
+    "女装平车，计件，长白班",
+    "平车、缝纫",
+    10,
+    4000,
+    6500,
+    "月",
+    "东流镇",
+    "东流社区",
+    "白班",
+    18,
+    55,
+    "班车接送、包午餐",
+    "0566-7020000",
+]
+UNITS = {
+    "月": "month",
+    "元/月": "month",
+    "每月": "month",
+    "month": "month",
+    "天": "day",
+    "日": "day",
+    "元/天": "day",
+    "日结": "day",
+    "day": "day",
+    "小时": "hour",
+    "元/小时": "hour",
+    "时": "hour",
+    "hour": "hour",
+}
+SHIFTS = {
+    "白班": "day",
+    "长白班": "day",
+    "常白班": "day",
+    "day": "day",
+    "两班倒": "two_shift",
+    "两班": "two_shift",
+    "倒班": "two_shift",
+    "two_shift": "two_shift",
+    "三班倒": "three_shift",
+    "三班": "three_shift",
+    "three_shift": "three_shift",
+    "钟点": "part_time",
+    "钟点工": "part_time",
+    "兼职": "part_time",
+    "半天": "part_time",
+    "零工": "part_time",
+    "part_time": "part_time",
+    "灵活": "flexible",
+    "时间灵活": "flexible",
+    "flexible": "flexible",
+}
 LIST_FIELDS = ("skills", "perks")
 NUMBER_FIELDS = ("openings", "wage_min", "wage_max", "lat", "lon", "age_min", "age_max")
 INTEGER_FIELDS = ("openings", "age_min", "age_max")
@@ -109,11 +222,15 @@ def read_table(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
         except Exception:  # openpyxl raises many kinds for a damaged or disguised file
             raise ImportFileError("无法打开这个 Excel 文件，请确认是 .xlsx 格式") from None
         try:
-            yield from _non_blank(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), "无法读取这个 Excel 文件，请确认是 .xlsx 格式")
+            yield from _non_blank(
+                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), "无法读取这个 Excel 文件，请确认是 .xlsx 格式"
+            )
         finally:
             book.close()
     elif name.endswith(".csv") or name.endswith(".txt"):
-        yield from _non_blank(csv.reader(io.StringIO(decode_csv(data))), "CSV 文件格式有误，请在 Excel 中另存为 CSV 或 XLSX 后再上传")
+        yield from _non_blank(
+            csv.reader(io.StringIO(decode_csv(data))), "CSV 文件格式有误，请在 Excel 中另存为 CSV 或 XLSX 后再上传"
+        )
     else:
         raise ImportFileError("只能上传 .xlsx 或 .csv 文件")
 
@@ -127,7 +244,9 @@ def _check_unpacked(data: bytes) -> None:
         raise ImportFileError("无法打开这个 Excel 文件，请确认是 .xlsx 格式") from None
     strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if sum(m.file_size for m in members) > MAX_UNPACKED or strings > MAX_UNPACKED // 4:
-        raise ImportFileError(f"这个 Excel 文件解压后太大（超过 {MAX_UNPACKED // 2**20} MB），一次最多导入 {MAX_ROWS} 行，请删去多余的工作表或拆分文件")
+        raise ImportFileError(
+            f"这个 Excel 文件解压后太大（超过 {MAX_UNPACKED // 2**20} MB），一次最多导入 {MAX_ROWS} 行，请删去多余的工作表或拆分文件"
+        )
 
 
 @cache
@@ -148,7 +267,9 @@ def _size_from_the_head() -> None:
         with self._get_source() as source:
             for _event, element in iterparse(source, events=("start",)):
                 if element.tag == DIMENSION_TAG:
-                    self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(element).boundaries
+                    self._min_column, self._min_row, self._max_column, self._max_row = SheetDimension.from_tree(
+                        element
+                    ).boundaries
                     return
                 if element.tag == DATA_TAG:
                     return
@@ -165,11 +286,15 @@ def _non_blank(rows, damaged: str) -> Iterator[tuple[int, list]]:
             values = next(rows)
         except StopIteration:
             return
-        except Exception:  # csv.Error for an over-long field; openpyxl and its XML parser raise many kinds for a damaged sheet
+        except (
+            Exception
+        ):  # csv.Error for an over-long field; openpyxl and its XML parser raise many kinds for a damaged sheet
             raise ImportFileError(damaged) from None
         number += 1
         if number > MAX_SHEET_ROWS:
-            raise ImportFileError(f"表格超过 {MAX_SHEET_ROWS} 行（空行也算），一次最多导入 {MAX_ROWS} 行，请删去空行或拆分文件")
+            raise ImportFileError(
+                f"表格超过 {MAX_SHEET_ROWS} 行（空行也算），一次最多导入 {MAX_ROWS} 行，请删去空行或拆分文件"
+            )
         if any(str(c).strip() for c in values if c is not None):
             yield number, list(values)
 

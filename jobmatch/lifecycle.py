@@ -4,6 +4,7 @@ shown → contacted → interviewed → hired, with declines (by the resident or
 Staff may skip forward (a resident hired on the spot at the fair was never "contacted"), never go back, and nothing
 follows a hire or a decline. A no-show may be contacted again.
 """
+
 from __future__ import annotations
 
 from .vocabulary import OUTCOME_STATUSES
@@ -49,4 +50,3 @@ def why_not(current: str | None, new: str) -> str | None:
     if current is None:
         return f"还没有联系或面试，不能记为「{LABELS[new]}」 ({new} needs an appointment first)"
     return f"已经是「{LABELS[current]}」，不能改为「{LABELS[new]}」 ({new} cannot follow {current})"
-

@@ -1,4 +1,5 @@
 """SQLAlchemy models: Fair, Employer, Job (vacancy), Profile (resident), Outcome, DataVersion."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone

@@ -3,6 +3,7 @@
 The PDF embeds WenQuanYi Zen Hei from Debian's fonts-wqy-zenhei when it is installed (a TrueType font, so it can be
 subset and embedded); otherwise it uses reportlab's built-in STSong-Light CJK font, which PDF readers supply.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,7 +21,13 @@ from .privacy import mask_name, mask_phone
 from .services import job_record
 from .text import strip_pictographs
 
-SHIFT_LABELS = {"day": "白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点/半天", "flexible": "时间灵活"}
+SHIFT_LABELS = {
+    "day": "白班",
+    "two_shift": "两班倒",
+    "three_shift": "三班倒",
+    "part_time": "钟点/半天",
+    "flexible": "时间灵活",
+}
 AVAILABILITY_LABELS = {"any": "都可以", "day_only": "只上白班", "part_time": "只做零工/半天"}
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -135,7 +142,11 @@ def job_shortlist(job, pairs, show_phone: bool, fair_name: str | None = None) ->
     return Shortlist(
         heading=_heading(fair_name, "候选居民"),
         subject=f"{job.title}（{job.employer.name}）",
-        details=[wage_text(job_record(job)) or "面议", SHIFT_LABELS.get(job.shift, job.shift), _place(job.town, job.community)],
+        details=[
+            wage_text(job_record(job)) or "面议",
+            SHIFT_LABELS.get(job.shift, job.shift),
+            _place(job.town, job.community),
+        ],
         residents=lines,
         note=WEAK_NOTE["residents"] if pairs and pairs[0][1].fit == WEAK else "",
     )
@@ -283,7 +294,10 @@ def _story(shortlist: Shortlist) -> list:
         rows.append([text, _qr_flowable(job.contact_phone) if job.contact_phone else ""])
     for i, person in enumerate(shortlist.residents, start=1):
         text = [
-            Paragraph(f"{i}. {_esc(person.name)}　{_esc(person.age)} 岁　{_esc(person.place)}　【{_esc(person.fit)}】", s["job"]),
+            Paragraph(
+                f"{i}. {_esc(person.name)}　{_esc(person.age)} 岁　{_esc(person.place)}　【{_esc(person.fit)}】",
+                s["job"],
+            ),
             Paragraph(f"电话 {_esc(person.phone)}　{_esc(person.availability)}", s["body"]),
             Paragraph("；".join(_esc(r) for r in person.reasons), s["small"]),
         ]
@@ -314,8 +328,14 @@ def shortlists_pdf(shortlists: Iterable[Shortlist], progress: Callable[[int], No
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-        title="jobmatch shortlist", author="jobmatch",
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title="jobmatch shortlist",
+        author="jobmatch",
     )
     story: list = []
     for number, shortlist in enumerate(shortlists, start=1):

@@ -1,4 +1,5 @@
 """Masking a resident's phone and name for lists, prints and the kiosk (plain Python, no Flask)."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ formula, so a vacancy titled `=HYPERLINK("http://…","点我看工资")` would 
 Every export goes through `workbook` here: such text gets a leading apostrophe (the usual way to say "this is text")
 and the cell is stored as a string, never a formula. Numbers stay numbers, negative ones too.
 """
+
 from __future__ import annotations
 
 import io

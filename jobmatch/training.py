@@ -2,6 +2,7 @@
 
 The matching package does the learning (matching/learning.py); this module only reads the database and the files.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -30,9 +31,12 @@ def labelled_pairs(session: Session, now: datetime | None = None) -> list[Labell
     for outcome in session.scalars(select(Outcome).order_by(Outcome.created_at, Outcome.id)):
         steps.setdefault((outcome.profile_id, outcome.job_id), []).append(outcome)
     # Only the records outcomes name: a city's database holds far more residents than ever had a step recorded.
-    profiles = {p.id: p for p in session.scalars(
-        select(Profile).where(Profile.deleted_at.is_(None), Profile.id.in_(select(Outcome.profile_id)))
-    )}
+    profiles = {
+        p.id: p
+        for p in session.scalars(
+            select(Profile).where(Profile.deleted_at.is_(None), Profile.id.in_(select(Outcome.profile_id)))
+        )
+    }
     jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(select(Outcome.job_id)))).unique()}
     pairs = []
     for (profile_id, job_id), recorded in steps.items():
@@ -56,19 +60,27 @@ def load_prior(models_dir: Path):
     if not all((folder / name).exists() for name in ("jobs.jsonl", "profiles.jsonl", "qrels.tsv")):
         return None
     jobs = [job_from_dict({**j, "id": j["external_id"]}) for j in read_jsonl(folder / "jobs.jsonl", JobSchema())]
-    profiles = [profile_from_dict({**p, "id": p["external_id"]}) for p in read_jsonl(folder / "profiles.jsonl", ProfileSchema())]
+    profiles = [
+        profile_from_dict({**p, "id": p["external_id"]}) for p in read_jsonl(folder / "profiles.jsonl", ProfileSchema())
+    ]
     return jobs, profiles, load_qrels(folder / "qrels.tsv")
 
 
-def train_from_outcomes(session: Session, models_dir: Path, now: datetime | None = None, **options) -> tuple[Decision, Path | None]:
+def train_from_outcomes(
+    session: Session, models_dir: Path, now: datetime | None = None, **options
+) -> tuple[Decision, Path | None]:
     """Learn from the database's outcomes. On replacement the old weights are kept beside the new ones as
     weights-<version>.json; returns the decision and the file written (None when the weights stay)."""
     models_dir = Path(models_dir)
     artefacts = Artefacts.load(models_dir)
     prior = load_prior(models_dir)
     decision = learn_from_outcomes(
-        artefacts.matcher, labelled_pairs(session, now), artefacts.model, prior=prior,
-        prior_description=f"{PRIOR_FOLDER}/ graded pairs" if prior else "none", **options,
+        artefacts.matcher,
+        labelled_pairs(session, now),
+        artefacts.model,
+        prior=prior,
+        prior_description=f"{PRIOR_FOLDER}/ graded pairs" if prior else "none",
+        **options,
     )
     if not decision.replace:
         return decision, None

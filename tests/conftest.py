@@ -1,4 +1,5 @@
 """Fixtures: the real app on a real database, SQLite always and PostgreSQL when JOBMATCH_TEST_DATABASE_URL is set."""
+
 from __future__ import annotations
 
 import json
@@ -92,8 +93,6 @@ def app(database_url, tmp_path):
     app.extensions["jobmatch.db"]["engine"].dispose()
 
 
-
-
 @pytest.fixture
 def client(app):
     """A test client that calls the API as stall staff (the pages ignore the token and use their own login)."""
@@ -112,20 +111,19 @@ def runner(app):
     return app.test_cli_runner()
 
 
-
-
-
-
 def pytest_terminal_summary(terminalreporter):
     """Say how many PostgreSQL tests ran, so a CI log shows they were not skipped."""
     counts = {}
     for outcome in ("passed", "failed", "error", "skipped"):
-        counts[outcome] = sum(1 for r in terminalreporter.stats.get(outcome, []) if "[postgresql" in getattr(r, "nodeid", ""))
+        counts[outcome] = sum(
+            1 for r in terminalreporter.stats.get(outcome, []) if "[postgresql" in getattr(r, "nodeid", "")
+        )
     line = "PostgreSQL backend: " + " / ".join(f"{outcome} {n}" for outcome, n in counts.items())
     terminalreporter.write_line(line + ("" if PG_URL else " (JOBMATCH_TEST_DATABASE_URL not set)"))
 
 
 # --- people and places the tests share ------------------------------------------------------------------
+
 
 @pytest.fixture
 def users(app):

@@ -1,5 +1,6 @@
 """What the tests share: page forms and logins through the Flask test client, the `jobmatch` command as a
 subprocess, and a real gunicorn."""
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http(method: str, url: str, body: dict | None = None, timeout: float = 30, token: str | None = None,
-         headers: dict | None = None) -> tuple[int, dict]:
+def http(
+    method: str,
+    url: str,
+    body: dict | None = None,
+    timeout: float = 30,
+    token: str | None = None,
+    headers: dict | None = None,
+) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
     sent = {"Content-Type": "application/json", **(headers or {})}
     if token:
@@ -51,12 +58,19 @@ class Gunicorn:
         self._stderr = open(instance / "gunicorn.err", "w")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn",
-                "--config", "python:jobmatch.gunicorn_conf",  # as `jobmatch serve` runs it
-                "--workers", str(workers),
-                "--bind", f"127.0.0.1:{self.port}",
-                "--access-logfile", str(self.access_log),
-                "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "python:jobmatch.gunicorn_conf",  # as `jobmatch serve` runs it
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                "%(p)s %(m)s %(U)s %(s)s",
                 "jobmatch:create_app()",
             ],
             env=env,
@@ -126,10 +140,19 @@ def csrf(client, url="/login"):
 def kiosk_form(client, **overrides):
     page = client.get("/kiosk").get_data(as_text=True)
     form = {
-        "csrf_token": CSRF.search(page).group(1), "submission_key": KEY.search(page).group(1), "fair_id": "",
-        "name": "王桂兰", "phone": "13812345678", "age": "52", "place": "东流镇/东流社区",
-        "experience": "在厂里踩了十几年缝纫机", "desired": "想找白班的缝纫活", "availability": "day_only",
-        "expected_wage": "4000", "reach": "ebike", "consent": "yes",
+        "csrf_token": CSRF.search(page).group(1),
+        "submission_key": KEY.search(page).group(1),
+        "fair_id": "",
+        "name": "王桂兰",
+        "phone": "13812345678",
+        "age": "52",
+        "place": "东流镇/东流社区",
+        "experience": "在厂里踩了十几年缝纫机",
+        "desired": "想找白班的缝纫活",
+        "availability": "day_only",
+        "expected_wage": "4000",
+        "reach": "ebike",
+        "consent": "yes",
     }
     form.update(overrides)
     return form
@@ -154,7 +177,11 @@ def xlsx_bytes(rows) -> bytes:
 def upload(client, name: str, data: bytes):
     """Send a vacancy list to the office import, as its form does."""
     token = csrf(client, "/office/import")
-    return client.post("/office/import", data={"csrf_token": token, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return client.post(
+        "/office/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 # --- the `jobmatch` command ---------------------------------------------------------------------------
@@ -172,6 +199,7 @@ def run(*args, env=None, cwd=None):
 
 
 # --- records through the API ------------------------------------------------------------------------------
+
 
 def token_for(app, role: str) -> str:
     from jobmatch.auth import create_token
@@ -228,11 +256,29 @@ def make_profile(client, **overrides) -> dict:
 
 HERE = (30.2152, 116.8752)  # 东流社区
 PACKER = JobRecord(
-    id="packer", title="包装工", description="坐着给成品装袋贴标签，活轻，新手可学", skills=("包装",),
-    wage_min=3000, wage_max=3600, lat=30.22, lon=116.88, shift="day", age_min=18, age_max=60,
+    id="packer",
+    title="包装工",
+    description="坐着给成品装袋贴标签，活轻，新手可学",
+    skills=("包装",),
+    wage_min=3000,
+    wage_max=3600,
+    lat=30.22,
+    lon=116.88,
+    shift="day",
+    age_min=18,
+    age_max=60,
 )
 
 LEARNER_SEWING = JobRecord(
-    id="learner-sew", title="缝纫工", description="零基础可学，师傅带，长白班", skills=("缝纫",),
-    wage_min=3000, wage_max=4500, lat=30.2208, lon=116.8786, shift="day", age_min=18, age_max=55,
+    id="learner-sew",
+    title="缝纫工",
+    description="零基础可学，师傅带，长白班",
+    skills=("缝纫",),
+    wage_min=3000,
+    wage_max=4500,
+    lat=30.2208,
+    lon=116.8786,
+    shift="day",
+    age_min=18,
+    age_max=55,
 )

@@ -1,4 +1,5 @@
 """The JSON API through the Flask test client, on SQLite and PostgreSQL."""
+
 import re
 
 import pytest
@@ -15,7 +16,9 @@ def test_healthz(client, backend):
 
 
 def test_employer_create_read_update_list(client):
-    created = client.post("/api/v1/employers", json={"name": "东至县菊花服饰", "town": "东流镇", "contact_phone": "0566-7021111"})
+    created = client.post(
+        "/api/v1/employers", json={"name": "东至县菊花服饰", "town": "东流镇", "contact_phone": "0566-7021111"}
+    )
     assert created.status_code == 201
     eid = created.json["id"]
     assert client.get(f"/api/v1/employers/{eid}").json["name"] == "东至县菊花服饰"
@@ -137,7 +140,12 @@ def test_bad_job_bodies_get_422_with_the_field(client, body, field):
 
 @pytest.mark.parametrize(
     "data, content_type",
-    [("{not json", "application/json"), ("[1, 2]", "application/json"), ("title=x", "application/x-www-form-urlencoded"), ("", "application/json")],
+    [
+        ("{not json", "application/json"),
+        ("[1, 2]", "application/json"),
+        ("title=x", "application/x-www-form-urlencoded"),
+        ("", "application/json"),
+    ],
 )
 def test_malformed_bodies_get_400(client, data, content_type):
     response = client.post("/api/v1/jobs", data=data, content_type=content_type)
@@ -145,7 +153,19 @@ def test_malformed_bodies_get_400(client, data, content_type):
     assert set(response.json["error"]) == {"code", "message", "fields"}
 
 
-@pytest.mark.parametrize("url", ["/api/v1/jobs/999", "/api/v1/employers/999", "/api/v1/profiles/999", "/api/v1/fairs/999", "/api/v1/jobs/999/matches", "/api/v1/profiles/999/matches", "/api/v1/nothing", "/api/v1/jobs/99999999999999999999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/jobs/999",
+        "/api/v1/employers/999",
+        "/api/v1/profiles/999",
+        "/api/v1/fairs/999",
+        "/api/v1/jobs/999/matches",
+        "/api/v1/profiles/999/matches",
+        "/api/v1/nothing",
+        "/api/v1/jobs/99999999999999999999",
+    ],
+)
 def test_not_found_is_json(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -158,7 +178,9 @@ def test_unknown_fair_on_a_job_is_404_with_the_field(client):
     assert "fair_id" in response.json["error"]["fields"]
 
 
-@pytest.mark.parametrize("query", ["fair=99999999999999", "shift=night", "page=0", "per_page=1000", "open=maybe", "fair=abc", "sort=title"])
+@pytest.mark.parametrize(
+    "query", ["fair=99999999999999", "shift=night", "page=0", "per_page=1000", "open=maybe", "fair=abc", "sort=title"]
+)
 def test_bad_query_strings_get_422(client, query):
     response = client.get(f"/api/v1/jobs?{query}")
     assert response.status_code == 422
@@ -252,7 +274,9 @@ def test_match_filters_and_closed_jobs(client):
 
 
 def test_profiles_for_a_job(client):
-    job = make_job(client, title="叉车司机", employer="东流物流", description="仓库叉车装卸货", skills=["叉车", "叉车证"])
+    job = make_job(
+        client, title="叉车司机", employer="东流物流", description="仓库叉车装卸货", skills=["叉车", "叉车证"]
+    )
     driver = make_profile(client, name="吴德胜", experience="以前开叉车装货", desired="还是开叉车", phone="13900002222")
     make_profile(client)
     response = client.get(f"/api/v1/jobs/{job['id']}/matches?top=5")
@@ -283,7 +307,9 @@ def test_outcomes_create_and_list(client):
     profile = make_profile(client)
     job = make_job(client)
     for status in ("contacted", "interviewed", "hired"):
-        response = client.post("/api/v1/outcomes", json={"profile_id": profile["id"], "job_id": job["id"], "status": status})
+        response = client.post(
+            "/api/v1/outcomes", json={"profile_id": profile["id"], "job_id": job["id"], "status": status}
+        )
         assert response.status_code == 201
         assert response.json["created_at"].endswith("+00:00")
     listing = client.get(f"/api/v1/outcomes?profile_id={profile['id']}").json
@@ -312,7 +338,9 @@ def test_bad_outcomes(client, body, status, field):
 
 
 def test_fairs(client):
-    created = client.post("/api/v1/fairs", json={"name": "东流大集", "date": "2026-11-21", "town": "东流镇", "communities": ["东流社区"]})
+    created = client.post(
+        "/api/v1/fairs", json={"name": "东流大集", "date": "2026-11-21", "town": "东流镇", "communities": ["东流社区"]}
+    )
     assert created.status_code == 201
     assert client.get(f"/api/v1/fairs/{created.json['id']}").json["communities"] == ["东流社区"]
     assert client.get("/api/v1/fairs").json["total"] == 1

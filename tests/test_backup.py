@@ -1,5 +1,6 @@
 """`jobmatch backup` and `jobmatch restore`: a round trip that compares every row of every table; backups readable by
 their owner only; no PostgreSQL password on a command line."""
+
 import os
 import shutil
 import stat
@@ -25,7 +26,11 @@ def test_backup_and_restore_round_trip(tmp_path, cli_env, database_url):
     assert run("create-user", "stall", "--role", "staff", "--password", "stall-password", env=cli_env).returncode == 0
     engine = create_engine(database_url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO outcomes (profile_id, job_id, status, note, created_at) VALUES (1, 1, 'hired', '', CURRENT_TIMESTAMP)"))
+        conn.execute(
+            text(
+                "INSERT INTO outcomes (profile_id, job_id, status, note, created_at) VALUES (1, 1, 'hired', '', CURRENT_TIMESTAMP)"
+            )
+        )
     before = snapshot(database_url)
     assert sum(len(r) for r in before.values()) > 150
     dump = tmp_path / "jobmatch.backup"
@@ -34,7 +39,11 @@ def test_backup_and_restore_round_trip(tmp_path, cli_env, database_url):
     with engine.begin() as conn:  # a bad day at the stall
         conn.execute(text("DELETE FROM outcomes"))
         conn.execute(text("UPDATE profiles SET name = 'X'"))
-        conn.execute(text("INSERT INTO fairs (name, date, town, communities, created_at) VALUES ('后来的集市', '2026-12-01', '东流镇', '[]', CURRENT_TIMESTAMP)"))
+        conn.execute(
+            text(
+                "INSERT INTO fairs (name, date, town, communities, created_at) VALUES ('后来的集市', '2026-12-01', '东流镇', '[]', CURRENT_TIMESTAMP)"
+            )
+        )
     engine.dispose()
     assert snapshot(database_url) != before
     restored = run("restore", str(dump), "--yes", env=cli_env)

@@ -1,4 +1,5 @@
 """Bad input everywhere gets a clear 4xx, never a 500 and never a half write. README "Bad input" mirrors this table."""
+
 import io
 import shutil
 import subprocess
@@ -40,18 +41,53 @@ API_CASES = [
     ("unknown query parameter", "GET", "/api/v1/jobs?order=desc", None, 422, "order"),
     ("wrong method", "DELETE", "/api/v1/jobs", None, 405, None),
     ("JSON nested 5,000 deep", "POST", "/api/v1/jobs", b"[" * 5000 + b"]" * 5000, 400, None),
-    ("JSON nested 5,000 deep in a field", "POST", "/api/v1/profiles", b'{"experience": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, None),
+    (
+        "JSON nested 5,000 deep in a field",
+        "POST",
+        "/api/v1/profiles",
+        b'{"experience": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        400,
+        None,
+    ),
     # JSON may spell a lone UTF-16 surrogate, which no database can store (the bytes are sent as written).
     ("lone surrogate in a title", "POST", "/api/v1/jobs", b'{"title": "\\ud800", "employer": "y"}', 422, "title"),
     ("lone surrogate in a name", "POST", "/api/v1/profiles", b'{"name": "\\udfff\\u738b"}', 422, "name"),
     ("lone surrogate in free text", "POST", "/api/v1/profiles", b'{"experience": "\\u505a\\ud83d"}', 422, "experience"),
-    ("lone surrogate in a list", "POST", "/api/v1/jobs", b'{"title": "x", "employer": "y", "skills": ["\\ud800"]}', 422, "skills"),
+    (
+        "lone surrogate in a list",
+        "POST",
+        "/api/v1/jobs",
+        b'{"title": "x", "employer": "y", "skills": ["\\ud800"]}',
+        422,
+        "skills",
+    ),
     ("lone surrogate in a firm", "POST", "/api/v1/employers", b'{"name": "\\ud800"}', 422, "name"),
-    ("lone surrogate in a fair", "POST", "/api/v1/fairs", b'{"name": "\\ud800", "date": "2026-03-15", "town": "x"}', 422, "name"),
-    ("lone surrogate in a field's name", "POST", "/api/v1/jobs", b'{"title": "x", "employer": "y", "\\ud800": 1}', 422, "\\ud800"),
+    (
+        "lone surrogate in a fair",
+        "POST",
+        "/api/v1/fairs",
+        b'{"name": "\\ud800", "date": "2026-03-15", "town": "x"}',
+        422,
+        "name",
+    ),
+    (
+        "lone surrogate in a field's name",
+        "POST",
+        "/api/v1/jobs",
+        b'{"title": "x", "employer": "y", "\\ud800": 1}',
+        422,
+        "\\ud800",
+    ),
     *[
         (f"{name} past any page on {path}", "GET", f"{path}?{name}=99999999999999999999", None, 422, name)
-        for path in ("/api/v1/fairs", "/api/v1/employers", "/api/v1/jobs", "/api/v1/profiles", "/api/v1/outcomes", "/api/v1/audit")
+        for path in (
+            "/api/v1/fairs",
+            "/api/v1/employers",
+            "/api/v1/jobs",
+            "/api/v1/profiles",
+            "/api/v1/outcomes",
+            "/api/v1/audit",
+        )
         for name in ("page", "per_page")
     ],
 ]
@@ -107,7 +143,9 @@ def test_script_comes_back_as_plain_text_in_pdfs(app, client, tmp_path):
     slip = client.get(response.headers["Location"] + "/slip.pdf")
     assert slip.status_code == 200
     (tmp_path / "slip.pdf").write_bytes(slip.data)
-    text = subprocess.run(["pdftotext", str(tmp_path / "slip.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "slip.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert '<script>alert("x")</script>' in text  # shown literally, not interpreted
 
 
@@ -128,7 +166,13 @@ def _xlsx_with_merged_cells() -> bytes:
 IMPORT_CASES = [
     ("blank rows are skipped", "a.csv", "岗位名称,企业名称\n\n包装工,东流塑胶\n,\n".encode(), 200, "共 1 行"),
     ("merged cells leave the lower rows empty", "a.xlsx", _xlsx_with_merged_cells(), 200, "企业名称：必须填写"),
-    ("a wrong encoding (UTF-16)", "a.csv", "岗位名称,企业名称\n包装工,东流塑胶\n".encode("utf-16"), 422, "文件编码无法识别"),
+    (
+        "a wrong encoding (UTF-16)",
+        "a.csv",
+        "岗位名称,企业名称\n包装工,东流塑胶\n".encode("utf-16"),
+        422,
+        "文件编码无法识别",
+    ),
     ("a PDF named .csv", "a.csv", b"%PDF-1.7 binary \xff\xfe", 422, "文件编码无法识别"),
     ("no heading row", "a.csv", "包装工,东流塑胶\n".encode(), 422, "包含“岗位名称”列"),
 ]
@@ -151,7 +195,11 @@ def test_import_bad_input(app, client, case, name, data, status, message):
 
 
 def test_a_surrogate_pair_is_an_emoji_not_an_error(client):
-    response = client.post("/api/v1/jobs", data=b'{"title": "\\ud83d\\udd25\\u5e73\\u8f66\\u5de5", "employer": "y"}', content_type="application/json")
+    response = client.post(
+        "/api/v1/jobs",
+        data=b'{"title": "\\ud83d\\udd25\\u5e73\\u8f66\\u5de5", "employer": "y"}',
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json["title"] == "🔥平车工"
 
 
@@ -166,7 +214,11 @@ def test_bytes_that_are_not_utf8_in_a_query_or_a_form_never_become_a_surrogate(a
     token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"csrf_token": token, "username": "clerk", "password": "clerk-password"})
     token = CSRF.search(client.get("/office/employers").get_data(as_text=True)).group(1)
-    response = client.post("/office/employers", data=f"csrf_token={token}&name=%ED%A0%80%E4%B8%9C", content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/office/employers",
+        data=f"csrf_token={token}&name=%ED%A0%80%E4%B8%9C",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 303
     name = client.get("/api/v1/employers").json["items"][0]["name"]
     assert name.endswith("东") and not any("\ud800" <= c <= "\udfff" for c in name)
@@ -212,7 +264,9 @@ def test_the_batch_command_refuses_a_surrogate_and_deep_json_by_line_and_field(t
     jobs = tmp_path / "jobs.jsonl"
     jobs.write_text('{"title": "平车工", "employer": "y"}\n{"title": "\\ud800", "employer": "y"}\n', encoding="utf-8")
     result = run("import-jobs", str(jobs), env=cli_env)
-    assert result.returncode == 2 and "jobs.jsonl:2: field 'title'" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2 and "jobs.jsonl:2: field 'title'" in result.stderr and "Traceback" not in result.stderr
+    )
     jobs.write_text('{"title": ' + "[" * 5000 + "]" * 5000 + "}\n", encoding="utf-8")
     result = run("import-jobs", str(jobs), env=cli_env)
     assert result.returncode == 2 and "jobs.jsonl:1: not valid JSON (nested too deeply)" in result.stderr

@@ -4,6 +4,7 @@ and axe-core accessibility checks. Screenshots go to test-artifacts/.
 Needs Debian's chromium and chromium-driver and `npm ci` (axe-core). They are skipped when missing, unless
 JOBMATCH_REQUIRE_BROWSER=1 (CI sets it), which makes a missing browser a failure.
 """
+
 import json
 import os
 import shutil
@@ -16,7 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-MISSING = [name for name, found in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER), ("axe-core (npm ci)", AXE.exists())) if not found]
+MISSING = [
+    name
+    for name, found in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER), ("axe-core (npm ci)", AXE.exists()))
+    if not found
+]
 
 if MISSING and os.environ.get("JOBMATCH_REQUIRE_BROWSER") == "1":
     raise RuntimeError(f"browser tests required but missing: {', '.join(MISSING)}")
@@ -51,9 +56,20 @@ def browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1000,1400", "--lang=zh-CN", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1000,1400",
+        "--lang=zh-CN",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
@@ -123,7 +139,9 @@ def test_a_resident_fills_in_the_kiosk_and_sees_matches(server, browser):
     browser.get(server.base + "/kiosk")
     assert axe_violations(browser) == []
     shot(browser, "kiosk-form")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))  # empty form first: errors, nothing lost
+    click_and_wait(
+        browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    )  # empty form first: errors, nothing lost
     assert "请填写您的姓名" in browser.page_source
     fill(browser, "name", "陈秀英")
     fill(browser, "phone", "13912345678")
@@ -250,10 +268,19 @@ def test_office_imports_an_xlsx_and_a_gbk_csv(server, browser, tmp_path):
     xlsx = tmp_path / "清单.xlsx"
     book.save(xlsx)
     csv = tmp_path / "清单.csv"
-    csv.write_bytes("岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n绿化工,东流物业,4,2600,3000,月,白班\n".encode("gbk"))
+    csv.write_bytes(
+        "岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n绿化工,东流物业,4,2600,3000,月,白班\n".encode(
+            "gbk"
+        )
+    )
 
     login(browser, server, "clerk", "clerk-password")
-    for page, name in (("/office/jobs/new", "office-job-form"), ("/office/employers", "office-employers"), ("/office/import", "office-import"), ("/office/audit", "office-audit")):
+    for page, name in (
+        ("/office/jobs/new", "office-job-form"),
+        ("/office/employers", "office-employers"),
+        ("/office/import", "office-import"),
+        ("/office/audit", "office-audit"),
+    ):
         browser.get(server.base + page)
         assert axe_violations(browser) == []
         shot(browser, name)
@@ -322,7 +349,8 @@ def test_a_link_from_another_site_cannot_print_a_shortlist(server, browser, tmp_
 
     target = server.base + "/staff/residents/1/shortlist.pdf"
     (tmp_path / "index.html").write_text(
-        f'<!doctype html><html lang="zh"><body><a id="bait" href="{target}">点我看工资</a></body></html>', encoding="utf-8"
+        f'<!doctype html><html lang="zh"><body><a id="bait" href="{target}">点我看工资</a></body></html>',
+        encoding="utf-8",
     )
     handler = lambda *args, **kwargs: http.server.SimpleHTTPRequestHandler(*args, directory=str(tmp_path), **kwargs)  # noqa: E731
     elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -331,7 +359,9 @@ def test_a_link_from_another_site_cannot_print_a_shortlist(server, browser, tmp_
 
     def prints() -> int:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM audit_events WHERE action = 'print' AND target = 'profile:1'")).scalar()
+            return conn.execute(
+                text("SELECT count(*) FROM audit_events WHERE action = 'print' AND target = 'profile:1'")
+            ).scalar()
 
     try:
         login(browser, server, "stall", "stall-password")

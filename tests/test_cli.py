@@ -1,4 +1,5 @@
 """The `jobmatch` command as real subprocesses."""
+
 import json
 import re
 import shutil
@@ -9,17 +10,62 @@ import pytest
 from helpers import JOBMATCH, run, write_jsonl
 
 JOBS = [
-    {"id": "J1", "title": "平车工", "employer": "服饰厂", "skills": ["平车", "缝纫"], "wage_min": 4000, "wage_max": 6000,
-     "town": "东流镇", "shift": "day", "age_max": 55, "perks": ["班车接送"]},
-    {"id": "J2", "title": "叉车司机", "employer": "物流公司", "description": "仓库叉车装卸", "skills": ["叉车"],
-     "wage_min": 5000, "wage_max": 6000, "wage_unit": "month", "town": "东流镇", "shift": "two_shift"},
-    {"id": "J3", "title": "保洁员", "employer": "物业公司", "wage_min": 15, "wage_max": 18, "wage_unit": "hour",
-     "town": "东流镇", "shift": "part_time"},
+    {
+        "id": "J1",
+        "title": "平车工",
+        "employer": "服饰厂",
+        "skills": ["平车", "缝纫"],
+        "wage_min": 4000,
+        "wage_max": 6000,
+        "town": "东流镇",
+        "shift": "day",
+        "age_max": 55,
+        "perks": ["班车接送"],
+    },
+    {
+        "id": "J2",
+        "title": "叉车司机",
+        "employer": "物流公司",
+        "description": "仓库叉车装卸",
+        "skills": ["叉车"],
+        "wage_min": 5000,
+        "wage_max": 6000,
+        "wage_unit": "month",
+        "town": "东流镇",
+        "shift": "two_shift",
+    },
+    {
+        "id": "J3",
+        "title": "保洁员",
+        "employer": "物业公司",
+        "wage_min": 15,
+        "wage_max": 18,
+        "wage_unit": "hour",
+        "town": "东流镇",
+        "shift": "part_time",
+    },
 ]
 PROFILES = [
-    {"id": "P1", "name": "程桂芳", "age": 47, "town": "东流镇", "community": "东流社区", "experience": "在服裝廠做了十幾年車位，平車都會",
-     "desired": "白天上班", "expected_wage": 4000, "availability": "day_only", "max_commute_km": 8},
-    {"id": "P2", "age": 49, "town": "东流镇", "experience": "以前开叉车", "desired": "还是开叉车", "availability": "any"},
+    {
+        "id": "P1",
+        "name": "程桂芳",
+        "age": 47,
+        "town": "东流镇",
+        "community": "东流社区",
+        "experience": "在服裝廠做了十幾年車位，平車都會",
+        "desired": "白天上班",
+        "expected_wage": 4000,
+        "availability": "day_only",
+        "max_commute_km": 8,
+    },
+    {
+        "id": "P2",
+        "age": 49,
+        "town": "东流镇",
+        "experience": "以前开叉车",
+        "desired": "还是开叉车",
+        "availability": "any",
+    },
 ]
 
 
@@ -102,7 +148,15 @@ def test_init_db_demo_and_import_jobs(tmp_path, cli_env, database_url):
     with engine.connect() as conn:
         # the week after the demo fair: every step of the lifecycle, hires that counted openings down
         statuses = dict(conn.execute(select(Outcome.status, func.count()).group_by(Outcome.status)).all())
-        assert set(statuses) == {"shown", "contacted", "interviewed", "hired", "declined_by_resident", "declined_by_firm", "no_show"}
+        assert set(statuses) == {
+            "shown",
+            "contacted",
+            "interviewed",
+            "hired",
+            "declined_by_resident",
+            "declined_by_firm",
+            "no_show",
+        }
         assert statuses["shown"] >= 400 and statuses["hired"] >= 5
         assert conn.scalar(select(func.count()).select_from(Job).where(Job.is_open.is_(False), Job.openings == 0)) >= 1
         assert conn.scalar(select(func.count()).select_from(Fair)) == 1
@@ -117,7 +171,9 @@ def test_init_db_demo_and_import_jobs(tmp_path, cli_env, database_url):
     assert "3 created, 0 updated" in imported.stdout
     assert "1 created" not in run("import-jobs", str(jobs), env=cli_env).stdout  # re-import updates by id
 
-    bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "N1", "title": "新岗位", "employer": "新厂"}, {"id": "N2", "title": "缺企业"}])
+    bad = write_jsonl(
+        tmp_path / "bad.jsonl", [{"id": "N1", "title": "新岗位", "employer": "新厂"}, {"id": "N2", "title": "缺企业"}]
+    )
     failed = run("import-jobs", str(bad), env=cli_env)
     assert failed.returncode == 2
     assert "bad.jsonl:2: field 'employer'" in failed.stderr and "nothing was imported" in failed.stderr
@@ -136,14 +192,18 @@ def test_print_fair_writes_one_page_per_resident(tmp_path, cli_env):
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert f"wrote {out}: {pages} pages" in result.stdout and 90 <= pages <= 110
-    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "推荐岗位" in second and "联系电话" in second
     from sqlalchemy import create_engine, text
 
     engine = create_engine(cli_env["JOBMATCH_DATABASE_URL"])
     with engine.connect() as conn:  # the printed shortlists are recorded as shown, with the weights that ranked them
         # (the demo already showed each resident their top 5 at the fair; the print adds the pairs it had not shown)
-        by_cli = conn.scalar(text("SELECT count(*) FROM outcomes WHERE recorder = 'cli' AND status = 'shown' AND length(weights) = 12"))
+        by_cli = conn.scalar(
+            text("SELECT count(*) FROM outcomes WHERE recorder = 'cli' AND status = 'shown' AND length(weights) = 12")
+        )
         residents = conn.scalar(text("SELECT count(DISTINCT profile_id) FROM outcomes WHERE status = 'shown'"))
     engine.dispose()
     assert by_cli > 0 and residents == pages
@@ -151,11 +211,22 @@ def test_print_fair_writes_one_page_per_resident(tmp_path, cli_env):
 
 
 def test_create_user(cli_env):
-    made = subprocess.run([JOBMATCH, "create-user", "stall", "--role", "staff"], input="stall-password\nstall-password\n",
-                          capture_output=True, text=True, env=cli_env, timeout=120)
+    made = subprocess.run(
+        [JOBMATCH, "create-user", "stall", "--role", "staff"],
+        input="stall-password\nstall-password\n",
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=120,
+    )
     assert made.returncode == 0, made.stderr
-    again = subprocess.run([JOBMATCH, "create-user", "stall", "--role", "staff", "--password", "another-password"],
-                           capture_output=True, text=True, env=cli_env, timeout=120)
+    again = subprocess.run(
+        [JOBMATCH, "create-user", "stall", "--role", "staff", "--password", "another-password"],
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=120,
+    )
     assert again.returncode == 2 and "已存在" in again.stderr
     short = run("create-user", "clerk", "--role", "office", "--password", "short", env=cli_env)
     assert short.returncode == 2 and "至少 8 位" in short.stderr
@@ -187,7 +258,10 @@ def _sessions_and_audit(database_url: str, username: str):
     with Session(engine) as session:
         user = session.scalar(select(User).where(User.username == username))
         sessions = session.query(LoginSession).filter_by(user_id=user.id).count()
-        events = [(e.action, e.actor, e.user_id) for e in session.query(AuditEvent).filter_by(target=f"user:{username}").order_by(AuditEvent.id)]
+        events = [
+            (e.action, e.actor, e.user_id)
+            for e in session.query(AuditEvent).filter_by(target=f"user:{username}").order_by(AuditEvent.id)
+        ]
         state = (sessions, user.disabled_at is not None, events)
     engine.dispose()
     return state
@@ -215,26 +289,56 @@ def test_set_password_ends_every_session_of_the_user(tmp_path, cli_env, database
     for _ in range(2):
         assert len(_log_in(database_url, tmp_path, "stall", "stall-password")) > 20
     assert _sessions_and_audit(database_url, "stall")[0] == 2
-    done = subprocess.run([JOBMATCH, "set-password", "stall", "--password-stdin"], input="new-stall-password\n",
-                          capture_output=True, text=True, env=cli_env, timeout=120)
+    done = subprocess.run(
+        [JOBMATCH, "set-password", "stall", "--password-stdin"],
+        input="new-stall-password\n",
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     sessions, _, events = _sessions_and_audit(database_url, "stall")
     assert sessions == 0 and events == [("set_password", "cli", None)]
     assert _log_in(database_url, tmp_path, "stall", "stall-password") == "Unauthorised"
     assert len(_log_in(database_url, tmp_path, "stall", "new-stall-password")) > 20
     # Asked for twice on the terminal when not given on standard input.
-    prompted = subprocess.run([JOBMATCH, "set-password", "stall"], input="third-password\nthird-password\n",
-                              capture_output=True, text=True, env=cli_env, timeout=120)
+    prompted = subprocess.run(
+        [JOBMATCH, "set-password", "stall"],
+        input="third-password\nthird-password\n",
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=120,
+    )
     assert prompted.returncode == 0, prompted.stderr
     assert len(_log_in(database_url, tmp_path, "stall", "third-password")) > 20
-    mismatch = subprocess.run([JOBMATCH, "set-password", "stall"], input="fourth-password\nfifth-password\n",
-                              capture_output=True, text=True, env=cli_env, timeout=120)
+    mismatch = subprocess.run(
+        [JOBMATCH, "set-password", "stall"],
+        input="fourth-password\nfifth-password\n",
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=120,
+    )
     assert mismatch.returncode != 0 and "do not match" in mismatch.stderr + mismatch.stdout
-    short = subprocess.run([JOBMATCH, "set-password", "stall", "--password-stdin"], input="short\n",
-                           capture_output=True, text=True, env=cli_env, timeout=120)
+    short = subprocess.run(
+        [JOBMATCH, "set-password", "stall", "--password-stdin"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=120,
+    )
     assert short.returncode == 2 and "至少 8 位" in short.stderr
-    unknown = subprocess.run([JOBMATCH, "set-password", "nobody", "--password-stdin"], input="long-enough-1\n",
-                             capture_output=True, text=True, env=cli_env, timeout=120)
+    unknown = subprocess.run(
+        [JOBMATCH, "set-password", "nobody", "--password-stdin"],
+        input="long-enough-1\n",
+        capture_output=True,
+        text=True,
+        env=cli_env,
+        timeout=120,
+    )
     assert unknown.returncode == 2 and "没有用户「nobody」" in unknown.stderr
     assert len(_log_in(database_url, tmp_path, "stall", "third-password")) > 20  # the refused ones changed nothing
 

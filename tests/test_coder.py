@@ -1,4 +1,5 @@
 """The occupation coder over the whole CSCO 2022: the classification, the learned title coder and how they match."""
+
 import json
 import os
 import shutil
@@ -18,7 +19,9 @@ from jobmatch.matching.records import JobRecord, ProfileRecord
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 CSCO, TITLES = DATA / "csco22.csv", DATA / "csco-titles.csv"
-needs_data = pytest.mark.skipif(not (CSCO.exists() and TITLES.exists()), reason="../shared/data is beside the checkout in development and CI")
+needs_data = pytest.mark.skipif(
+    not (CSCO.exists() and TITLES.exists()), reason="../shared/data is beside the checkout in development and CI"
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,22 +51,33 @@ def test_train_coder_rebuilds_the_shipped_coder_from_the_files(tmp_path):
     shutil.copytree(DEFAULT_MODELS_DIR, models)
     shipped = json.loads((DEFAULT_MODELS_DIR / "title_coder.json").read_text(encoding="utf-8"))
     env = {**os.environ, "JOBMATCH_MODELS_DIR": str(models)}
-    result = subprocess.run([JOBMATCH, "train", "--coder", "--csco", str(CSCO), "--titles", str(TITLES)],
-                            capture_output=True, text=True, env=env, timeout=600)
+    result = subprocess.run(
+        [JOBMATCH, "train", "--coder", "--csco", str(CSCO), "--titles", str(TITLES)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     assert "detailed occupation" in result.stdout and "minor group" in result.stdout
     built = json.loads((models / "title_coder.json").read_text(encoding="utf-8"))
     assert built["cross_validation"]["folds"] == 5 and len(built["cross_validation"]["top1_detailed"]) == 5
     assert built["trained_on"]["titles"]["sha256"] == shipped["trained_on"]["titles"]["sha256"]
     # The same files and taxonomy give the same model, so what ships is what the command builds.
-    assert TitleCoder.load(models / "title_coder.npz").fingerprint == TitleCoder.load(DEFAULT_MODELS_DIR / "title_coder.npz").fingerprint
+    assert (
+        TitleCoder.load(models / "title_coder.npz").fingerprint
+        == TitleCoder.load(DEFAULT_MODELS_DIR / "title_coder.npz").fingerprint
+    )
     assert (models / "csco.json").read_bytes() == (DEFAULT_MODELS_DIR / "csco.json").read_bytes()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--coder"], "needs --coder, --csco FILE and --titles FILE"),
-    (["--coder", "--csco", "/nowhere/csco22.csv", "--titles", "/nowhere/t.csv"], "cannot open"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--coder"], "needs --coder, --csco FILE and --titles FILE"),
+        (["--coder", "--csco", "/nowhere/csco22.csv", "--titles", "/nowhere/t.csv"], "cannot open"),
+    ],
+)
 def test_train_coder_says_what_is_missing(tmp_path, args, message):
     env = {**os.environ, "JOBMATCH_MODELS_DIR": str(tmp_path)}
     result = subprocess.run([JOBMATCH, "train", *args], capture_output=True, text=True, env=env, timeout=120)
@@ -86,7 +100,9 @@ def test_titles_probabilities_are_calibrated_not_flat(artefacts):
     assert code == "4-02-02-02" and probability > 0.5
 
 
-@pytest.mark.parametrize("title, code", [("报关员", "2-06-07-12"), ("招聘礼宾员（五星酒店）", None), ("物流专员(J10854)", None)])
+@pytest.mark.parametrize(
+    "title, code", [("报关员", "2-06-07-12"), ("招聘礼宾员（五星酒店）", None), ("物流专员(J10854)", None)]
+)
 def test_a_job_named_only_by_the_classification_is_coded(artefacts, title, code):
     coding = artefacts.matcher().code_job(JobRecord(id="j", title=title))
     csco = [c for c in coding if c in artefacts.taxonomy.classification]

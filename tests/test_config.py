@@ -1,4 +1,5 @@
 """Configuration from JOBMATCH_* variables."""
+
 import pytest
 
 from jobmatch import create_app
@@ -36,7 +37,10 @@ def test_development_keeps_one_random_secret_per_instance(tmp_path, monkeypatch)
 def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path):
     config = from_environment(tmp_path, environ={})
     assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'jobmatch.sqlite3'}"
-    assert from_environment(tmp_path, environ={"JOBMATCH_DATABASE_URL": "postgresql+psycopg://x/y"})["DATABASE_URL"] == "postgresql+psycopg://x/y"
+    assert (
+        from_environment(tmp_path, environ={"JOBMATCH_DATABASE_URL": "postgresql+psycopg://x/y"})["DATABASE_URL"]
+        == "postgresql+psycopg://x/y"
+    )
 
 
 def test_unknown_environment_name_is_rejected(tmp_path):
@@ -91,8 +95,15 @@ def test_the_readme_lists_every_setting_and_no_other():
     assert listed - tests_only == set(ENVIRONMENT_VARIABLES)
 
 
-@pytest.mark.parametrize("variable, value", [("JOBMATCH_WORKERS", "many"), ("JOBMATCH_WORKERS", "100"),
-                                             ("JOBMATCH_PROXY_HOPS", "-1"), ("JOBMATCH_ENV", "staging")])
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("JOBMATCH_WORKERS", "many"),
+        ("JOBMATCH_WORKERS", "100"),
+        ("JOBMATCH_PROXY_HOPS", "-1"),
+        ("JOBMATCH_ENV", "staging"),
+    ],
+)
 def test_a_setting_that_cannot_be_used_names_its_variable(variable, value):
     from jobmatch.config import Settings
 

@@ -1,5 +1,6 @@
 """Ranking like a counsellor: a demand the resident says they cannot meet excludes the vacancy, with a true reason;
 experience-only vacancies count against newcomers; every match says how well it fits."""
+
 import json
 import os
 import shutil
@@ -18,20 +19,56 @@ from jobmatch.matching.artifacts import Artefacts
 from jobmatch.matching.fit import GOOD, POSSIBLE, WEAK, FitScale
 
 TRUCK_B2 = JobRecord(
-    id="truck", title="货车司机", description="跑池州到安庆的货，持B2及以上驾照，两年以上货车驾驶经验", skills=("开车",),
-    wage_min=6000, wage_max=8000, lat=30.2236, lon=116.87, shift="day", age_min=22, age_max=55,
+    id="truck",
+    title="货车司机",
+    description="跑池州到安庆的货，持B2及以上驾照，两年以上货车驾驶经验",
+    skills=("开车",),
+    wage_min=6000,
+    wage_max=8000,
+    lat=30.2236,
+    lon=116.87,
+    shift="day",
+    age_min=22,
+    age_max=55,
 )
 VAN_C1 = JobRecord(
-    id="van", title="送货司机", description="开小面包车送货，C1驾照就行", skills=("开车", "送货"),
-    wage_min=4500, wage_max=5500, lat=30.2236, lon=116.87, shift="day", age_min=22, age_max=55,
+    id="van",
+    title="送货司机",
+    description="开小面包车送货，C1驾照就行",
+    skills=("开车", "送货"),
+    wage_min=4500,
+    wage_max=5500,
+    lat=30.2236,
+    lon=116.87,
+    shift="day",
+    age_min=22,
+    age_max=55,
 )
 LOADER = JobRecord(
-    id="loader", title="装卸工", description="仓库搬运装车，力气活，一包五十斤", skills=("装卸", "搬运"),
-    wage_min=5000, wage_max=6000, lat=30.22, lon=116.88, shift="day", age_min=18, age_max=55,
+    id="loader",
+    title="装卸工",
+    description="仓库搬运装车，力气活，一包五十斤",
+    skills=("装卸", "搬运"),
+    wage_min=5000,
+    wage_max=6000,
+    lat=30.22,
+    lon=116.88,
+    shift="day",
+    age_min=18,
+    age_max=55,
 )
 SKILLED_SEWING = JobRecord(
-    id="skilled-sew", title="熟练车位工", description="只招熟手，要两年以上车位经验，学徒不收", skills=("平车", "车位"),
-    wage_min=5000, wage_max=8000, lat=30.2208, lon=116.8786, shift="day", age_min=18, age_max=55,
+    id="skilled-sew",
+    title="熟练车位工",
+    description="只招熟手，要两年以上车位经验，学徒不收",
+    skills=("平车", "车位"),
+    wage_min=5000,
+    wage_max=8000,
+    lat=30.2208,
+    lon=116.8786,
+    shift="day",
+    age_min=18,
+    age_max=55,
 )
 JOBS = [TRUCK_B2, VAN_C1, LOADER, PACKER, SKILLED_SEWING, LEARNER_SEWING]
 
@@ -92,12 +129,24 @@ def test_no_reason_says_anyone_can_start_where_experience_is_asked(matcher):
     assert seen == 3  # top=6 of six vacancies: it is judged for every wish
 
 
-LIMIT_WORDS = ["", "腰不好，干不了重活", "膝盖不好站不久", "字认得不多", "电脑一窍不通", "驾照是C1", "没驾照", "开过叉车但没证"]
+LIMIT_WORDS = [
+    "",
+    "腰不好，干不了重活",
+    "膝盖不好站不久",
+    "字认得不多",
+    "电脑一窍不通",
+    "驾照是C1",
+    "没驾照",
+    "开过叉车但没证",
+]
 
 
 @settings(max_examples=40, deadline=None)
-@given(limit=st.sampled_from(LIMIT_WORDS), wish=st.sampled_from(["想开车", "想做包装", "想做缝纫", "搬运装卸", "什么都行"]),
-       age=st.integers(min_value=20, max_value=60))
+@given(
+    limit=st.sampled_from(LIMIT_WORDS),
+    wish=st.sampled_from(["想开车", "想做包装", "想做缝纫", "搬运装卸", "什么都行"]),
+    age=st.integers(min_value=20, max_value=60),
+)
 def test_an_excluded_vacancy_never_outranks_an_eligible_one(matcher, limit, wish, age):
     matches = matcher.jobs_for(resident(age=age, experience=limit, desired=wish), top=6)
     flags = [m.eligible for m in matches]
@@ -144,8 +193,13 @@ SAMPLE = Path(__file__).parent / "data" / "eval_sample"
 
 def test_calibrate_fit_writes_the_thresholds(tmp_path):
     out = tmp_path / "fit.json"
-    result = subprocess.run([JOBMATCH, "calibrate-fit", str(SAMPLE), "-o", str(out)], capture_output=True, text=True,
-                            timeout=300, env={**os.environ})
+    result = subprocess.run(
+        [JOBMATCH, "calibrate-fit", str(SAMPLE), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ},
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert 0 <= data["possible"] <= data["good"] and "eval_sample" in data["metadata"]["calibrated_on"]
@@ -182,9 +236,22 @@ DEV = LIMITS_DEV.parent / "dev"
 @pytest.mark.skipif(not LIMITS_DEV.is_dir(), reason="the graded sets live in ../shared/eval")
 def test_evaluate_scores_a_counsellor_set_with_its_metrics_and_the_reader():
     result = subprocess.run(
-        [JOBMATCH, "evaluate", "--jobs", str(DEV / "jobs.jsonl"), "--profiles", str(DEV / "profiles.jsonl"),
-         "--qrels", str(DEV / "qrels.tsv"), "--counsellor", str(LIMITS_DEV), "--json"],
-        capture_output=True, text=True, timeout=600,
+        [
+            JOBMATCH,
+            "evaluate",
+            "--jobs",
+            str(DEV / "jobs.jsonl"),
+            "--profiles",
+            str(DEV / "profiles.jsonl"),
+            "--qrels",
+            str(DEV / "qrels.tsv"),
+            "--counsellor",
+            str(LIMITS_DEV),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     part = json.loads(result.stdout)["counsellor"]["limits-dev"]

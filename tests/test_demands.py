@@ -1,5 +1,6 @@
 """Reading what a vacancy demands and what a resident can't do, hold or lack: phrases written the way employers and
 residents at a fair say them (not taken from the graded sets). Plain Python, no app or database."""
+
 import json
 import subprocess
 import sys
@@ -33,6 +34,7 @@ def plus(title, description=""):
 
 
 # --- what a vacancy demands -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "title, description, expected",
@@ -165,7 +167,9 @@ def test_the_words_kept_are_the_words_written():
     assert reading.get("licence:B2").words == "持Ｂ２以上駕照"
     electrician = read_demands("维修电工", "厂区配电检修，必须持有效低压电工证（特种作业操作证），无证勿扰")
     assert electrician.get("cert:electric").words == "必须持有效低压电工证"
-    assert f"{demand_name('licence:B2')}（原文：{reading.get('licence:B2').words}）" == "要B2驾照（原文：持Ｂ２以上駕照）"
+    assert (
+        f"{demand_name('licence:B2')}（原文：{reading.get('licence:B2').words}）" == "要B2驾照（原文：持Ｂ２以上駕照）"
+    )
 
 
 def test_demands_round_trip_and_a_clerks_list():
@@ -176,6 +180,7 @@ def test_demands_round_trip_and_a_clerks_list():
 
 
 # --- what a resident can't do, holds, lacks ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "experience, desired, expected",
@@ -323,6 +328,7 @@ def test_limits_round_trip_and_kiosk_taps_merge():
 
 # --- coverage and unmet demands ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "held, demanded, expected",
     [
@@ -390,8 +396,12 @@ def test_unmet_from_structured_fields_alone():
 
 # --- reading quality, speed, and no web framework -----------------------------------------------------------------
 
+
 def test_score_reading_counts_per_label():
-    jobs = [{"id": "j1", "title": "叉车工", "description": "持证上岗"}, {"id": "j2", "title": "叉车工", "description": "有证优先"}]
+    jobs = [
+        {"id": "j1", "title": "叉车工", "description": "持证上岗"},
+        {"id": "j2", "title": "叉车工", "description": "有证优先"},
+    ]
     profiles = [{"id": "p1", "experience": "腰不好", "desired": "想学踩车"}]
     labels = [
         {"job_id": "j1", "demands": ["cert:forklift"]},
@@ -399,7 +409,14 @@ def test_score_reading_counts_per_label():
         {"profile_id": "p1", "limits": ["light_only"], "holds": [], "lacks": [], "new_to": ["SEW"]},
     ]
     result = score_reading(jobs, profiles, labels)
-    assert result["demands"]["cert:forklift"] == {"tp": 1, "fp": 0, "fn": 1, "support": 2, "precision": 1.0, "recall": 0.5}
+    assert result["demands"]["cert:forklift"] == {
+        "tp": 1,
+        "fp": 0,
+        "fn": 1,
+        "support": 2,
+        "precision": 1.0,
+        "recall": 0.5,
+    }
     assert result["limits"]["light_only"]["recall"] == 1.0
     assert result["new_to"]["new_to"]["tp"] == 1
     assert result["errors"] == [{"id": "j2", "kind": "demands", "label": "cert:forklift", "error": "missed"}]
@@ -408,7 +425,9 @@ def test_score_reading_counts_per_label():
 def test_bench_script_skips_a_missing_set(tmp_path):
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "reading.py"), "--set", str(tmp_path / "nowhere")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.startswith("skipped:")
 
@@ -423,7 +442,9 @@ def test_bench_script_prints_figures(tmp_path):
         (tmp_path / name).write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "reading.py"), "--set", str(tmp_path), "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(out.stdout)
     assert result["demands"]["heavy"]["precision"] == 1.0
@@ -431,7 +452,9 @@ def test_bench_script_prints_figures(tmp_path):
 
 
 def test_reading_is_fast():
-    texts = [(f"第{i}号岗位 叉车司机", f"持证上岗，一箱{30 + i % 20}斤，全程站着，要会电脑，{i}号库") for i in range(300)]
+    texts = [
+        (f"第{i}号岗位 叉车司机", f"持证上岗，一箱{30 + i % 20}斤，全程站着，要会电脑，{i}号库") for i in range(300)
+    ]
     start = time.perf_counter()
     for title, description in texts:
         read_demands(title, description)

@@ -2,6 +2,7 @@
 and one worker killed with SIGKILL in the middle. Every acknowledged profile must be stored exactly once, no 5xx may
 come back, and the database must pass an integrity check. The figures go to test-artifacts/load-<backend>.json.
 """
+
 import json
 import os
 import random
@@ -90,11 +91,24 @@ def test_no_acknowledged_submission_is_lost_when_a_worker_dies(loaded_server, da
         rng = random.Random(n)
         for i in range(PER_KIOSK):
             key = f"kiosk{n:02d}-{i:03d}-{rng.getrandbits(48):012x}"
-            body = {"name": f"居民{n}-{i}", "phone": f"139{n:02d}{i:06d}", "age": rng.randint(40, 65),
-                    "town": "东流镇", "desired": rng.choice(["平车", "保洁", "门卫", "包装"]), "availability": "day_only", "consent": True}
+            body = {
+                "name": f"居民{n}-{i}",
+                "phone": f"139{n:02d}{i:06d}",
+                "age": rng.randint(40, 65),
+                "town": "东流镇",
+                "desired": rng.choice(["平车", "保洁", "门卫", "包装"]),
+                "availability": "day_only",
+                "consent": True,
+            }
             for _attempt in range(6):  # a kiosk retries with the same key until it hears back
-                status, reply = call(tally, "POST", server.base + "/api/v1/profiles", body, token=tokens["kiosk"],
-                                     headers={"Idempotency-Key": key})
+                status, reply = call(
+                    tally,
+                    "POST",
+                    server.base + "/api/v1/profiles",
+                    body,
+                    token=tokens["kiosk"],
+                    headers={"Idempotency-Key": key},
+                )
                 if status == 201:
                     with ack_lock:
                         acknowledged[key] = reply["id"]
@@ -108,40 +122,84 @@ def test_no_acknowledged_submission_is_lost_when_a_worker_dies(loaded_server, da
     def staff(n: int) -> None:
         rng = random.Random(100 + n)
         for _ in range(STAFF_REQUESTS):
-            call(tally, "GET", f"{server.base}/api/v1/profiles/{rng.randint(1, 100)}/matches?top=5", token=tokens["staff"])
+            call(
+                tally,
+                "GET",
+                f"{server.base}/api/v1/profiles/{rng.randint(1, 100)}/matches?top=5",
+                token=tokens["staff"],
+            )
 
     office_acks: list[int] = []
 
     def office() -> None:
         for i in range(OFFICE_JOBS):
-            status, _ = call(tally, "POST", server.base + "/api/v1/jobs", {"id": f"LOAD-{i:03d}", "title": "包装工", "employer": "东流负载测试厂",
-                                                               "shift": "day", "wage_min": 3500, "wage_max": 4500}, token=tokens["office"])
+            status, _ = call(
+                tally,
+                "POST",
+                server.base + "/api/v1/jobs",
+                {
+                    "id": f"LOAD-{i:03d}",
+                    "title": "包装工",
+                    "employer": "东流负载测试厂",
+                    "shift": "day",
+                    "wage_min": 3500,
+                    "wage_max": 4500,
+                },
+                token=tokens["office"],
+            )
             if status == 201:
                 office_acks.append(i)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=KIOSKS + STAFF + 1) as pool:
-        futures = [pool.submit(kiosk, n) for n in range(KIOSKS)] + [pool.submit(staff, n) for n in range(STAFF)] + [pool.submit(office)]
+        futures = (
+            [pool.submit(kiosk, n) for n in range(KIOSKS)]
+            + [pool.submit(staff, n) for n in range(STAFF)]
+            + [pool.submit(office)]
+        )
         for future in futures:
             future.result(timeout=600)
     elapsed = time.perf_counter() - started
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        stored = dict(conn.execute(select(Profile.submission_key, func.count()).where(Profile.submission_key.is_not(None)).group_by(Profile.submission_key)).all())
+        stored = dict(
+            conn.execute(
+                select(Profile.submission_key, func.count())
+                .where(Profile.submission_key.is_not(None))
+                .group_by(Profile.submission_key)
+            ).all()
+        )
         if backend == "sqlite":
             integrity = conn.execute(text("PRAGMA integrity_check")).scalar()
             foreign = conn.execute(text("PRAGMA foreign_key_check")).all()
         else:
-            integrity = "ok" if conn.execute(text("SELECT count(*) FROM profiles p LEFT JOIN fairs f ON p.fair_id = f.id WHERE p.fair_id IS NOT NULL AND f.id IS NULL")).scalar() == 0 else "orphans"
+            integrity = (
+                "ok"
+                if conn.execute(
+                    text(
+                        "SELECT count(*) FROM profiles p LEFT JOIN fairs f ON p.fair_id = f.id WHERE p.fair_id IS NOT NULL AND f.id IS NULL"
+                    )
+                ).scalar()
+                == 0
+                else "orphans"
+            )
             foreign = []
         office_jobs = conn.execute(select(func.count()).select_from(Job).where(Job.external_id.like("LOAD-%"))).scalar()
     engine.dispose()
     figures = {
-        "backend": backend, "workers": 4, "concurrent_clients": KIOSKS + STAFF + 1, "requests": tally.requests,
-        "seconds": round(elapsed, 1), "statuses": tally.statuses, "connection_errors": tally.connection_errors,
-        "killed_worker": killed, "acknowledged_profiles": len(acknowledged), "stored_profiles_with_keys": len(stored),
-        "office_jobs_stored": office_jobs, "integrity": integrity,
+        "backend": backend,
+        "workers": 4,
+        "concurrent_clients": KIOSKS + STAFF + 1,
+        "requests": tally.requests,
+        "seconds": round(elapsed, 1),
+        "statuses": tally.statuses,
+        "connection_errors": tally.connection_errors,
+        "killed_worker": killed,
+        "acknowledged_profiles": len(acknowledged),
+        "stored_profiles_with_keys": len(stored),
+        "office_jobs_stored": office_jobs,
+        "integrity": integrity,
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"load-{backend}.json").write_text(json.dumps(figures, indent=2))
@@ -151,7 +209,9 @@ def test_no_acknowledged_submission_is_lost_when_a_worker_dies(loaded_server, da
     assert len(acknowledged) == KIOSKS * PER_KIOSK  # every kiosk heard back for every profile in the end
     # Keys are stored scoped to the token that sent them.
     stored_as = {key: scoped_key("token:server-kiosk", key) for key in acknowledged}
-    assert all(stored.get(stored_as[key]) == 1 for key in acknowledged), "an acknowledged profile is missing or stored twice"
+    assert all(stored.get(stored_as[key]) == 1 for key in acknowledged), (
+        "an acknowledged profile is missing or stored twice"
+    )
     assert set(stored) == set(stored_as.values())
     assert not any(status >= 500 for status in tally.statuses)
     assert tally.connection_errors <= KIOSKS + STAFF + 1  # at most the killed worker's in-flight requests

@@ -2,6 +2,7 @@
 
 The floors catch breakage; they are far below the targets and are not the benchmark.
 """
+
 import json
 import subprocess
 from pathlib import Path
@@ -10,7 +11,14 @@ import pytest
 from helpers import JOBMATCH
 
 SAMPLE = Path(__file__).parent / "data" / "eval_sample"
-ARGS = ["--jobs", str(SAMPLE / "jobs.jsonl"), "--profiles", str(SAMPLE / "profiles.jsonl"), "--qrels", str(SAMPLE / "qrels.tsv")]
+ARGS = [
+    "--jobs",
+    str(SAMPLE / "jobs.jsonl"),
+    "--profiles",
+    str(SAMPLE / "profiles.jsonl"),
+    "--qrels",
+    str(SAMPLE / "qrels.tsv"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +61,9 @@ def test_train_writes_weights_with_metadata(tmp_path):
 
 
 def test_evaluate_rejects_a_bad_qrels_path(tmp_path):
-    result = subprocess.run([JOBMATCH, "evaluate", *ARGS[:4], "--qrels", str(tmp_path / "none.tsv")], capture_output=True, text=True)
+    result = subprocess.run(
+        [JOBMATCH, "evaluate", *ARGS[:4], "--qrels", str(tmp_path / "none.tsv")], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "none.tsv" in result.stderr
 
@@ -69,32 +79,56 @@ def test_evaluate_names_a_malformed_qrels_line(tmp_path):
 def test_a_second_pool_is_scored_in_the_same_run_as_it_would_be_alone(tmp_path):
     """--pool ranks another set of vacancies for the same profiles, with both baselines; its figures are those the
     pool gets as the main set."""
-    jobs = [json.loads(line) for line in (SAMPLE / "jobs.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    jobs = [
+        json.loads(line) for line in (SAMPLE / "jobs.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     pool = tmp_path / "titles" / "jobs.jsonl"
     pool.parent.mkdir()
     # Title-only vacancies, nulls as real files have them.
-    pool.write_text("".join(json.dumps({"id": j["id"], "title": j["title"], "description": None}, ensure_ascii=False) + "\n" for j in jobs),
-                    encoding="utf-8")
-    alone = subprocess.run([JOBMATCH, "evaluate", "--jobs", str(pool), *ARGS[2:], "--json"], capture_output=True, text=True, timeout=300)
-    both = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(pool), ARGS[5], "--json"], capture_output=True, text=True, timeout=300)
+    pool.write_text(
+        "".join(
+            json.dumps({"id": j["id"], "title": j["title"], "description": None}, ensure_ascii=False) + "\n"
+            for j in jobs
+        ),
+        encoding="utf-8",
+    )
+    alone = subprocess.run(
+        [JOBMATCH, "evaluate", "--jobs", str(pool), *ARGS[2:], "--json"], capture_output=True, text=True, timeout=300
+    )
+    both = subprocess.run(
+        [JOBMATCH, "evaluate", *ARGS, "--pool", str(pool), ARGS[5], "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert alone.returncode == 0 and both.returncode == 0, both.stderr
     report = json.loads(both.stdout)
     assert report["pools"]["titles"]["systems"] == json.loads(alone.stdout)["systems"]
     assert set(report["pools"]["titles"]["systems"]) == {"jobmatch", "tfidf_char_1_3", "bm25_jieba"}
     assert 0 < report["title_coder"]["mean_top1_detailed"] <= 1 and len(report["title_coder"]["top1_minor_group"]) == 5
-    table = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(pool), ARGS[5]], capture_output=True, text=True, timeout=300)
+    table = subprocess.run(
+        [JOBMATCH, "evaluate", *ARGS, "--pool", str(pool), ARGS[5]], capture_output=True, text=True, timeout=300
+    )
     assert "titles: 30 vacancies" in table.stdout and "title coder, cross-validated by title" in table.stdout
 
 
 def test_a_missing_pool_file_is_named(tmp_path):
-    result = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(SAMPLE / "jobs.jsonl"), str(tmp_path / "q.tsv")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [JOBMATCH, "evaluate", *ARGS, "--pool", str(SAMPLE / "jobs.jsonl"), str(tmp_path / "q.tsv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "q.tsv: no such file" in result.stderr
 
 
 def test_a_pool_graded_for_other_profiles_is_refused(tmp_path):
     qrels = tmp_path / "qrels.tsv"
     qrels.write_text("profile_id\tjob_id\tgrade\nSOMEONE-ELSE\tS-J01\t3\n", encoding="utf-8")
-    result = subprocess.run([JOBMATCH, "evaluate", *ARGS, "--pool", str(SAMPLE / "jobs.jsonl"), str(qrels)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [JOBMATCH, "evaluate", *ARGS, "--pool", str(SAMPLE / "jobs.jsonl"), str(qrels)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2 and "name none of the profiles" in result.stderr

@@ -1,5 +1,6 @@
 """Spreadsheets in and out: exports write text as text (no formula ever runs), imports refuse formulas, stop reading
 at the row limit, and previews expire after a day. Through the real app on SQLite and PostgreSQL."""
+
 import io
 import os
 import time
@@ -38,7 +39,9 @@ def assert_no_formula(data: bytes) -> list:
 # --- the one function ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [LURE, "+HYPERLINK(1)", "-2+3+cmd|' /C calc'!A0", DDE, "\t=1+1", "\r=1+1", "-", "+86 139"])
+@pytest.mark.parametrize(
+    "text", [LURE, "+HYPERLINK(1)", "-2+3+cmd|' /C calc'!A0", DDE, "\t=1+1", "\r=1+1", "-", "+86 139"]
+)
 def test_text_that_could_start_a_formula_gets_an_apostrophe(text):
     assert neutralise(text) == "'" + text
 
@@ -53,12 +56,24 @@ def test_a_workbook_keeps_numbers_numbers_and_text_text():
     assert cells == {"名称": "s", "数": "s", "'" + LURE: "s", -5: "n", "'=1+1": "s", 2.5: "n"}
 
 
-@pytest.mark.parametrize("text, formula", [
-    (LURE, True), ("=1+1", True), ("  =A1", True), ("+HYPERLINK(\"http://x\")", True), ("@SUM(A1:A3)", True),
-    ("-2+3+cmd|' /C calc'!A0", True), (DDE, True),
-    ("-长白班平车工", False), ("+86 139 0000 0009", False), ("-5", False), ("包装工=计件", False), ("@所有人 急招", False),
-    ("- 包吃住\n- 长白班(8小时)", False),
-])
+@pytest.mark.parametrize(
+    "text, formula",
+    [
+        (LURE, True),
+        ("=1+1", True),
+        ("  =A1", True),
+        ('+HYPERLINK("http://x")', True),
+        ("@SUM(A1:A3)", True),
+        ("-2+3+cmd|' /C calc'!A0", True),
+        (DDE, True),
+        ("-长白班平车工", False),
+        ("+86 139 0000 0009", False),
+        ("-5", False),
+        ("包装工=计件", False),
+        ("@所有人 急招", False),
+        ("- 包吃住\n- 长白班(8小时)", False),
+    ],
+)
 def test_an_imported_cell_looks_like_a_formula_only_when_a_spreadsheet_would_run_it(text, formula):
     assert looks_like_formula(text) is formula
 
@@ -72,7 +87,12 @@ def lured(app, client):
     fair = client.post("/api/v1/fairs", json={"name": "=1+1", "date": "2026-03-15", "town": "东流镇"}).json
     job = make_job(client, title=LURE, employer=DDE, perks=["+加班费"], community="-东流社区", fair_id=fair["id"])
     profile = make_profile(client, fair_id=fair["id"])
-    assert client.post("/api/v1/outcomes", json={"profile_id": profile["id"], "job_id": job["id"], "status": "contacted"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/outcomes", json={"profile_id": profile["id"], "job_id": job["id"], "status": "contacted"}
+        ).status_code
+        == 201
+    )
     return fair
 
 
@@ -106,7 +126,12 @@ def test_the_import_template_has_no_formula(clerk):
 
 
 def test_an_imported_formula_is_flagged_and_never_saved(clerk, app):
-    rows = [["岗位名称", "企业名称", "岗位描述"], [LURE, "东流塑胶", ""], ["包装工", DDE, ""], ["-长白班平车工", "东流服饰", "- 包吃住"]]
+    rows = [
+        ["岗位名称", "企业名称", "岗位描述"],
+        [LURE, "东流塑胶", ""],
+        ["包装工", DDE, ""],
+        ["-长白班平车工", "东流服饰", "- 包吃住"],
+    ]
     data = "\n".join(",".join('"' + cell.replace('"', '""') + '"' for cell in row) for row in rows).encode()
     response = upload(clerk, "list.csv", data)
     page = response.get_data(as_text=True)
@@ -114,7 +139,10 @@ def test_an_imported_formula_is_flagged_and_never_saved(clerk, app):
     assert page.count("像是表格公式") == 2 and "2 行有错" in page
     assert 'name="row" value="2"' not in page and 'name="row" value="3"' not in page and 'name="row" value="4"' in page
     token = page.split('name="token" value="')[1].split('"')[0]
-    clerk.post("/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "3", "4"]})
+    clerk.post(
+        "/office/import/confirm",
+        data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "3", "4"]},
+    )
     with app.app_context():
         assert [job.title for job in db.session.query(Job)] == ["-长白班平车工"]
 
@@ -148,7 +176,9 @@ def big_xlsx_cut_short(big_xlsx) -> bytes:
         for item in source.infolist():
             content = source.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                content = content[: content.index(b'<row r="10001">')] + b'<row r="10001"><c r="A10001" t="inlineStr"><is><t>'
+                content = (
+                    content[: content.index(b'<row r="10001">')] + b'<row r="10001"><c r="A10001" t="inlineStr"><is><t>'
+                )
             target.writestr(item.filename, content)
     return out.getvalue()
 
@@ -178,8 +208,14 @@ def test_the_reader_never_reaches_the_end_of_a_huge_sheet(big_xlsx_cut_short):
 
 def test_a_huge_csv_stops_at_the_limit_too():
     over_long = '"' + "长" * 200_000 + '"\n'  # past csv's field limit: reading it is an error
-    assert _refused(("岗位名称\n" + over_long).encode(), "short.csv") == "CSV 文件格式有误，请在 Excel 中另存为 CSV 或 XLSX 后再上传"
-    assert _refused(("岗位名称\n" + "包装工\n" * 6000 + over_long).encode(), "big.csv") == "一次最多导入 5000 行，请拆分文件"
+    assert (
+        _refused(("岗位名称\n" + over_long).encode(), "short.csv")
+        == "CSV 文件格式有误，请在 Excel 中另存为 CSV 或 XLSX 后再上传"
+    )
+    assert (
+        _refused(("岗位名称\n" + "包装工\n" * 6000 + over_long).encode(), "big.csv")
+        == "一次最多导入 5000 行，请拆分文件"
+    )
 
 
 def _far_apart_xlsx() -> bytes:
@@ -190,10 +226,14 @@ def _far_apart_xlsx() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("name, data", [
-    ("blank.csv", ("岗位名称\n" + "\n" * 60_000 + "包装工\n").encode()),
-    ("far.xlsx", _far_apart_xlsx()),
-], ids=["csv", "xlsx"])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("blank.csv", ("岗位名称\n" + "\n" * 60_000 + "包装工\n").encode()),
+        ("far.xlsx", _far_apart_xlsx()),
+    ],
+    ids=["csv", "xlsx"],
+)
 def test_a_sheet_mostly_blank_is_refused_at_its_row_limit(name, data):
     assert _refused(data, name) == "表格超过 50000 行（空行也算），一次最多导入 5000 行，请删去空行或拆分文件"
 
@@ -209,7 +249,10 @@ def test_a_zip_that_unpacks_to_too_much_is_refused(big_xlsx):
 
 def test_the_office_upload_of_a_huge_xlsx_is_refused_with_the_limit(clerk, app, big_xlsx):
     # The body is encoded here: the test client would spool one this big to a temporary file that it never closes.
-    form = {"csrf_token": CSRF.search(clerk.get("/office/import").get_data(as_text=True)).group(1), "file": FileStorage(io.BytesIO(big_xlsx), "big.xlsx")}
+    form = {
+        "csrf_token": CSRF.search(clerk.get("/office/import").get_data(as_text=True)).group(1),
+        "file": FileStorage(io.BytesIO(big_xlsx), "big.xlsx"),
+    }
     boundary, body = encode_multipart(form)
     response = clerk.post("/office/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 422 and "一次最多导入 5000 行，请拆分文件" in response.get_data(as_text=True)
@@ -231,7 +274,9 @@ def test_a_preview_older_than_a_day_is_refused_and_deleted(clerk, app):
     day_ago = time.time() - importing.PREVIEW_SECONDS - 60
     os.utime(path, (day_ago, day_ago))
     response = clerk.post("/office/import/confirm", data={"csrf_token": csrf, "token": token, "row": ["2"]})
-    assert response.status_code == 422 and "这份预览已超过一天，已经作废，请重新上传文件" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "这份预览已超过一天，已经作废，请重新上传文件" in response.get_data(
+        as_text=True
+    )
     assert not path.exists()
     with app.app_context():
         assert db.session.query(Job).count() == 0

@@ -1,4 +1,5 @@
 """Fuzzing: schemathesis against the served OpenAPI document of a live gunicorn, and hypothesis on the schemas."""
+
 import os
 import subprocess
 import sys
@@ -32,12 +33,29 @@ def test_schemathesis_finds_no_server_error_and_no_response_breaking_the_schema(
     server = Gunicorn(database_url, tmp_path / "instance", workers=2)
     try:
         result = subprocess.run(
-            [str(SCHEMATHESIS), "run", f"{server.base}/api/v1/openapi.json", "--url", server.base,
-             "--checks", "not_a_server_error,response_schema_conformance",
-             "--header", f"Authorization: Bearer {token}",
-             "--phases", "examples,coverage,fuzzing", "--max-examples", "30", "--seed", "20261127",
-             "--request-timeout", "20"],
-            capture_output=True, text=True, timeout=900, env=dict(os.environ, SCHEMATHESIS_HOOKS=""),
+            [
+                str(SCHEMATHESIS),
+                "run",
+                f"{server.base}/api/v1/openapi.json",
+                "--url",
+                server.base,
+                "--checks",
+                "not_a_server_error,response_schema_conformance",
+                "--header",
+                f"Authorization: Bearer {token}",
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--max-examples",
+                "30",
+                "--seed",
+                "20261127",
+                "--request-timeout",
+                "20",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env=dict(os.environ, SCHEMATHESIS_HOOKS=""),
         )
     finally:
         server.stop()
@@ -47,16 +65,25 @@ def test_schemathesis_finds_no_server_error_and_no_response_breaking_the_schema(
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=True) | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=True) | st.text(max_size=30),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=12,
 )
 job_like = st.fixed_dictionaries(
     {},
     optional={
-        "title": st.text(max_size=250), "employer": st.text(max_size=30), "wage_min": json_values, "wage_max": json_values,
-        "wage_unit": st.sampled_from(["month", "day", "hour", "week"]), "shift": json_values, "age_min": json_values,
-        "age_max": json_values, "lat": json_values, "lon": json_values, "skills": json_values, "openings": json_values,
+        "title": st.text(max_size=250),
+        "employer": st.text(max_size=30),
+        "wage_min": json_values,
+        "wage_max": json_values,
+        "wage_unit": st.sampled_from(["month", "day", "hour", "week"]),
+        "shift": json_values,
+        "age_min": json_values,
+        "age_max": json_values,
+        "lat": json_values,
+        "lon": json_values,
+        "skills": json_values,
+        "openings": json_values,
     },
 )
 
@@ -77,7 +104,13 @@ def test_job_schema_either_loads_a_consistent_vacancy_or_says_which_field(body):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["name", "phone", "age", "lat", "lon", "desired", "availability", "expected_wage", "x"]), json_values, max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "phone", "age", "lat", "lon", "desired", "availability", "expected_wage", "x"]),
+        json_values,
+        max_size=6,
+    )
+)
 def test_profile_schema_never_fails_with_anything_but_a_validation_error(body):
     try:
         profile = ProfileSchema().load(body)
@@ -88,7 +121,14 @@ def test_profile_schema_never_fails_with_anything_but_a_validation_error(body):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["name", "phone", "age", "place", "availability", "reach", "consent", "submission_key", "expected_wage"]), st.text(max_size=20)))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["name", "phone", "age", "place", "availability", "reach", "consent", "submission_key", "expected_wage"]
+        ),
+        st.text(max_size=20),
+    )
+)
 def test_kiosk_form_never_fails_with_anything_but_a_validation_error(form):
     try:
         KioskForm.to_profile(KioskForm().load(KioskForm.clean(form)))

@@ -1,4 +1,5 @@
 """A real gunicorn with two workers: a vacancy posted through one worker is matched by every worker."""
+
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,21 +37,45 @@ def _fetch_matches_until_every_worker_answered(server, path: str, since: int, wo
 
 
 def test_a_vacancy_posted_through_one_worker_is_matched_by_every_worker(server):
-    status, profile = http("POST", server.base + "/api/v1/profiles", token=server.token, body={
-        "name": "程桂芳", "age": 47, "town": "东流镇", "experience": "服装厂做了十几年平车",
-        "desired": "想找缝纫的活", "availability": "day_only", "expected_wage": 4000,
-    })
+    status, profile = http(
+        "POST",
+        server.base + "/api/v1/profiles",
+        token=server.token,
+        body={
+            "name": "程桂芳",
+            "age": 47,
+            "town": "东流镇",
+            "experience": "服装厂做了十几年平车",
+            "desired": "想找缝纫的活",
+            "availability": "day_only",
+            "expected_wage": 4000,
+        },
+    )
     assert status == 201
-    status, _ = http("POST", server.base + "/api/v1/jobs", {"title": "叉车司机", "employer": "东流物流", "skills": ["叉车"]}, token=server.token)
+    status, _ = http(
+        "POST",
+        server.base + "/api/v1/jobs",
+        {"title": "叉车司机", "employer": "东流物流", "skills": ["叉车"]},
+        token=server.token,
+    )
     assert status == 201
     path = f"/api/v1/profiles/{profile['id']}/matches"
     # Every worker builds its index before the new vacancy exists.
     warm = _fetch_matches_until_every_worker_answered(server, path, since=0)
     assert all(status == 200 and len(body["matches"]) == 1 for status, body in warm)
 
-    status, job = http("POST", server.base + "/api/v1/jobs", {
-        "title": "平车工", "employer": "东流服饰", "skills": ["平车", "缝纫"], "town": "东流镇", "shift": "day",
-    }, token=server.token)
+    status, job = http(
+        "POST",
+        server.base + "/api/v1/jobs",
+        {
+            "title": "平车工",
+            "employer": "东流服饰",
+            "skills": ["平车", "缝纫"],
+            "town": "东流镇",
+            "shift": "day",
+        },
+        token=server.token,
+    )
     assert status == 201
     mark = len(server.log_lines())
     answers = _fetch_matches_until_every_worker_answered(server, path, since=mark)
@@ -76,7 +101,9 @@ class Browser:
                 return None
 
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+        )
 
     def open(self, path: str, form: dict | None = None) -> tuple[int, str, dict]:
         import urllib.error
@@ -117,7 +144,7 @@ def test_wrong_passwords_lock_the_account_whichever_process_answers(database_url
         statuses = [guessers[attempt % 2].log_in("stall", f"guess-{attempt}")[0] for attempt in range(20)]
         first = statuses.index(429) + 1 if 429 in statuses else None
         assert first is not None and first <= 6, statuses
-        assert set(statuses[first - 1:]) == {429}, statuses
+        assert set(statuses[first - 1 :]) == {429}, statuses
         assert set(statuses[: first - 1]) == {401}, statuses
         # A colleague at the same address logs in at once, on either server.
         for server in servers:

@@ -1,4 +1,5 @@
 """The live index: append-only stores, incremental adds and removals that agree with a fresh build."""
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -20,8 +21,13 @@ def demo():
     from jobmatch.demo import demo_file
     from jobmatch.schemas import JobCreateSchema, ProfileSchema
 
-    jobs = [job_from_dict({**j, "id": j["external_id"]}) for j in read_jsonl(demo_file("jobs.jsonl"), JobCreateSchema())]
-    profiles = [profile_from_dict({**p, "id": p["external_id"]}) for p in read_jsonl(demo_file("profiles.jsonl"), ProfileSchema())]
+    jobs = [
+        job_from_dict({**j, "id": j["external_id"]}) for j in read_jsonl(demo_file("jobs.jsonl"), JobCreateSchema())
+    ]
+    profiles = [
+        profile_from_dict({**p, "id": p["external_id"]})
+        for p in read_jsonl(demo_file("profiles.jsonl"), ProfileSchema())
+    ]
     return jobs, profiles
 
 
@@ -87,7 +93,9 @@ def test_a_changed_vacancy_replaces_its_old_row(artefacts, demo):
     matcher = artefacts.matcher().fit(jobs, profiles)
     seamstress = profiles[0]
     first = matcher.jobs_for(seamstress, top=1)[0]
-    changed = replace(next(j for j in jobs if j.id == first.job_id), title="夜班保安", skills=("保安",), description="夜间巡逻")
+    changed = replace(
+        next(j for j in jobs if j.id == first.job_id), title="夜班保安", skills=("保安",), description="夜间巡逻"
+    )
     matcher.add_jobs([changed])
     ids = [m.job_id for m in matcher.jobs_for(seamstress, top=62)]
     assert ids.count(first.job_id) == 1
@@ -102,9 +110,20 @@ def test_a_removed_record_is_never_returned_and_a_new_one_is(artefacts, demo):
     best = matcher.jobs_for(seamstress, top=1)[0].job_id
     matcher.remove_job(best)
     assert best not in [m.job_id for m in matcher.jobs_for(seamstress, top=100)]
-    newcomer = job_from_dict({"id": "new", "title": "平车工", "description": "东流镇服装厂招平车工，长白班", "skills": ["平车", "缝纫"],
-                              "wage_min": 5000, "wage_max": 7000, "town": seamstress.town, "community": seamstress.community,
-                              "shift": "day", "perks": ["班车接送"]})
+    newcomer = job_from_dict(
+        {
+            "id": "new",
+            "title": "平车工",
+            "description": "东流镇服装厂招平车工，长白班",
+            "skills": ["平车", "缝纫"],
+            "wage_min": 5000,
+            "wage_max": 7000,
+            "town": seamstress.town,
+            "community": seamstress.community,
+            "shift": "day",
+            "perks": ["班车接送"],
+        }
+    )
     matcher.add_jobs([newcomer])
     assert "new" in [m.job_id for m in matcher.jobs_for(seamstress, top=5)]
     assert matcher.remove_profile(seamstress.id) and not matcher.remove_profile(seamstress.id)
@@ -119,7 +138,10 @@ def test_filters_narrow_by_fair_town_and_shift(artefacts, demo):
     matcher = artefacts.matcher().fit(tagged, profiles)
     by_id = {j.id: j for j in matcher.jobs}
     found = matcher.jobs_for(profiles[0], top=100, fair="1", town="东流镇", shift="day")
-    assert found and all(by_id[m.job_id].fair == "1" and by_id[m.job_id].town == "东流镇" and by_id[m.job_id].shift == "day" for m in found)
+    assert found and all(
+        by_id[m.job_id].fair == "1" and by_id[m.job_id].town == "东流镇" and by_id[m.job_id].shift == "day"
+        for m in found
+    )
     assert matcher.jobs_for(profiles[0], top=10, fair="no such fair") == []
 
 
@@ -184,5 +206,7 @@ def test_each_bound_is_above_the_score_its_pair_can_reach(artefacts, model):
         first = rng.random(20000) < 0.5
         X[:, FEATURES.index(a)] = first
         X[:, FEATURES.index(b)] = ~first & (rng.random(20000) < 0.5)
-    bounds = score_model.bounds(X[:, FEATURES.index("text")], X[:, FEATURES.index("occ_near")], X[:, FEATURES.index("occ_group")])
+    bounds = score_model.bounds(
+        X[:, FEATURES.index("text")], X[:, FEATURES.index("occ_near")], X[:, FEATURES.index("occ_group")]
+    )
     assert np.all(score_model.score(X) <= bounds + 1e-12)

@@ -1,4 +1,5 @@
 """The rules the layout keeps, read from the import statements of every module (nothing is imported to check them)."""
+
 import ast
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def _in(name: str, package: str) -> bool:
 def test_the_model_imports_nothing_from_the_rest_of_jobmatch():
     outside = {
         module: [name for name, _ in imports_of(module) if _in(name, "jobmatch") and not _in(name, "jobmatch.matching")]
-        for module in MODULES if _in(module, "jobmatch.matching")
+        for module in MODULES
+        if _in(module, "jobmatch.matching")
     }
     assert {m: names for m, names in outside.items() if names} == {}
 
@@ -59,7 +61,8 @@ def test_the_model_imports_nothing_from_the_rest_of_jobmatch():
 def test_the_model_and_the_services_import_no_flask(package):
     flask = {
         module: [name for name, _ in imports_of(module) if _in(name, "flask") or _in(name, "werkzeug")]
-        for module in MODULES if _in(module, package)
+        for module in MODULES
+        if _in(module, package)
     }
     assert {m: names for m, names in flask.items() if names} == {}
 
@@ -107,15 +110,29 @@ def test_the_cycle_finder_finds_a_cycle():
 
 # The model's own commands (rank, evaluate, calibrate-fit, train in cli/model.py) drive the model on batch files and
 # use no database: they are the one surface that calls the matcher itself.
-@pytest.mark.parametrize("package", ["jobmatch.web", "jobmatch.api", "jobmatch.cli.data", "jobmatch.cli.access",
-                                     "jobmatch.cli.server", "jobmatch.cli.base"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "jobmatch.web",
+        "jobmatch.api",
+        "jobmatch.cli.data",
+        "jobmatch.cli.access",
+        "jobmatch.cli.server",
+        "jobmatch.cli.base",
+    ],
+)
 def test_views_and_commands_call_services_never_the_database_or_the_matcher(package):
     """A view or a command parses, calls a service and renders; it may name the database's error types, nothing more
     of it."""
     direct = {
-        module: [name for name, _ in imports_of(module)
-                 if (_in(name, "sqlalchemy") and not _in(name, "sqlalchemy.exc"))
-                 or name == "jobmatch.models" or _in(name, "jobmatch.matching")]
-        for module in MODULES if _in(module, package)
+        module: [
+            name
+            for name, _ in imports_of(module)
+            if (_in(name, "sqlalchemy") and not _in(name, "sqlalchemy.exc"))
+            or name == "jobmatch.models"
+            or _in(name, "jobmatch.matching")
+        ]
+        for module in MODULES
+        if _in(module, package)
     }
     assert {m: names for m, names in direct.items() if names} == {}

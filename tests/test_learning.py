@@ -1,4 +1,5 @@
 """Learning score weights from recorded outcomes: the real matcher, the real weights and the real development set."""
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,10 @@ def prior():
 def test_outcomes_decided_by_distance_replace_the_weights_and_raise_the_distance_weight(artefacts, prior, towns):
     pairs = fair(towns, by_distance)
     # left out: neither a match nor a mismatch
-    pairs += [LabelledPair(pairs[0].profile, pairs[-1].job, "contacted"), LabelledPair(pairs[4].profile, pairs[-2].job, "no_show")]
+    pairs += [
+        LabelledPair(pairs[0].profile, pairs[-1].job, "contacted"),
+        LabelledPair(pairs[4].profile, pairs[-2].job, "no_show"),
+    ]
     current = artefacts.model
     decision = learn_from_outcomes(artefacts.matcher, pairs, current, prior=prior)
 
@@ -63,7 +67,13 @@ def test_outcomes_decided_by_distance_replace_the_weights_and_raise_the_distance
     meta = decision.model.metadata
     assert meta["source"] == "outcomes"
     assert datetime.fromisoformat(meta["trained_at"]).tzinfo is not None
-    assert (meta["pairs"], meta["positives"], meta["negatives"], meta["residents"], meta["cv_folds"]) == (160, 80, 80, 40, 5)
+    assert (meta["pairs"], meta["positives"], meta["negatives"], meta["residents"], meta["cv_folds"]) == (
+        160,
+        80,
+        80,
+        40,
+        5,
+    )
     assert meta["prior"] == "graded development set" and meta["prior_weight"] > 0
     assert meta["heldout_candidate"] > meta["heldout_current"] and meta["heldout_ci95"] == m["ci95"]
     assert meta["compared_with"]["version"] == current.version
@@ -94,7 +104,8 @@ def test_outcomes_that_are_noise_keep_the_current_weights(artefacts, prior, town
 def test_too_few_outcomes_are_refused_with_what_is_needed(artefacts, towns, residents, needs):
     chosen = fair(towns, by_distance, per_home=2)[: 4 * residents]  # four pairs a resident
     chosen = [
-        p if p.status in NEGATIVE or i // 4 % 2 == 0 else LabelledPair(p.profile, p.job, "shown") for i, p in enumerate(chosen)
+        p if p.status in NEGATIVE or i // 4 % 2 == 0 else LabelledPair(p.profile, p.job, "shown")
+        for i, p in enumerate(chosen)
     ]
     current = artefacts.model
     decision = learn_from_outcomes(artefacts.matcher, chosen, current)

@@ -1,4 +1,5 @@
 """Each worker's index follows the database through the change log: incremental, across processes and hosts."""
+
 import os
 import shutil
 import subprocess
@@ -97,19 +98,40 @@ def test_two_hosts_on_one_postgresql_see_each_others_writes_at_the_next_request(
     first = Gunicorn(database_url, tmp_path / "a", workers=2)
     second = Gunicorn(database_url, tmp_path / "b", workers=2)
     try:
-        status, profile = http("POST", first.base + "/api/v1/profiles", {
-            "name": "王桂兰", "phone": "13812345678", "age": 48, "town": "东流镇", "community": "东流社区",
-            "experience": "在服装厂踩了十几年平车", "desired": "想找个缝纫的活", "availability": "day_only",
-        }, token=token)
+        status, profile = http(
+            "POST",
+            first.base + "/api/v1/profiles",
+            {
+                "name": "王桂兰",
+                "phone": "13812345678",
+                "age": 48,
+                "town": "东流镇",
+                "community": "东流社区",
+                "experience": "在服装厂踩了十几年平车",
+                "desired": "想找个缝纫的活",
+                "availability": "day_only",
+            },
+            token=token,
+        )
         assert status == 201, profile
         matches = f"/api/v1/profiles/{profile['id']}/matches"
         for server in (first, second):  # every worker builds its index before the vacancy exists
             for _ in range(4):
                 assert http("GET", server.base + matches, token=token)[1]["matches"] == []
-        status, job = http("POST", first.base + "/api/v1/jobs", {
-            "title": "平车工", "employer": "东至县示范服饰有限公司", "description": "服装厂平车缝制，长白班",
-            "skills": ["平车"], "town": "东流镇", "community": "东流社区", "shift": "day",
-        }, token=token)
+        status, job = http(
+            "POST",
+            first.base + "/api/v1/jobs",
+            {
+                "title": "平车工",
+                "employer": "东至县示范服饰有限公司",
+                "description": "服装厂平车缝制，长白班",
+                "skills": ["平车"],
+                "town": "东流镇",
+                "community": "东流社区",
+                "shift": "day",
+            },
+            token=token,
+        )
         assert status == 201, job
         for _ in range(4):  # whichever worker of the other host answers
             found = http("GET", second.base + matches, token=token)[1]["matches"]
@@ -122,14 +144,19 @@ def test_two_hosts_on_one_postgresql_see_each_others_writes_at_the_next_request(
         second.stop()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/profiles/{profile}/matches?top={top}", "/api/v1/jobs/{job}/matches?top={top}"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/profiles/{profile}/matches?top={top}", "/api/v1/jobs/{job}/matches?top={top}"]
+)
 def test_a_match_request_makes_the_same_few_queries_however_many_matches_it_returns(client, app, path):
     from sqlalchemy import event
 
     from jobmatch.db import db
 
     profiles = [make_profile(client, name=f"居民{i}", phone=f"1380000{i:04d}") for i in range(12)]
-    jobs = [make_job(client, title=title, employer=f"池州第{i}服饰厂") for i, title in enumerate(["平车工", "缝纫工", "包缝工"] * 4)]
+    jobs = [
+        make_job(client, title=title, employer=f"池州第{i}服饰厂")
+        for i, title in enumerate(["平车工", "缝纫工", "包缝工"] * 4)
+    ]
     client.get(path.format(profile=profiles[0]["id"], job=jobs[0]["id"], top=1))  # the index is built once, first
     with app.app_context():
         engine = db.engine

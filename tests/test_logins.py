@@ -1,5 +1,6 @@
 """Logins: server-side sessions that logout and disabling end everywhere, changing one's own password, per-account
 locks after wrong passwords, client addresses behind a proxy, and no way off the site after a login."""
+
 import hashlib
 import re
 import statistics
@@ -130,10 +131,15 @@ def test_a_session_of_a_user_disabled_in_the_database_is_refused(app, anonymous,
 
 
 def change(client, current, new, repeat=None, token=None):
-    return client.post("/account/password", data={
-        "csrf_token": token if token is not None else csrf(client, "/account/password"),
-        "current_password": current, "new_password": new, "new_password2": new if repeat is None else repeat,
-    })
+    return client.post(
+        "/account/password",
+        data={
+            "csrf_token": token if token is not None else csrf(client, "/account/password"),
+            "current_password": current,
+            "new_password": new,
+            "new_password2": new if repeat is None else repeat,
+        },
+    )
 
 
 @pytest.mark.parametrize("username, password", [("stall", "stall-password"), ("clerk", "clerk-password")])
@@ -158,7 +164,9 @@ def test_the_page_header_links_the_password_page(app, anonymous, users, username
         ("stall-password", "长" * 201, None, "新密码最多 200 位"),
     ],
 )
-def test_password_change_errors_are_friendly_and_change_nothing(app, anonymous, users, current, new, repeat, field_message):
+def test_password_change_errors_are_friendly_and_change_nothing(
+    app, anonymous, users, current, new, repeat, field_message
+):
     login(anonymous, "stall", "stall-password")
     before = get_user(app, "stall").password_hash
     response = change(anonymous, current, new, repeat)
@@ -285,23 +293,33 @@ def _limited(app, forwarded_for: list[str]) -> list[int]:
     client = app.test_client()
     token = csrf(client)
     return [
-        client.post("/login", data={"csrf_token": token, "username": "nobody", "password": "x"},
-                    headers={"X-Forwarded-For": address}).status_code
+        client.post(
+            "/login",
+            data={"csrf_token": token, "username": "nobody", "password": "x"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
         for address in forwarded_for
     ]
 
 
 def test_behind_one_proxy_the_limit_is_per_forwarded_address(database_url, tmp_path):
-    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "i1"), "PROXY_HOPS": 1,
-                      "RATE_LIMIT_LOGIN": "2 per minute"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(tmp_path / "i1"),
+            "PROXY_HOPS": 1,
+            "RATE_LIMIT_LOGIN": "2 per minute",
+        }
+    )
     codes = _limited(app, ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"])
     assert codes == [401, 401, 429, 401]
     app.extensions["jobmatch.db"]["engine"].dispose()
 
 
 def test_without_proxy_hops_the_forwarded_header_is_ignored(database_url, tmp_path):
-    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "i0"),
-                      "RATE_LIMIT_LOGIN": "2 per minute"})
+    app = create_app(
+        {"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path / "i0"), "RATE_LIMIT_LOGIN": "2 per minute"}
+    )
     assert app.config["PROXY_HOPS"] == 0
     codes = _limited(app, ["203.0.113.1", "203.0.113.1", "203.0.113.2", "203.0.113.3"])
     assert codes == [401, 401, 429, 429]  # a made-up header does not buy a new allowance
@@ -342,11 +360,14 @@ def test_a_login_never_leads_off_the_site(anonymous, users, next_):
     assert response.headers["Location"] == "/staff"
 
 
-@pytest.mark.parametrize("next_, location", [
-    ("/staff/follow-up", "/staff/follow-up"),
-    (quote("/staff/fairs/1?q=王", safe="/"), "/staff/fairs/1?q=%E7%8E%8B"),
-    ("/office/jobs", "/office/jobs"),
-])
+@pytest.mark.parametrize(
+    "next_, location",
+    [
+        ("/staff/follow-up", "/staff/follow-up"),
+        (quote("/staff/fairs/1?q=王", safe="/"), "/staff/fairs/1?q=%E7%8E%8B"),
+        ("/office/jobs", "/office/jobs"),
+    ],
+)
 def test_a_login_returns_to_the_page_asked_for(anonymous, users, next_, location):
     response = login(anonymous, "stall", "stall-password", next_=next_)
     assert response.status_code == 302 and response.headers["Location"] == location
@@ -356,7 +377,9 @@ def test_a_page_asked_for_before_the_login_opens_after_it(anonymous, users):
     to_login = anonymous.get("/staff/follow-up")
     assert to_login.status_code == 302
     token = csrf(anonymous, to_login.headers["Location"])
-    response = anonymous.post(to_login.headers["Location"], data={"csrf_token": token, "username": "stall", "password": "stall-password"})
+    response = anonymous.post(
+        to_login.headers["Location"], data={"csrf_token": token, "username": "stall", "password": "stall-password"}
+    )
     assert response.headers["Location"] == "/staff/follow-up"
 
 

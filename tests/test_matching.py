@@ -1,4 +1,5 @@
 """The matcher as plain Python: no Flask, no database."""
+
 import sys
 
 import pytest
@@ -8,27 +9,73 @@ from jobmatch.matching import Gazetteer, JobRecord, Matcher, ProfileRecord, rank
 from jobmatch.matching.features import monthly
 
 SEWING = JobRecord(
-    id="sew", title="平车工", employer="服饰厂", description="服装厂平车缝制，长白班", skills=("平车", "缝纫"),
-    wage_min=4000, wage_max=6000, town="东流镇", community="东流社区", lat=30.2208, lon=116.8786, shift="day",
-    age_min=18, age_max=55, perks=("班车接送",),
+    id="sew",
+    title="平车工",
+    employer="服饰厂",
+    description="服装厂平车缝制，长白班",
+    skills=("平车", "缝纫"),
+    wage_min=4000,
+    wage_max=6000,
+    town="东流镇",
+    community="东流社区",
+    lat=30.2208,
+    lon=116.8786,
+    shift="day",
+    age_min=18,
+    age_max=55,
+    perks=("班车接送",),
 )
 SEWING_NIGHTS = JobRecord(
-    id="sew-nights", title="缝纫工", description="服装厂缝纫，两班倒", skills=("缝纫",), wage_min=5000, wage_max=7000,
-    lat=30.2208, lon=116.8786, shift="two_shift", age_min=18, age_max=55,
+    id="sew-nights",
+    title="缝纫工",
+    description="服装厂缝纫，两班倒",
+    skills=("缝纫",),
+    wage_min=5000,
+    wage_max=7000,
+    lat=30.2208,
+    lon=116.8786,
+    shift="two_shift",
+    age_min=18,
+    age_max=55,
 )
 FORKLIFT = JobRecord(
-    id="fork", title="叉车司机", description="仓库叉车装卸货，要叉车证", skills=("叉车", "叉车证"), wage_min=5000,
-    wage_max=6500, lat=30.2236, lon=116.87, shift="day", age_min=22, age_max=55,
+    id="fork",
+    title="叉车司机",
+    description="仓库叉车装卸货，要叉车证",
+    skills=("叉车", "叉车证"),
+    wage_min=5000,
+    wage_max=6500,
+    lat=30.2236,
+    lon=116.87,
+    shift="day",
+    age_min=22,
+    age_max=55,
 )
 GUARD = JobRecord(
-    id="guard", title="门卫", description="厂门口值班登记", skills=("值班",), wage_min=2600, wage_max=3000,
-    lat=30.22, lon=116.88, shift="day", age_min=40, age_max=65,
+    id="guard",
+    title="门卫",
+    description="厂门口值班登记",
+    skills=("值班",),
+    wage_min=2600,
+    wage_max=3000,
+    lat=30.22,
+    lon=116.88,
+    shift="day",
+    age_min=40,
+    age_max=65,
 )
 JOBS = [SEWING, SEWING_NIGHTS, FORKLIFT, GUARD]
 
 SEAMSTRESS = ProfileRecord(
-    id="p1", age=48, lat=30.2152, lon=116.8752, experience="在服装厂踩了十几年平车，缝纫都会",
-    desired="想找缝纫的活", expected_wage=4000, availability="day_only", max_commute_km=8,
+    id="p1",
+    age=48,
+    lat=30.2152,
+    lon=116.8752,
+    experience="在服装厂踩了十几年平车，缝纫都会",
+    desired="想找缝纫的活",
+    expected_wage=4000,
+    availability="day_only",
+    max_commute_km=8,
 )
 
 
@@ -76,8 +123,15 @@ def test_part_time_resident_cannot_take_full_time_shifts():
 
 def test_traditional_script_ranks_like_simplified():
     traditional = ProfileRecord(
-        id="p1t", age=48, lat=30.2152, lon=116.8752, experience="在服裝廠踩了十幾年平車，縫紉都會",
-        desired="想找縫紉的活", expected_wage=4000, availability="day_only", max_commute_km=8,
+        id="p1t",
+        age=48,
+        lat=30.2152,
+        lon=116.8752,
+        experience="在服裝廠踩了十幾年平車，縫紉都會",
+        desired="想找縫紉的活",
+        expected_wage=4000,
+        availability="day_only",
+        max_commute_km=8,
     )
     matcher = Matcher().fit(JOBS, [SEAMSTRESS, traditional])
     assert [m.job_id for m in matcher.jobs_for(SEAMSTRESS)] == [m.job_id for m in matcher.jobs_for(traditional)]
@@ -85,7 +139,12 @@ def test_traditional_script_ranks_like_simplified():
 
 @pytest.mark.parametrize(
     "amount, unit, shift, expected",
-    [(4000, "month", "day", 4000), (150, "day", "day", 3900), (20, "hour", "day", 4160), (20, "hour", "part_time", 2080)],
+    [
+        (4000, "month", "day", 4000),
+        (150, "day", "day", 3900),
+        (20, "hour", "day", 4160),
+        (20, "hour", "part_time", 2080),
+    ],
 )
 def test_monthly_pay_across_units(amount, unit, shift, expected):
     assert monthly(amount, unit, shift) == expected
@@ -126,7 +185,10 @@ def test_profiles_for_a_job_and_candidate_filter():
     matcher = Matcher().fit(JOBS, [SEAMSTRESS, driver])
     assert [m.profile_id for m in matcher.profiles_for(FORKLIFT)][0] == "d"
     assert [m.profile_id for m in matcher.profiles_for(FORKLIFT, candidates=["p1"])] == ["p1"]
-    assert [m.job_id for m in matcher.jobs_for(driver, candidates=["guard", "sew"])] in (["guard", "sew"], ["sew", "guard"])
+    assert [m.job_id for m in matcher.jobs_for(driver, candidates=["guard", "sew"])] in (
+        ["guard", "sew"],
+        ["sew", "guard"],
+    )
 
 
 def test_empty_inputs():

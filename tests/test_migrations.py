@@ -1,4 +1,5 @@
 """Alembic: an empty database upgrades to head, and head matches the models."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
@@ -14,7 +15,9 @@ def test_upgrade_from_empty_matches_the_models(database_url):
         diff = compare_metadata(context, Base.metadata)
         assert diff == []
         assert conn.scalar(select(DataVersion.version).where(DataVersion.name == "matching")) == 0
-        assert {"fairs", "employers", "jobs", "profiles", "outcomes", "alembic_version"} <= set(inspect(conn).get_table_names())
+        assert {"fairs", "employers", "jobs", "profiles", "outcomes", "alembic_version"} <= set(
+            inspect(conn).get_table_names()
+        )
     engine.dispose()
 
 
@@ -53,11 +56,17 @@ def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
     upgrade(url, "0001")
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO profiles (id, name, phone, experience, desired, availability, created_at) "
-            "VALUES (7, '王桂兰', '13812345678', '平车', '白班', 'day_only', '2026-01-01')"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO profiles (id, name, phone, experience, desired, availability, created_at) "
+                "VALUES (7, '王桂兰', '13812345678', '平车', '白班', 'day_only', '2026-01-01')"
+            )
+        )
     upgrade(url)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT name, phone, ticket, submission_key, coding FROM profiles WHERE id = 7")).one()
@@ -77,12 +86,29 @@ def test_the_old_declined_button_becomes_a_decline_by_the_resident(tmp_path):
     upgrade(url, "0004")
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"))
-        conn.execute(text("INSERT INTO jobs (id, employer_id, title, description, skills, openings, wage_unit, shift, perks, is_open, "
-                          "created_at, updated_at) VALUES (1, 1, '平车工', '', '[]', 1, 'month', 'day', '[]', 1, '2026-01-01', '2026-01-01')"))
-        conn.execute(text("INSERT INTO profiles (id, experience, desired, availability, created_at) VALUES (1, '', '', 'any', '2026-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO jobs (id, employer_id, title, description, skills, openings, wage_unit, shift, perks, is_open, "
+                "created_at, updated_at) VALUES (1, 1, '平车工', '', '[]', 1, 'month', 'day', '[]', 1, '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO profiles (id, experience, desired, availability, created_at) VALUES (1, '', '', 'any', '2026-01-01')"
+            )
+        )
         for status in ("declined", "hired"):
-            conn.execute(text("INSERT INTO outcomes (profile_id, job_id, status, note, created_at) VALUES (1, 1, :s, '', '2026-01-02')"), {"s": status})
+            conn.execute(
+                text(
+                    "INSERT INTO outcomes (profile_id, job_id, status, note, created_at) VALUES (1, 1, :s, '', '2026-01-02')"
+                ),
+                {"s": status},
+            )
     upgrade(url)
     with engine.connect() as conn:
         assert sorted(conn.scalars(text("SELECT status FROM outcomes"))) == ["declined_by_resident", "hired"]

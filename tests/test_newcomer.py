@@ -1,6 +1,7 @@
 """New to the work: an experience-only vacancy counts against a resident who says they are new to it, and against one
 whose words say what they have done when the vacancy's occupation is none of that (nor near it). A resident who said
 nothing about their experience is not new to anything."""
+
 import pytest
 from helpers import HERE, LEARNER_SEWING, PACKER
 
@@ -12,8 +13,17 @@ from jobmatch.matching.features import EXPERIENCED, job_demands, profile_limits
 from jobmatch.matching.matcher import coding_from_json, coding_to_json
 
 SKILLED_DRIVER = JobRecord(
-    id="driver", title="送货司机", description="开厢式货车给超市送货，要两年以上驾驶经验，新手勿扰", skills=("开车", "送货"),
-    wage_min=5000, wage_max=6500, lat=30.2236, lon=116.87, shift="day", age_min=22, age_max=55,
+    id="driver",
+    title="送货司机",
+    description="开厢式货车给超市送货，要两年以上驾驶经验，新手勿扰",
+    skills=("开车", "送货"),
+    wage_min=5000,
+    wage_max=6500,
+    lat=30.2236,
+    lon=116.87,
+    shift="day",
+    age_min=22,
+    age_max=55,
 )
 JOBS = [SKILLED_DRIVER, LEARNER_SEWING, PACKER]
 SAID_NEW = "只招有经验的熟手，您说没做过"

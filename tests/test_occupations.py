@@ -1,4 +1,5 @@
 """Occupation coding from residents' and recruiters' own words, with the shipped taxonomy."""
+
 import csv
 import json
 from pathlib import Path
@@ -17,7 +18,9 @@ TAXONOMY_FILE = DEFAULT_MODELS_DIR / "occupations.json"
 @pytest.fixture(scope="module")
 def coder():
     return OccupationCoder(
-        Taxonomy.load(TAXONOMY_FILE), Lexicon.load(DEFAULT_MODELS_DIR / "lexicon.npz"), load_syllables(DEFAULT_MODELS_DIR / "syllables.json")
+        Taxonomy.load(TAXONOMY_FILE),
+        Lexicon.load(DEFAULT_MODELS_DIR / "lexicon.npz"),
+        load_syllables(DEFAULT_MODELS_DIR / "syllables.json"),
     )
 
 
@@ -93,7 +96,9 @@ def test_a_broad_field_words_do_not_code_a_vacancy():
 def test_title_only_vacancy_is_completed_from_its_title():
     matcher = Artefacts.load(DEFAULT_MODELS_DIR).matcher()
     job = JobRecord(id="t", title="长白班普工包吃住5-6k")
-    resident = ProfileRecord(id="r", desired="想进厂，只做白班", expected_wage=5500, availability="day_only", town="东流镇", max_commute_km=3)
+    resident = ProfileRecord(
+        id="r", desired="想进厂，只做白班", expected_wage=5500, availability="day_only", town="东流镇", max_commute_km=3
+    )
     match = matcher.fit([job], [resident]).jobs_for(resident)[0]
     assert match.eligible
     assert "月薪 5000-6000，能达到期望" in match.reasons
@@ -137,7 +142,15 @@ def test_taxonomy_codes_are_csco_2022_facts():
 
 @pytest.mark.parametrize(
     "text",
-    ["纺织机械厂", "我踩不来缝纫机", "上门为老人服务", "以前在杭州逢纫厂做平车会拷边", "想找个倒班的活", "在厂里踩了十几年缝纫机在宁波做童装的", "会开茶车，想找仓库的活"],
+    [
+        "纺织机械厂",
+        "我踩不来缝纫机",
+        "上门为老人服务",
+        "以前在杭州逢纫厂做平车会拷边",
+        "想找个倒班的活",
+        "在厂里踩了十几年缝纫机在宁波做童装的",
+        "会开茶车，想找仓库的活",
+    ],
 )
 def test_shipped_lexicon_splits_text_as_jieba_does(text):
     import jieba
@@ -173,11 +186,17 @@ def test_the_fuzzy_prefilter_drops_no_term_rapidfuzz_would_find(coder):
     from jobmatch.schemas import ProfileSchema
     from jobmatch.text import normalise
 
-    texts = [normalise(p[k]) for p in read_jsonl(demo_file("profiles.jsonl"), ProfileSchema()) for k in ("experience", "desired")]
+    texts = [
+        normalise(p[k])
+        for p in read_jsonl(demo_file("profiles.jsonl"), ProfileSchema())
+        for k in ("experience", "desired")
+    ]
     texts += ["纺织机械", "在厂里逢纫机修工作", "纫机修工", "服装厂的普工", "叉车司"]
     checked = 0
     for text in texts:
-        everything = process.extract(text, coder._fuzzy_terms, scorer=fuzz.partial_ratio, score_cutoff=coder.fuzzy_threshold, limit=None)
+        everything = process.extract(
+            text, coder._fuzzy_terms, scorer=fuzz.partial_ratio, score_cutoff=coder.fuzzy_threshold, limit=None
+        )
         assert {t for t, _, _ in everything} <= set(coder._fuzzy_candidates(text)), text
         checked += len(everything)
     assert checked > 0  # the comparison saw real fuzzy hits

@@ -1,4 +1,5 @@
 """The outcome lifecycle: legal and illegal steps, openings counting down, shortlists shown and who recorded what."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -92,7 +93,9 @@ def test_hires_count_the_openings_down_and_close_the_vacancy(client, app):
     refused = step(client, residents[2]["id"], job["id"], "hired")
     assert refused.status_code == 409 and "已招满" in refused.json["error"]["message"]
     # The live index hears of the closure: the vacancy leaves the third resident's matches.
-    assert job["id"] not in [m["job"]["id"] for m in client.get(f"/api/v1/profiles/{residents[2]['id']}/matches").json["matches"]]
+    assert job["id"] not in [
+        m["job"]["id"] for m in client.get(f"/api/v1/profiles/{residents[2]['id']}/matches").json["matches"]
+    ]
     # A decline does not give the opening back or take one.
     assert step(client, residents[2]["id"], job["id"], "declined_by_firm").status_code == 201
     assert client.get(f"/api/v1/jobs/{job['id']}").json["openings"] == 0
@@ -124,11 +127,17 @@ def test_staff_see_only_the_steps_that_may_follow(client, app, users):
     assert 'value="hired"' in page and 'value="no_show"' not in page
     token = CSRF.search(page).group(1)
     for status in ("contacted", "interviewed", "hired"):
-        done = staff.post(f"/staff/residents/{profile['id']}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": status})
+        done = staff.post(
+            f"/staff/residents/{profile['id']}/outcomes",
+            data={"csrf_token": token, "job_id": job["id"], "status": status},
+        )
         assert done.status_code == 303
     page = staff.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)
     assert "跟进中的岗位" in page and "已录用" in page and 'name="status"' not in page
-    again = staff.post(f"/staff/residents/{profile['id']}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "contacted"})
+    again = staff.post(
+        f"/staff/residents/{profile['id']}/outcomes",
+        data={"csrf_token": token, "job_id": job["id"], "status": "contacted"},
+    )
     assert again.status_code == 409 and "已录用" in again.get_data(as_text=True)  # a stale page gets a friendly page
     with app.app_context():
         assert {o.recorder for o in db.session.scalars(select(Outcome))} == {"user:stall"}
@@ -139,16 +148,31 @@ def test_concurrent_hires_never_take_more_openings_than_there_are(database_url, 
     token = make_token(database_url, tmp_path / "a")
     server = Gunicorn(database_url, tmp_path / "a", workers=2)
     try:
-        status, job = http("POST", server.base + "/api/v1/jobs", {"title": "包装工", "employer": "东至塑料制品厂", "openings": 2}, token=token)
+        status, job = http(
+            "POST",
+            server.base + "/api/v1/jobs",
+            {"title": "包装工", "employer": "东至塑料制品厂", "openings": 2},
+            token=token,
+        )
         assert status == 201, job
         profiles = []
         for i in range(8):
-            status, profile = http("POST", server.base + "/api/v1/profiles", {"name": "居民", "phone": f"1381234{i:04d}", "age": 50}, token=token)
+            status, profile = http(
+                "POST",
+                server.base + "/api/v1/profiles",
+                {"name": "居民", "phone": f"1381234{i:04d}", "age": 50},
+                token=token,
+            )
             assert status == 201
             profiles.append(profile["id"])
 
         def hire(profile_id: int) -> int:
-            return http("POST", server.base + "/api/v1/outcomes", {"profile_id": profile_id, "job_id": job["id"], "status": "hired"}, token=token)[0]
+            return http(
+                "POST",
+                server.base + "/api/v1/outcomes",
+                {"profile_id": profile_id, "job_id": job["id"], "status": "hired"},
+                token=token,
+            )[0]
 
         with ThreadPoolExecutor(8) as pool:
             codes = list(pool.map(hire, profiles))
@@ -168,10 +192,16 @@ def test_a_step_pressed_by_mistake_can_be_undone_at_once_and_a_hire_gives_its_op
     assert client.delete(f"/api/v1/outcomes/{hired['id']}").status_code == 204
     reopened = client.get(f"/api/v1/jobs/{job['id']}").json
     assert (reopened["openings"], reopened["is_open"], reopened["closed_at"]) == (1, True, None)
-    assert [o["status"] for o in client.get(f"/api/v1/outcomes?profile_id={profile['id']}").json["items"]] == ["interviewed"]
-    assert job["id"] in [m["job"]["id"] for m in client.get(f"/api/v1/profiles/{profile['id']}/matches").json["matches"]]
+    assert [o["status"] for o in client.get(f"/api/v1/outcomes?profile_id={profile['id']}").json["items"]] == [
+        "interviewed"
+    ]
+    assert job["id"] in [
+        m["job"]["id"] for m in client.get(f"/api/v1/profiles/{profile['id']}/matches").json["matches"]
+    ]
     with app.app_context():
-        assert db.session.scalar(text("SELECT target FROM audit_events WHERE action = 'undo'")) == f"outcome:{hired['id']}"
+        assert (
+            db.session.scalar(text("SELECT target FROM audit_events WHERE action = 'undo'")) == f"outcome:{hired['id']}"
+        )
 
 
 @pytest.mark.parametrize("why", ["someone else", "too late", "unknown"])
@@ -185,7 +215,9 @@ def test_undo_is_refused_to_others_after_the_window_and_for_unknown_steps(client
         assert response.status_code == 409 and "不是您记的" in response.json["error"]["message"]
     elif why == "too late":
         with app.app_context():
-            db.session.execute(text("UPDATE outcomes SET created_at = :t"), {"t": datetime.now(timezone.utc) - timedelta(minutes=16)})
+            db.session.execute(
+                text("UPDATE outcomes SET created_at = :t"), {"t": datetime.now(timezone.utc) - timedelta(minutes=16)}
+            )
             db.session.commit()
         response = client.delete(f"/api/v1/outcomes/{contacted['id']}")
         assert response.status_code == 409 and "超过 15 分钟" in response.json["error"]["message"]
@@ -200,7 +232,10 @@ def test_staff_undo_a_mistaken_step_on_the_page(client, app, users):
     login(staff, "stall", "stall-password")
     page = staff.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)
     token = CSRF.search(page).group(1)
-    staff.post(f"/staff/residents/{profile['id']}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "declined_by_firm"})
+    staff.post(
+        f"/staff/residents/{profile['id']}/outcomes",
+        data={"csrf_token": token, "job_id": job["id"], "status": "declined_by_firm"},
+    )
     page = staff.get(f"/staff/residents/{profile['id']}").get_data(as_text=True)
     assert "撤销「企业未录用」" in page
     with app.app_context():

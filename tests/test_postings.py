@@ -1,4 +1,5 @@
 """Reading postings as employers write them: pay, perks, shift, age limits, openings and the cleaned occupation."""
+
 import pytest
 
 from jobmatch.matching.features import completed_job
@@ -29,7 +30,15 @@ def test_pay_as_postings_state_it(text, pay):
 
 @pytest.mark.parametrize(
     "text",
-    ["物流专员(J10854)", "招聘带车货运司机23-55周", "住宿4人间+独卫", "月休4天 做六休一", "急招保洁10名", "2024届管培生", ""],
+    [
+        "物流专员(J10854)",
+        "招聘带车货运司机23-55周",
+        "住宿4人间+独卫",
+        "月休4天 做六休一",
+        "急招保洁10名",
+        "2024届管培生",
+        "",
+    ],
 )
 def test_numbers_that_are_not_pay(text):
     assert read_pay(text) is None
@@ -77,8 +86,15 @@ def test_a_full_posting_is_read_field_by_field():
 
 @pytest.mark.parametrize(
     "title, shift",
-    [("早八晚五 仓库看守", "day"), ("长白班普工", "day"), ("两班倒操作工", "two_shift"), ("三班倒化工操作", "three_shift"),
-     ("超市理货可兼职", "part_time"), ("搬运工日结", "flexible"), ("仓库看守", None)],
+    [
+        ("早八晚五 仓库看守", "day"),
+        ("长白班普工", "day"),
+        ("两班倒操作工", "two_shift"),
+        ("三班倒化工操作", "three_shift"),
+        ("超市理货可兼职", "part_time"),
+        ("搬运工日结", "flexible"),
+        ("仓库看守", None),
+    ],
 )
 def test_shift_words(title, shift):
     assert read_posting(title).shift == shift
@@ -86,8 +102,14 @@ def test_shift_words(title, shift):
 
 @pytest.mark.parametrize(
     "text, limits",
-    [("18-45岁", (18, 45)), ("50岁以下", (None, 50)), ("年龄：20~55", (20, 55)), ("货运司机23-55周", (23, 55)),
-     ("限45周岁以内", (None, 45)), ("18-45k", (None, None))],
+    [
+        ("18-45岁", (18, 45)),
+        ("50岁以下", (None, 50)),
+        ("年龄：20~55", (20, 55)),
+        ("货运司机23-55周", (23, 55)),
+        ("限45周岁以内", (None, 45)),
+        ("18-45k", (None, None)),
+    ],
 )
 def test_age_limits(text, limits):
     reading = read_posting(text)
@@ -103,8 +125,17 @@ def test_a_title_that_states_nothing_reads_nothing():
 
 def test_what_the_office_gave_wins_over_the_description():
     job = JobRecord(
-        id="J1", title="装卸工", description="月薪8000，三班倒，招20人，18-35岁，包吃住",
-        wage_min=4000, wage_max=5000, wage_unit="month", shift="day", age_min=18, age_max=60, openings=2, perks=("班车",),
+        id="J1",
+        title="装卸工",
+        description="月薪8000，三班倒，招20人，18-35岁，包吃住",
+        wage_min=4000,
+        wage_max=5000,
+        wage_unit="month",
+        shift="day",
+        age_min=18,
+        age_max=60,
+        openings=2,
+        perks=("班车",),
     )
     assert completed_job(job) == job  # nothing given is touched
 

@@ -1,6 +1,7 @@
 """Harder wording for the demand and limit reader: demands only implied, colloquial and dialect-ish limits, negations,
 someone else's troubles, pluses against requirements, traditional script and full-width digits. Written for this file
 the way older residents of rural Anhui and small local firms say things (none taken from the graded sets)."""
+
 import pytest
 
 from jobmatch.matching.demands import read_demands, read_limits

@@ -1,5 +1,6 @@
 """Office reports: every figure checked against counts made here with plain SQL, on both backends; the page with its
 charts, the PDF and XLSX downloads, and `jobmatch report`."""
+
 import io
 import json
 import os
@@ -26,7 +27,9 @@ from jobmatch.errors import Invalid, NotFound
 from jobmatch.localtime import LOCAL
 from jobmatch.models import AuditEvent, Job, Outcome, Profile, UTCDateTime
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None, reason="poppler-utils not installed"
+)
 
 
 def at(moment: str) -> datetime:
@@ -59,28 +62,51 @@ PROFILES = {
     "P5": ("F1", 35, "东流镇", "兴隆社区", "2026-03-14 02:20"),  # deleted on request below
     "P6": ("F1", None, None, None, "2026-03-14 02:25"),
     "P7": ("F1", 44, "东流镇", "东流社区", "2026-03-14 02:30"),
-    "P8": ("F1", 50, "东流镇", "东流社区", "2026-04-01 00:00"),  # registered just after midnight in Chizhou (16:00 UTC on 31 March): April
+    "P8": (
+        "F1",
+        50,
+        "东流镇",
+        "东流社区",
+        "2026-04-01 00:00",
+    ),  # registered just after midnight in Chizhou (16:00 UTC on 31 March): April
     "P9": ("F2", 40, "香隅镇", "香隅社区", "2026-04-20 02:00"),
     "P10": (None, 57, "东流镇", "菊江社区", "2026-04-10 03:00"),
 }
-NAMES = {key: name for key, name in zip(PROFILES, ["程桂芳", "汪德胜", "吴秀英", "章小军", "方玉兰", "檀立新", "钱淑珍", "姚庆华", "查国栋", "左红梅"])}
+NAMES = {
+    key: name
+    for key, name in zip(
+        PROFILES, ["程桂芳", "汪德胜", "吴秀英", "章小军", "方玉兰", "檀立新", "钱淑珍", "姚庆华", "查国栋", "左红梅"]
+    )
+}
 PHONES = {key: f"1390566{n:04d}" for n, key in enumerate(PROFILES, start=1)}
 # In the order they happened (the lifecycle refuses anything else); the times are set afterwards.
 OUTCOMES = [
-    ("P1", "J1", "shown", "2026-03-14 03:00"), ("P1", "J1", "contacted", "2026-03-15 01:00"),
-    ("P1", "J1", "interviewed", "2026-03-16 01:00"), ("P1", "J1", "hired", "2026-03-17 10:00"),
+    ("P1", "J1", "shown", "2026-03-14 03:00"),
+    ("P1", "J1", "contacted", "2026-03-15 01:00"),
+    ("P1", "J1", "interviewed", "2026-03-16 01:00"),
+    ("P1", "J1", "hired", "2026-03-17 10:00"),
     ("P2", "J2", "hired", "2026-03-14 05:00"),  # on the spot
-    ("P3", "J3", "shown", "2026-03-14 03:00"), ("P3", "J3", "contacted", "2026-03-15 01:00"), ("P3", "J3", "no_show", "2026-03-18 01:00"),
-    ("P3", "J1", "shown", "2026-03-14 03:00"), ("P3", "J1", "declined_by_resident", "2026-03-14 06:00"),
-    ("P4", "J4", "shown", "2026-03-14 03:00"), ("P4", "J4", "contacted", "2026-03-15 01:00"),
-    ("P4", "J4", "interviewed", "2026-03-20 01:00"), ("P4", "J4", "declined_by_firm", "2026-03-22 01:00"),
+    ("P3", "J3", "shown", "2026-03-14 03:00"),
+    ("P3", "J3", "contacted", "2026-03-15 01:00"),
+    ("P3", "J3", "no_show", "2026-03-18 01:00"),
+    ("P3", "J1", "shown", "2026-03-14 03:00"),
+    ("P3", "J1", "declined_by_resident", "2026-03-14 06:00"),
+    ("P4", "J4", "shown", "2026-03-14 03:00"),
+    ("P4", "J4", "contacted", "2026-03-15 01:00"),
+    ("P4", "J4", "interviewed", "2026-03-20 01:00"),
+    ("P4", "J4", "declined_by_firm", "2026-03-22 01:00"),
     ("P4", "J6", "hired", "2026-03-24 02:00"),  # a vacancy of no fair
-    ("P5", "J1", "shown", "2026-03-14 03:00"), ("P5", "J1", "contacted", "2026-03-15 01:00"),
+    ("P5", "J1", "shown", "2026-03-14 03:00"),
+    ("P5", "J1", "contacted", "2026-03-15 01:00"),
     ("P6", "J3", "declined_by_resident", "2026-03-14 04:00"),  # declined before any forward step
-    ("P7", "J3", "shown", "2026-03-14 03:00"), ("P7", "J3", "contacted", "2026-03-16 01:00"),
-    ("P7", "J3", "interviewed", "2026-03-31 23:59:59"), ("P7", "J3", "hired", "2026-04-01 00:00"),
-    ("P9", "J7", "shown", "2026-04-20 03:00"), ("P9", "J7", "hired", "2026-04-25 02:00"),
-    ("P10", "J6", "contacted", "2026-04-12 02:00"), ("P10", "J6", "hired", "2026-04-15 02:00"),
+    ("P7", "J3", "shown", "2026-03-14 03:00"),
+    ("P7", "J3", "contacted", "2026-03-16 01:00"),
+    ("P7", "J3", "interviewed", "2026-03-31 23:59:59"),
+    ("P7", "J3", "hired", "2026-04-01 00:00"),
+    ("P9", "J7", "shown", "2026-04-20 03:00"),
+    ("P9", "J7", "hired", "2026-04-25 02:00"),
+    ("P10", "J6", "contacted", "2026-04-12 02:00"),
+    ("P10", "J6", "hired", "2026-04-15 02:00"),
 ]
 
 
@@ -103,12 +129,26 @@ def _seed(session) -> tuple[dict, dict, dict]:
     fairs = {key: services.create_fair(session, dict(data)).id for key, data in FAIRS.items()}
     jobs = {}
     for key, (title, firm, openings, fair, _) in JOBS.items():
-        body = {"title": title, "employer": firm, "openings": openings, "fair_id": fairs.get(fair), "contact_phone": "0566-7021234"}
+        body = {
+            "title": title,
+            "employer": firm,
+            "openings": openings,
+            "fair_id": fairs.get(fair),
+            "contact_phone": "0566-7021234",
+        }
         jobs[key] = services.create_job(session, body).id
     profiles = {}
     for key, (fair, age, town, community, _) in PROFILES.items():
-        body = {"fair_id": fairs.get(fair), "name": NAMES[key], "phone": PHONES[key], "age": age, "town": town,
-                "community": community, "experience": "做过几年厂里的活", "desired": "想找个离家近的活"}
+        body = {
+            "fair_id": fairs.get(fair),
+            "name": NAMES[key],
+            "phone": PHONES[key],
+            "age": age,
+            "town": town,
+            "community": community,
+            "experience": "做过几年厂里的活",
+            "desired": "想找个离家近的活",
+        }
         profiles[key] = services.create_profile(session, body).id
     recorded = []
     for resident, job, status, when in OUTCOMES:
@@ -133,7 +173,14 @@ def seeded(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"reports-{request.param}")
     url = new_database_url(request, request.param, folder)
     # Every test logs in afresh from the same address: more than the login rate limit allows in a minute.
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance"), "RATE_LIMIT_LOGIN": "1000 per minute"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(folder / "instance"),
+            "RATE_LIMIT_LOGIN": "1000 per minute",
+        }
+    )
     with app.app_context():
         fairs, jobs, profiles = _seed(db.session)
         create_user(db.session, "clerk", "clerk-password", "office")
@@ -174,7 +221,9 @@ class Counts:
         statement = text(sql)
         # Timestamps go through the models' column type, which stores UTC on both backends.
         typed = [bindparam(name, type_=UTCDateTime()) for name in ("start", "end") if f":{name}" in sql]
-        return self.session.execute(statement.bindparams(*typed) if typed else statement, {**self.params, **extra}).all()
+        return self.session.execute(
+            statement.bindparams(*typed) if typed else statement, {**self.params, **extra}
+        ).all()
 
     def one(self, sql: str, **extra):
         return self.rows(sql, **extra)[0][0]
@@ -186,17 +235,21 @@ class Counts:
         """(vacancies, posts offered, hires recorded) of the scope's jobs that meet `where`."""
         vacancies, left = self.rows(
             f"SELECT COUNT(*), COALESCE(SUM(j.openings), 0) FROM jobs j JOIN employers e ON e.id = j.employer_id "
-            f"WHERE {self.jobs} AND ({where})", **extra,
+            f"WHERE {self.jobs} AND ({where})",
+            **extra,
         )[0]
         hired = self.one(
             f"SELECT COUNT(*) FROM outcomes o JOIN jobs j ON j.id = o.job_id JOIN employers e ON e.id = j.employer_id "
-            f"WHERE o.status = 'hired' AND {self.jobs} AND ({where})", **extra,
+            f"WHERE o.status = 'hired' AND {self.jobs} AND ({where})",
+            **extra,
         )
         return vacancies, left + hired, hired
 
     def pairs(self, statuses: tuple[str, ...] | None = None) -> int:
         among = "" if statuses is None else "AND o.status IN (" + ", ".join(f"'{s}'" for s in statuses) + ")"
-        return self.one(f"SELECT COUNT(*) FROM (SELECT DISTINCT o.profile_id, o.job_id FROM outcomes o WHERE {self.outcomes} {among}) t")
+        return self.one(
+            f"SELECT COUNT(*) FROM (SELECT DISTINCT o.profile_id, o.job_id FROM outcomes o WHERE {self.outcomes} {among}) t"
+        )
 
     def hire_days(self) -> list[int]:
         statement = text(
@@ -205,7 +258,10 @@ class Counts:
         ).columns(hired=UTCDateTime(), registered=UTCDateTime(), fair_day=Date())
         typed = [bindparam(name, type_=UTCDateTime()) for name in ("start", "end") if name in self.params]
         rows = self.session.execute(statement.bindparams(*typed) if typed else statement, self.params).all()
-        return [(r.hired.astimezone(LOCAL).date() - (r.fair_day or r.registered.astimezone(LOCAL).date())).days for r in rows]
+        return [
+            (r.hired.astimezone(LOCAL).date() - (r.fair_day or r.registered.astimezone(LOCAL).date())).days
+            for r in rows
+        ]
 
 
 def assert_matches_database(report: reports.Report, counts: Counts, taxonomy) -> None:
@@ -221,23 +277,35 @@ def assert_matches_database(report: reports.Report, counts: Counts, taxonomy) ->
     for (town, community), n in listed.items():
         assert n == counts.residents(
             "p.deleted_at IS NULL AND p.town IS NOT DISTINCT FROM :town AND p.community IS NOT DISTINCT FROM :community"
-            if counts.session.bind.dialect.name == "postgresql" else
-            "p.deleted_at IS NULL AND p.town IS :town AND p.community IS :community",
-            town=town, community=community,
+            if counts.session.bind.dialect.name == "postgresql"
+            else "p.deleted_at IS NULL AND p.town IS :town AND p.community IS :community",
+            town=town,
+            community=community,
         )
     unfilled = [r.residents for r in report.residents_by_community if r.label == reports.UNFILLED]
     expected_unfilled = counts.residents("p.deleted_at IS NOT NULL OR (p.town IS NULL AND p.community IS NULL)")
     assert unfilled == ([expected_unfilled] if expected_unfilled else [])
     bands = {
-        "30岁以下": "p.age < 30", "30-39岁": "p.age BETWEEN 30 AND 39", "40-49岁": "p.age BETWEEN 40 AND 49",
-        "50-59岁": "p.age BETWEEN 50 AND 59", "60岁及以上": "p.age >= 60", "未填年龄": "p.age IS NULL",
+        "30岁以下": "p.age < 30",
+        "30-39岁": "p.age BETWEEN 30 AND 39",
+        "40-49岁": "p.age BETWEEN 40 AND 49",
+        "50-59岁": "p.age BETWEEN 50 AND 59",
+        "60岁及以上": "p.age >= 60",
+        "未填年龄": "p.age IS NULL",
     }
-    assert {r.band: r.residents for r in report.residents_by_age} == {band: counts.residents(where) for band, where in bands.items()}
+    assert {r.band: r.residents for r in report.residents_by_age} == {
+        band: counts.residents(where) for band, where in bands.items()
+    }
 
     # Vacancies: totals, each firm, each occupation.
     vacancies, posts, _ = counts.posts()
     assert (report.vacancies, report.posts) == (vacancies, posts)
-    firms = [r[0] for r in counts.rows(f"SELECT DISTINCT e.name FROM jobs j JOIN employers e ON e.id = j.employer_id WHERE {counts.jobs}")]
+    firms = [
+        r[0]
+        for r in counts.rows(
+            f"SELECT DISTINCT e.name FROM jobs j JOIN employers e ON e.id = j.employer_id WHERE {counts.jobs}"
+        )
+    ]
     assert sorted(r.employer for r in report.vacancies_by_firm) == sorted(firms)
     for row in report.vacancies_by_firm:
         assert (row.vacancies, row.posts, row.hired) == counts.posts("e.name = :firm", firm=row.employer)
@@ -251,7 +319,9 @@ def assert_matches_database(report: reports.Report, counts: Counts, taxonomy) ->
         else:
             key = ("", "未识别")
         by_code.setdefault(key, []).append(job_id)
-    assert {(r.code, r.name): r.vacancies for r in report.vacancies_by_occupation} == {k: len(v) for k, v in by_code.items()}
+    assert {(r.code, r.name): r.vacancies for r in report.vacancies_by_occupation} == {
+        k: len(v) for k, v in by_code.items()
+    }
     for row in report.vacancies_by_occupation:
         ids = by_code[(row.code, row.name)]
         assert row.posts == counts.posts("j.id IN (" + ", ".join(str(i) for i in ids) + ")")[1]
@@ -263,14 +333,21 @@ def assert_matches_database(report: reports.Report, counts: Counts, taxonomy) ->
         assert getattr(f, stage) == counts.pairs(Counts.FORWARD[n:]), stage
     for exit_ in ("declined_by_resident", "declined_by_firm", "no_show"):
         assert getattr(f, exit_) == counts.pairs((exit_,)), exit_
-    assert f.residents_hired == counts.one(f"SELECT COUNT(DISTINCT o.profile_id) FROM outcomes o WHERE o.status = 'hired' AND {counts.outcomes}")
+    assert f.residents_hired == counts.one(
+        f"SELECT COUNT(DISTINCT o.profile_id) FROM outcomes o WHERE o.status = 'hired' AND {counts.outcomes}"
+    )
 
     # Days from the fair (or registration) to the hire.
     days = counts.hire_days()
     d = report.hire_days
     assert d.count == len(days)
     if days:
-        assert (d.median, d.mean, d.min, d.max) == (statistics.median(days), round(sum(days) / len(days), 1), min(days), max(days))
+        assert (d.median, d.mean, d.min, d.max) == (
+            statistics.median(days),
+            round(sum(days) / len(days), 1),
+            min(days),
+            max(days),
+        )
     else:
         assert (d.median, d.mean, d.min, d.max) == (None, None, None, None)
 
@@ -287,7 +364,10 @@ def test_fair_report_equals_counts_in_the_database(seeded):
     assert report.title == "东流镇三月社区服务大集（2026-03-14）"
     assert report.residents == 8
     assert {r.label: r.residents for r in report.residents_by_community} == {
-        "东流镇 东流社区": 4, "东流镇 兴隆社区": 1, "香隅镇 香隅社区": 1, "已删除/未填": 2,
+        "东流镇 东流社区": 4,
+        "东流镇 兴隆社区": 1,
+        "香隅镇 香隅社区": 1,
+        "已删除/未填": 2,
     }
     assert [r.residents for r in report.residents_by_age] == [1, 1, 2, 2, 1, 1]
     # J2 and J1, J3 had hires that counted their openings down: 3 + 1 + 2 + 5 + 2 posts were offered.
@@ -297,7 +377,15 @@ def test_fair_report_equals_counts_in_the_database(seeded):
     assert names["缝纫工"] == 1 and names["保洁员"] == 1 and names["未识别"] == 1
     assert report.vacancies_by_occupation[-1].name == "未识别"
     assert report.funnel == reports.Funnel(
-        pairs=9, shown=8, contacted=7, interviewed=5, hired=4, declined_by_resident=2, declined_by_firm=1, no_show=1, residents_hired=4,
+        pairs=9,
+        shown=8,
+        contacted=7,
+        interviewed=5,
+        hired=4,
+        declined_by_resident=2,
+        declined_by_firm=1,
+        no_show=1,
+        residents_hired=4,
     )
     assert report.hire_days == reports.HireDays(count=4, median=6.5, mean=7.8, min=0, max=18)
     assert json.loads(json.dumps(report.to_dict()))["funnel"]["hired"] == 4
@@ -356,7 +444,9 @@ def test_charts_without_a_cjk_font_still_carry_the_chinese_text(seeded, monkeypa
     monkeypatch.delenv("JOBMATCH_PDF_FONT", raising=False)
     charts = reports.charts_svg(seeded.report(fair_id=seeded.fairs["F1"]))
     assert set(charts) == {"funnel", "ages", "firms"}
-    assert "已录用" in charts["funnel"] and "60岁及以上" in charts["ages"] and "东至县示范服饰有限公司" in charts["firms"]
+    assert (
+        "已录用" in charts["funnel"] and "60岁及以上" in charts["ages"] and "东至县示范服饰有限公司" in charts["firms"]
+    )
     assert "'Noto Sans CJK SC'" in charts["funnel"]  # the browser's fallback list
 
 
@@ -386,7 +476,9 @@ def test_report_page_shows_figures_tables_and_inline_charts(seeded, clerk):
     response = clerk.get(f"/office/reports?fair={fair}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert page.count("<svg") == 3 and page.count('role="img"') == 3 and "<title>推荐结果（居民-岗位对）</title>" in page
+    assert (
+        page.count("<svg") == 3 and page.count('role="img"') == 3 and "<title>推荐结果（居民-岗位对）</title>" in page
+    )
     assert "<script" not in page and "style=" not in page and "<style" not in page  # the CSP allows neither
     assert len(set(re.findall(r'\bid="([^"]+)"', page))) == len(re.findall(r'\bid="([^"]+)"', page))
     assert "<dd>8 人</dd>" in page and "<dd>4 对 / 4 人</dd>" in page and "<dd>6.5 天</dd>" in page
@@ -442,7 +534,15 @@ def test_pdf_download_is_one_a4_page_with_chinese_text_and_audited(seeded, clerk
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M) and "595.276 x 841.89" in info  # A4 in points
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for expected in ("东流镇三月社区服务大集", "服务居民", "已录用", "东至县示范服饰有限公司", "缝纫工", "60岁及以上", "已删除/未填"):
+    for expected in (
+        "东流镇三月社区服务大集",
+        "服务居民",
+        "已录用",
+        "东至县示范服饰有限公司",
+        "缝纫工",
+        "60岁及以上",
+        "已删除/未填",
+    ):
         assert expected in words
     _no_personal_data(words)
 
@@ -472,20 +572,30 @@ def test_xlsx_download_has_one_sheet_per_table_and_is_audited(seeded, clerk):
 
 @pytest.fixture
 def report_env(seeded):
-    return {**os.environ, "JOBMATCH_DATABASE_URL": seeded.url, "JOBMATCH_INSTANCE_PATH": str(seeded.folder / "instance")}
+    return {
+        **os.environ,
+        "JOBMATCH_DATABASE_URL": seeded.url,
+        "JOBMATCH_INSTANCE_PATH": str(seeded.folder / "instance"),
+    }
 
 
 def test_cli_report_prints_tables_json_and_writes_files(seeded, report_env, tmp_path):
     shown = run("report", "--fair", str(seeded.fairs["F1"]), env=report_env)
     assert shown.returncode == 0, shown.stderr
-    assert "== 推荐结果 ==" in shown.stdout and "东流镇 东流社区" in shown.stdout and "东至县示范服饰有限公司" in shown.stdout
+    assert (
+        "== 推荐结果 ==" in shown.stdout
+        and "东流镇 东流社区" in shown.stdout
+        and "东至县示范服饰有限公司" in shown.stdout
+    )
     _no_personal_data(shown.stdout)
     pdf, xlsx = tmp_path / "april.pdf", tmp_path / "april.xlsx"
     written = run("report", "--month", "2026-04", "--json", "--pdf", str(pdf), "--xlsx", str(xlsx), env=report_env)
     assert written.returncode == 0, written.stderr
     printed = json.loads(written.stdout)
     expected = seeded.report(month="2026-04").to_dict()
-    assert {k: v for k, v in printed.items() if k != "generated_at"} == {k: v for k, v in expected.items() if k != "generated_at"}
+    assert {k: v for k, v in printed.items() if k != "generated_at"} == {
+        k: v for k, v in expected.items() if k != "generated_at"
+    }
     assert pdf.read_bytes().startswith(b"%PDF") and xlsx.read_bytes().startswith(b"PK")
     assert f"wrote {pdf}" in written.stderr
     assert _audited(seeded)[-2:] == ["report month-2026-04 pdf", "report month-2026-04 xlsx"]

@@ -1,4 +1,5 @@
 """Roles, tokens, masking, headers, rate limits, audit, purge, and personal data kept out of logs."""
+
 import logging
 import re
 from datetime import datetime, timedelta, timezone
@@ -18,7 +19,8 @@ def tokens(app):
 
 def test_every_endpoint_declares_who_may_use_it(app):
     undeclared = [
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if not rule.endpoint.endswith("static") and not getattr(app.view_functions[rule.endpoint], "access", None)
     ]
     assert undeclared == []
@@ -54,7 +56,13 @@ def test_role_matrix(client, anonymous, tokens, method, url, nobody, kiosk, offi
 
 def test_the_kiosk_creates_a_profile_and_reads_only_its_ticket(anonymous, client, tokens):
     make_job(client)
-    body = {"name": "王桂兰", "phone": "13812345678", "desired": "平车缝纫", "availability": "day_only", "consent": True}
+    body = {
+        "name": "王桂兰",
+        "phone": "13812345678",
+        "desired": "平车缝纫",
+        "availability": "day_only",
+        "consent": True,
+    }
     key = {"Idempotency-Key": "kiosk-3f9a1c2b7d4e5f60"}
     created = anonymous.post("/api/v1/profiles", json=body, headers={**tokens["kiosk"], **key})
     again = anonymous.post("/api/v1/profiles", json=body, headers={**tokens["kiosk"], **key})
@@ -137,7 +145,10 @@ def test_request_size_is_limited(client):
 def test_delete_erases_personal_data_and_anonymises_outcomes(app, client):
     profile = make_profile(client)
     job = make_job(client)
-    client.post("/api/v1/outcomes", json={"profile_id": profile["id"], "job_id": job["id"], "status": "hired", "note": "王桂兰本人同意"})
+    client.post(
+        "/api/v1/outcomes",
+        json={"profile_id": profile["id"], "job_id": job["id"], "status": "hired", "note": "王桂兰本人同意"},
+    )
     assert client.delete(f"/api/v1/profiles/{profile['id']}").status_code == 204
     with app.app_context():
         outcome = db.session.query(Outcome).one()
@@ -162,7 +173,11 @@ def test_purge_erases_old_profiles_only(app, cli_env, database_url):
     engine = create_engine(database_url)
     with Session(engine) as session:
         ids = [p.id for p in session.query(Profile).order_by(Profile.id).limit(3)]
-        session.execute(update(Profile).where(Profile.id.in_(ids)).values(created_at=datetime.now(timezone.utc) - timedelta(days=400)))
+        session.execute(
+            update(Profile)
+            .where(Profile.id.in_(ids))
+            .values(created_at=datetime.now(timezone.utc) - timedelta(days=400))
+        )
         session.commit()
     result = run("purge", "--older-than", "365", env=cli_env)
     assert result.returncode == 0 and "purged 3 profiles" in result.stdout

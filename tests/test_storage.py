@@ -1,5 +1,6 @@
 """Storage: owner-only files, an erasure log that survives a restore, erased values gone from SQLite's files, and
 storage faults (locked, read-only, full) answered 503 with Retry-After, with /readyz proving a write can commit."""
+
 from __future__ import annotations
 
 import json
@@ -178,8 +179,17 @@ def test_erased_values_are_gone_from_the_database_file_and_the_wal(app, client, 
 
 # --- storage faults --------------------------------------------------------------------------------------
 
-PROFILE = {"name": "锁住时来的人", "phone": "13700000007", "age": 40, "town": "东流镇", "community": "东流社区",
-           "experience": "做过保洁", "desired": "白班", "availability": "day_only", "consent": True}
+PROFILE = {
+    "name": "锁住时来的人",
+    "phone": "13700000007",
+    "age": 40,
+    "town": "东流镇",
+    "community": "东流社区",
+    "experience": "做过保洁",
+    "desired": "白班",
+    "availability": "day_only",
+    "consent": True,
+}
 
 
 @contextmanager
@@ -236,7 +246,10 @@ def test_a_locked_database_answers_503_and_reads_go_on(busy_app, database_url, c
     assert f"storage unavailable (POST /api/v1/profiles): {reason}" in caplog.text
     assert PROFILE["name"] not in caplog.text and PROFILE["phone"] not in caplog.text and "INSERT" not in caplog.text
     assert client.post("/api/v1/profiles", json=PROFILE).status_code == 201
-    assert client.get("/readyz").json == {"status": "ok", "database": busy_app.extensions["jobmatch.db"]["engine"].dialect.name}
+    assert client.get("/readyz").json == {
+        "status": "ok",
+        "database": busy_app.extensions["jobmatch.db"]["engine"].dialect.name,
+    }
 
 
 def _staff(app):
@@ -315,7 +328,11 @@ def test_a_read_only_database_answers_503_with_the_reason_logged(busy_app, datab
         assert client.get("/healthz").status_code == 200
         ready = client.get("/readyz")  # no rate limit there to lengthen it: a read-only database is not soon fixed
         assert ready.status_code == 503 and ready.headers["Retry-After"] == "60"
-    reason = "attempt to write a readonly database" if "sqlite" in database_url else "25006 cannot execute INSERT in a read-only transaction"
+    reason = (
+        "attempt to write a readonly database"
+        if "sqlite" in database_url
+        else "25006 cannot execute INSERT in a read-only transaction"
+    )
     assert reason in caplog.text
     engine.dispose()
     assert client.post("/api/v1/profiles", json=PROFILE).status_code == 201
@@ -346,7 +363,9 @@ def test_a_purge_under_a_held_lock_fails_with_the_reason_and_erases_nothing(clie
     old = _resident(client, "锁住时过期的人", "13900000005", "很久以前登记的")
     engine = create_engine(database_url)
     with Session(engine) as session:
-        session.execute(update(Profile).where(Profile.id == old).values(created_at=datetime.now(timezone.utc) - timedelta(days=800)))
+        session.execute(
+            update(Profile).where(Profile.id == old).values(created_at=datetime.now(timezone.utc) - timedelta(days=800))
+        )
         session.commit()
     engine.dispose()
     with write_lock(database_url):
@@ -381,7 +400,9 @@ def test_readyz_writes_its_heartbeat(app, anonymous):
 
 def _call(method: str, url: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict, float]:
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body else None, method=method, headers=headers)
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode() if body else None, method=method, headers=headers
+    )
     started = time.monotonic()
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -410,7 +431,9 @@ def test_gunicorn_answers_503_under_a_held_write_lock_and_keeps_reading(database
         assert held.wait(10)
         locked_at = time.monotonic()
         posted = {}
-        writer = threading.Thread(target=lambda: posted.update(r=_call("POST", server.base + "/api/v1/profiles", kiosk, PROFILE)))
+        writer = threading.Thread(
+            target=lambda: posted.update(r=_call("POST", server.base + "/api/v1/profiles", kiosk, PROFILE))
+        )
         writer.start()
         time.sleep(0.5)
         # While one worker waits on the lock, the others answer at once.

@@ -53,7 +53,16 @@ from jobmatch.text import (  # noqa: E402
 
 @pytest.mark.parametrize(
     "numeral, value",
-    [("三千", 3000), ("三千五", 3500), ("两千", 2000), ("一万二", 12000), ("十五", 15), ("一百五", 150), ("四千八百", 4800), ("五十", 50)],
+    [
+        ("三千", 3000),
+        ("三千五", 3500),
+        ("两千", 2000),
+        ("一万二", 12000),
+        ("十五", 15),
+        ("一百五", 150),
+        ("四千八百", 4800),
+        ("五十", 50),
+    ],
 )
 def test_chinese_numerals(numeral, value):
     assert chinese_numeral(numeral) == value
@@ -61,8 +70,17 @@ def test_chinese_numerals(numeral, value):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("3千", "3000"), ("4千5", "4500"), ("3k", "3000"), ("4.5千", "4500"), ("1万2", "12000"), ("5-6k", "5000-6000"),
-     ("五六千", "5000到6000"), ("150一天", "150一天"), ("两班倒", "两班倒")],
+    [
+        ("3千", "3000"),
+        ("4千5", "4500"),
+        ("3k", "3000"),
+        ("4.5千", "4500"),
+        ("1万2", "12000"),
+        ("5-6k", "5000-6000"),
+        ("五六千", "5000到6000"),
+        ("150一天", "150一天"),
+        ("两班倒", "两班倒"),
+    ],
 )
 def test_arabic_numbers(raw, expected):
     assert arabic_numbers(raw) == expected
@@ -103,8 +121,14 @@ def test_age_from_text(text, age):
 
 @pytest.mark.parametrize(
     "text, shift",
-    [("长白班普工包吃住5-6k", "day"), ("夜班分拣员", "two_shift"), ("白班夜班轮换", "two_shift"), ("三班倒注塑工", "three_shift"),
-     ("钟点工", "part_time"), ("小区保洁阿姨急招", None)],
+    [
+        ("长白班普工包吃住5-6k", "day"),
+        ("夜班分拣员", "two_shift"),
+        ("白班夜班轮换", "two_shift"),
+        ("三班倒注塑工", "three_shift"),
+        ("钟点工", "part_time"),
+        ("小区保洁阿姨急招", None),
+    ],
 )
 def test_shift_from_text(text, shift):
     assert shift_from_text(text) == shift
@@ -112,7 +136,13 @@ def test_shift_from_text(text, shift):
 
 @pytest.mark.parametrize(
     "text, limits",
-    [("18-45岁", (18, 45)), ("限50岁以下", (None, 50)), ("35岁以上优先", (35, None)), ("五十五岁以内", (None, 55)), ("不限年龄", (None, None))],
+    [
+        ("18-45岁", (18, 45)),
+        ("限50岁以下", (None, 50)),
+        ("35岁以上优先", (35, None)),
+        ("五十五岁以内", (None, 55)),
+        ("不限年龄", (None, None)),
+    ],
 )
 def test_age_limits_from_text(text, limits):
     assert age_limits_from_text(text) == limits

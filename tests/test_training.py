@@ -1,5 +1,6 @@
 """`jobmatch train` from the database's outcomes: pairs read back at their furthest status, the weights replaced only
 when they learned something, the old ones kept beside the new."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,13 +34,34 @@ def record_fair(app, client, pairs) -> None:
     for pair in pairs:
         j, p = pair.job, pair.profile
         if j.id not in jobs:
-            jobs[j.id] = make_job(client, title=j.title, employer=j.employer, description=j.description, skills=list(j.skills),
-                                  openings=j.openings, wage_min=j.wage_min, wage_max=j.wage_max, town=j.town, community=None,
-                                  perks=[], age_min=j.age_min, age_max=j.age_max)["id"]
+            jobs[j.id] = make_job(
+                client,
+                title=j.title,
+                employer=j.employer,
+                description=j.description,
+                skills=list(j.skills),
+                openings=j.openings,
+                wage_min=j.wage_min,
+                wage_max=j.wage_max,
+                town=j.town,
+                community=None,
+                perks=[],
+                age_min=j.age_min,
+                age_max=j.age_max,
+            )["id"]
         if p.id not in profiles:
-            profiles[p.id] = make_profile(client, age=p.age, town=p.town, community=p.community, experience=p.experience,
-                                          desired=p.desired, expected_wage=p.expected_wage, availability=p.availability,
-                                          max_commute_km=p.max_commute_km, phone=None)["id"]
+            profiles[p.id] = make_profile(
+                client,
+                age=p.age,
+                town=p.town,
+                community=p.community,
+                experience=p.experience,
+                desired=p.desired,
+                expected_wage=p.expected_wage,
+                availability=p.availability,
+                max_commute_km=p.max_commute_km,
+                phone=None,
+            )["id"]
     with app.app_context():
         index = app.extensions["jobmatch.index"]
         for pair in pairs:
@@ -47,8 +69,14 @@ def record_fair(app, client, pairs) -> None:
             if pair.status == "shown":
                 job = services.get_job(db.session, job_id)
                 match = services.jobs_for_profile(db.session, index, profile_id, top=50)
-                services.record_shown(db.session, profile_id, [(j, m) for j, m in match if j.id == job.id], index.weights, recorder="test")
-                db.session.execute(update(Outcome).where(Outcome.profile_id == profile_id, Outcome.job_id == job_id).values(created_at=LONG_AGO))
+                services.record_shown(
+                    db.session, profile_id, [(j, m) for j, m in match if j.id == job.id], index.weights, recorder="test"
+                )
+                db.session.execute(
+                    update(Outcome)
+                    .where(Outcome.profile_id == profile_id, Outcome.job_id == job_id)
+                    .values(created_at=LONG_AGO)
+                )
                 db.session.commit()
             else:
                 services.record_outcome(db.session, profile_id, job_id, pair.status, recorder="test")
@@ -89,7 +117,9 @@ def test_recent_listings_and_deleted_residents_are_left_out(app, client):
         for resident in (fresh, old, gone):
             pairs = services.jobs_for_profile(db.session, index, resident["id"], top=5)
             services.record_shown(db.session, resident["id"], pairs, index.weights, recorder="test")
-        db.session.execute(update(Outcome).where(Outcome.profile_id.in_([old["id"], gone["id"]])).values(created_at=LONG_AGO))
+        db.session.execute(
+            update(Outcome).where(Outcome.profile_id.in_([old["id"], gone["id"]])).values(created_at=LONG_AGO)
+        )
         db.session.commit()
         services.delete_profile(db.session, gone["id"], ErasureLog.of(app))
         pairs = training.labelled_pairs(db.session)

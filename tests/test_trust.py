@@ -1,4 +1,5 @@
 """Trust, second round: what an attacker and a bad day found, each through the real app and database."""
+
 import os
 import re
 import signal
@@ -12,8 +13,17 @@ from helpers import JOBMATCH, KEY, free_port, kiosk_form, login, make_job, make_
 from jobmatch.db import db
 from jobmatch.models import AuditEvent, Outcome, Profile
 
-KIOSK_BODY = {"name": "王桂兰", "phone": "13812345678", "age": 52, "town": "东流镇", "community": "东流社区",
-              "experience": "服装厂平车十年", "desired": "平车", "availability": "day_only", "consent": True}
+KIOSK_BODY = {
+    "name": "王桂兰",
+    "phone": "13812345678",
+    "age": 52,
+    "town": "东流镇",
+    "community": "东流社区",
+    "experience": "服装厂平车十年",
+    "desired": "平车",
+    "availability": "day_only",
+    "consent": True,
+}
 
 
 def bearer(app, role: str, name: str) -> dict:
@@ -35,7 +45,9 @@ def test_a_reused_key_from_another_kiosk_token_gets_nothing_of_the_first_residen
     first, second = bearer(app, "kiosk", "kiosk-a"), bearer(app, "kiosk", "kiosk-b")
     key = {"Idempotency-Key": "shared-key-0123456789"}
     mine = anonymous.post("/api/v1/profiles", json=KIOSK_BODY, headers={**first, **key})
-    theirs = anonymous.post("/api/v1/profiles", json={**KIOSK_BODY, "name": "李四", "desired": "保洁"}, headers={**second, **key})
+    theirs = anonymous.post(
+        "/api/v1/profiles", json={**KIOSK_BODY, "name": "李四", "desired": "保洁"}, headers={**second, **key}
+    )
     assert mine.status_code == theirs.status_code == 201
     assert theirs.json["id"] != mine.json["id"] and theirs.json["ticket"] != mine.json["ticket"]
     assert theirs.json["name"] == "李*" and theirs.json["desired"] == "保洁"
@@ -102,7 +114,10 @@ def test_consent_is_recorded_with_the_profile(app, anonymous, client):
 def test_an_api_deletion_names_the_token_in_the_audit_trail(app, client, users):  # noqa: F811
     profile = make_profile(client)
     remover = app.test_client()
-    assert remover.delete(f"/api/v1/profiles/{profile['id']}", headers=bearer(app, "staff", "stall-tablet")).status_code == 204
+    assert (
+        remover.delete(f"/api/v1/profiles/{profile['id']}", headers=bearer(app, "staff", "stall-tablet")).status_code
+        == 204
+    )
     with app.app_context():
         event = db.session.query(AuditEvent).filter_by(action="delete").one()
         assert (event.user_id, event.actor, event.target) == (None, "token:stall-tablet", f"profile:{profile['id']}")
@@ -132,8 +147,16 @@ def staff_page(app, users):  # noqa: F811
     return staff
 
 
-@pytest.mark.parametrize("url", ["/staff/residents/{profile}/shortlist.pdf", "/staff/residents/{profile}/print",
-                                 "/staff/jobs/{job}/shortlist.pdf", "/staff/jobs/{job}/print", "/staff/follow-up/print"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/residents/{profile}/shortlist.pdf",
+        "/staff/residents/{profile}/print",
+        "/staff/jobs/{job}/shortlist.pdf",
+        "/staff/jobs/{job}/print",
+        "/staff/follow-up/print",
+    ],
+)
 def test_a_cross_site_link_cannot_print_and_write_the_audit_trail(app, client, staff_page, url):
     job, profile = make_job(client), make_profile(client)
     target = url.format(profile=profile["id"], job=job["id"])
@@ -178,17 +201,20 @@ def test_a_closed_vacancy_is_not_found_by_the_public(app, client, anonymous):
     assert client.get(f"/api/v1/jobs/{job['id']}").json["is_open"] is False  # the office and staff still see it
 
 
-@pytest.mark.parametrize(("given", "stored"), [
-    ("13900000009", "13900000009"),
-    ("+86 139-0000-0009", "13900000009"),
-    ("0086 139 0000 0009", "13900000009"),
-    ("139 0000 0009", "13900000009"),
-    ("１３９００００００09", "13900000009"),
-    ("0566-7035218", "0566-7035218"),
-    ("(0566) 7035218", "0566-7035218"),
-    ("010-12345678", "010-12345678"),
-    ("+86 566 7035218", "0566-7035218"),
-])
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("13900000009", "13900000009"),
+        ("+86 139-0000-0009", "13900000009"),
+        ("0086 139 0000 0009", "13900000009"),
+        ("139 0000 0009", "13900000009"),
+        ("１３９００００００09", "13900000009"),
+        ("0566-7035218", "0566-7035218"),
+        ("(0566) 7035218", "0566-7035218"),
+        ("010-12345678", "010-12345678"),
+        ("+86 566 7035218", "0566-7035218"),
+    ],
+)
 def test_mainland_phones_are_accepted_in_one_form(app, client, given, stored):
     made = make_profile(client, phone=given)
     job = make_job(client, contact_phone=given)
@@ -197,8 +223,19 @@ def test_mainland_phones_are_accepted_in_one_form(app, client, given, stored):
     assert job["contact_phone"] == stored
 
 
-@pytest.mark.parametrize("given", ["139000000091", "1390000000", "12900000000", "+1 415 555 0100", "0566-123", "call me",
-                                   "400-123-4567", "13900000009 转 8"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "139000000091",
+        "1390000000",
+        "12900000000",
+        "+1 415 555 0100",
+        "0566-123",
+        "call me",
+        "400-123-4567",
+        "13900000009 转 8",
+    ],
+)
 def test_other_phones_are_refused_with_a_chinese_reason(app, client, given):
     response = client.post("/api/v1/profiles", json={"phone": given, "desired": "保洁"})
     assert response.status_code == 422
@@ -222,7 +259,9 @@ def test_a_tampered_place_is_refused_on_the_kiosk_form(app, anonymous, place):
 
 def test_a_kiosk_token_must_name_a_place_of_the_gazetteer(app, anonymous):
     kiosk = bearer(app, "kiosk", "kiosk-a")
-    refused = anonymous.post("/api/v1/profiles", json={**KIOSK_BODY, "town": "火星", "community": "基地"}, headers=kiosk)
+    refused = anonymous.post(
+        "/api/v1/profiles", json={**KIOSK_BODY, "town": "火星", "community": "基地"}, headers=kiosk
+    )
     assert refused.status_code == 422 and "place" in refused.json["error"]["fields"]
     assert anonymous.post("/api/v1/profiles", json=KIOSK_BODY, headers=kiosk).status_code == 201
 
@@ -243,8 +282,13 @@ def test_serve_dev_serves(tmp_path):
     port = free_port()
     env = {**os.environ, "JOBMATCH_INSTANCE_PATH": str(tmp_path / "instance"), "PYTHONPATH": os.getcwd()}
     env.pop("JOBMATCH_DATABASE_URL", None)
-    process = subprocess.Popen([JOBMATCH, "serve", "--dev", "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [JOBMATCH, "serve", "--dev", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         body = None
         for _ in range(120):
@@ -256,7 +300,9 @@ def test_serve_dev_serves(tmp_path):
                 if process.poll() is not None:
                     break
                 time.sleep(0.5)
-        assert body is not None and '"status":"ok"' in body.replace(" ", ""), process.stdout.read1().decode() if process.poll() is not None else "no answer"
+        assert body is not None and '"status":"ok"' in body.replace(" ", ""), (
+            process.stdout.read1().decode() if process.poll() is not None else "no answer"
+        )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=30)[0].decode()

@@ -1,4 +1,5 @@
 """The pages through the Flask test client: kiosk, staff console, office import, printing."""
+
 import io
 import re
 import shutil
@@ -88,7 +89,10 @@ def test_office_clerk_cannot_open_the_staff_console(clerk):
 
 
 def test_login_does_not_redirect_off_site(client, users):
-    response = client.post("/login?next=//evil.example/", data={"csrf_token": csrf(client), "username": "stall", "password": "stall-password"})
+    response = client.post(
+        "/login?next=//evil.example/",
+        data={"csrf_token": csrf(client), "username": "stall", "password": "stall-password"},
+    )
     assert response.headers["Location"] == "/staff"
 
 
@@ -109,7 +113,9 @@ def test_staff_find_a_resident_show_the_phone_record_an_outcome(staff, app, clie
     with app.app_context():
         event = db.session.query(AuditEvent).one()
         assert (event.action, event.target) == ("show_phone", f"profile:{pid}")
-    recorded = staff.post(f"/staff/residents/{pid}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "contacted"})
+    recorded = staff.post(
+        f"/staff/residents/{pid}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "contacted"}
+    )
     assert recorded.status_code == 303
     page = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
     assert "跟进中的岗位" in page and "已联系" in page
@@ -173,24 +179,54 @@ def test_job_shortlist_shows_phones_to_staff(staff, app, client):
 # --- office ----------------------------------------------------------------------------------------
 
 
-HEAD = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "班次", "最大年龄", "福利", "联系电话"]
+HEAD = [
+    "岗位编号",
+    "岗位名称",
+    "企业名称",
+    "招聘人数",
+    "最低工资",
+    "最高工资",
+    "工资单位",
+    "乡镇",
+    "班次",
+    "最大年龄",
+    "福利",
+    "联系电话",
+]
 
 
 def test_import_xlsx_previews_then_saves_only_confirmed_rows(clerk, app):
-    data = xlsx_bytes([
-        HEAD,
-        ["X1", "包装工", "东流塑胶厂", 5, 3500, 4500, "月", "东流镇", "白班", 55, "包午餐、班车接送", "0566-7020001"],
-        [None] * len(HEAD),  # a blank row in the middle
-        ["X2", "叉车司机", "东流物流", 2, 6000, 5000, "月", "东流镇", "两班倒", 50, "", ""],
-        ["X3", "保洁员", "", 3, 2200, 2600, "月", "东流镇", "白班", 60, "", ""],
-    ])
+    data = xlsx_bytes(
+        [
+            HEAD,
+            [
+                "X1",
+                "包装工",
+                "东流塑胶厂",
+                5,
+                3500,
+                4500,
+                "月",
+                "东流镇",
+                "白班",
+                55,
+                "包午餐、班车接送",
+                "0566-7020001",
+            ],
+            [None] * len(HEAD),  # a blank row in the middle
+            ["X2", "叉车司机", "东流物流", 2, 6000, 5000, "月", "东流镇", "两班倒", 50, "", ""],
+            ["X3", "保洁员", "", 3, 2200, 2600, "月", "东流镇", "白班", 60, "", ""],
+        ]
+    )
     preview = upload(clerk, "清单.xlsx", data)
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "最低工资：高于最高工资" in page and "企业名称：必须填写" in page and "可以保存" in page
     assert count(app, Job) == 0  # a preview saves nothing
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
-    done = clerk.post("/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "4"]})
+    done = clerk.post(
+        "/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "4"]}
+    )
     assert done.status_code == 200 and "新增 1 个岗位" in done.get_data(as_text=True)
     with app.app_context():
         job = db.session.query(Job).one()
@@ -201,7 +237,9 @@ def test_import_gbk_csv(clerk, app):
     text = "岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n缝纫工,东流服饰,8,4000,6000,元/月,长白班\n采茶工,张溪茶业,20,120,160,天,时间灵活\n"
     page = upload(clerk, "清单.csv", text.encode("gbk")).get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
-    clerk.post("/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "3"]})
+    clerk.post(
+        "/office/import/confirm", data={"csrf_token": CSRF.search(page).group(1), "token": token, "row": ["2", "3"]}
+    )
     with app.app_context():
         jobs = {j.title: j for j in db.session.query(Job)}
         assert jobs["采茶工"].wage_unit == "day" and jobs["采茶工"].shift == "flexible"
@@ -237,15 +275,39 @@ def test_template_and_exports_are_xlsx(clerk, client):
 
 def test_office_creates_edits_and_closes_a_vacancy(clerk, app):
     token = csrf(clerk, "/office/jobs/new")
-    bad = clerk.post("/office/jobs/new", data={"csrf_token": token, "title": "门卫", "employer": "", "wage_unit": "month", "shift": "day"})
+    bad = clerk.post(
+        "/office/jobs/new",
+        data={"csrf_token": token, "title": "门卫", "employer": "", "wage_unit": "month", "shift": "day"},
+    )
     assert bad.status_code == 422 and "企业名称：必须填写" in bad.get_data(as_text=True)
-    made = clerk.post("/office/jobs/new", data={"csrf_token": token, "title": "门卫", "employer": "东流物业", "openings": "2",
-                                                 "wage_min": "2600", "wage_max": "3000", "wage_unit": "month", "shift": "two_shift"})
+    made = clerk.post(
+        "/office/jobs/new",
+        data={
+            "csrf_token": token,
+            "title": "门卫",
+            "employer": "东流物业",
+            "openings": "2",
+            "wage_min": "2600",
+            "wage_max": "3000",
+            "wage_unit": "month",
+            "shift": "two_shift",
+        },
+    )
     assert made.status_code == 303
     with app.app_context():
         job_id = db.session.query(Job).one().id
-    edited = clerk.post(f"/office/jobs/{job_id}/edit", data={"csrf_token": token, "title": "白班门卫", "employer": "东流物业",
-                                                            "wage_unit": "month", "shift": "day", "wage_min": "2600", "wage_max": "3200"})
+    edited = clerk.post(
+        f"/office/jobs/{job_id}/edit",
+        data={
+            "csrf_token": token,
+            "title": "白班门卫",
+            "employer": "东流物业",
+            "wage_unit": "month",
+            "shift": "day",
+            "wage_min": "2600",
+            "wage_max": "3200",
+        },
+    )
     assert edited.status_code == 303
     clerk.post(f"/office/jobs/{job_id}/close", data={"csrf_token": token})
     with app.app_context():
@@ -263,7 +325,10 @@ def test_office_edits_an_employer(clerk, app):
         eid = db.session.query(Employer).filter_by(name="东流物业").one().id
     clash = clerk.post(f"/office/employers/{eid}/edit", data={"csrf_token": token, "name": "东流超市"})
     assert clash.status_code == 422 and "已存在" in clash.get_data(as_text=True)
-    done = clerk.post(f"/office/employers/{eid}/edit", data={"csrf_token": token, "name": "东流安居物业", "contact_phone": "0566-7020002"})
+    done = clerk.post(
+        f"/office/employers/{eid}/edit",
+        data={"csrf_token": token, "name": "东流安居物业", "contact_phone": "0566-7020002"},
+    )
     assert done.status_code == 303
     assert "东流安居物业" in clerk.get("/office/employers").get_data(as_text=True)
 

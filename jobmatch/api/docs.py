@@ -1,4 +1,5 @@
 """Route declarations that also describe themselves for the OpenAPI document."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -7,7 +8,19 @@ from ..auth import api_access
 from ..errors import JobmatchError
 
 
-def route(bp: Blueprint, rule: str, method: str, *, access: tuple[str, ...], summary: str, tag: str, body=None, query=None, response=None, status=200):
+def route(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    *,
+    access: tuple[str, ...],
+    summary: str,
+    tag: str,
+    body=None,
+    query=None,
+    response=None,
+    status=200,
+):
     """Register a view with who may call it, and keep what the OpenAPI generator needs to describe it."""
 
     def decorator(view):

@@ -8,6 +8,7 @@ Callers import every name from `jobmatch.auth`; each lives in one of:
 - actors.py: who acts, for the outcome trail and the audit trail (`audit`);
 - access.py: the roles' grants, the page and API access decorators, and the checks against other sites.
 """
+
 from .access import (
     ACCESS_LEVELS,
     ROLE_GRANTS,

@@ -1,5 +1,6 @@
 """Who may open what: the roles' grants, the page and API access decorators, and the checks against other sites
 (cross-site links, and where a login may lead)."""
+
 from __future__ import annotations
 
 import functools
@@ -108,4 +109,3 @@ def local_target(target: str | None) -> str | None:
     if endpoint in ("web.login", "web.logout", "web.static"):
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
-

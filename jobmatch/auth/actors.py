@@ -1,4 +1,5 @@
 """Who acts: the name the outcome trail records, and the audit trail of actions on personal data and accounts."""
+
 from __future__ import annotations
 
 from flask import g, has_request_context, request
@@ -30,4 +31,3 @@ def audit(session_: Session, action: str, target: str = "", actor: str | None = 
     elif actor is None and user is None and request.path.startswith("/api/") and api_role() is not None:
         actor = f"token:{g.api_token_name}"
     session_.add(AuditEvent(user_id=user.id if user else None, action=action, target=target, actor=actor))
-

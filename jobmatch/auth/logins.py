@@ -1,5 +1,6 @@
 """Logging in with a password, and the lock that follows wrong passwords in a row (on the account, or in the
 rate limiter's storage for a name that is no account)."""
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """Login sessions: opening and closing them, and the user of this request's session."""
+
 from __future__ import annotations
 
 import secrets
@@ -49,7 +50,8 @@ def session_user(session_: Session, token) -> User | None:
         return None
     first = not session_.in_transaction()
     row = session_.execute(
-        select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
         .where(LoginSession.token_hash == digest(token), User.disabled_at.is_(None))
     ).first()
     if row is None:
@@ -70,4 +72,3 @@ def current_user() -> User | None:
     if "user" not in g:
         g.user = session_user(db.session, session.get(SESSION_KEY))
     return g.user
-

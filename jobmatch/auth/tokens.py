@@ -1,4 +1,5 @@
 """API tokens: making and revoking them, and the role of the request's bearer token."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +23,9 @@ def digest(token: str) -> str:
 def create_token(session_: Session, name: str, role: str) -> str:
     """A new API token for `role`; the plain token is returned once and never stored."""
     if role not in TOKEN_ROLES:
-        raise Invalid(f"角色只能是 {', '.join(TOKEN_ROLES)} (unknown role)", {"role": [f"one of {', '.join(TOKEN_ROLES)}"]})
+        raise Invalid(
+            f"角色只能是 {', '.join(TOKEN_ROLES)} (unknown role)", {"role": [f"one of {', '.join(TOKEN_ROLES)}"]}
+        )
     if not name or len(name) > 50:
         raise Invalid("名称要 1 到 50 个字 (bad name)", {"name": ["1-50 characters"]})
     if session_.scalar(select(ApiToken.id).where(ApiToken.name == name)):

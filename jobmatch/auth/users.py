@@ -1,4 +1,5 @@
 """Accounts and their passwords: creating, finding, disabling, and setting or changing a password."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -104,4 +105,3 @@ def change_password(session_: Session, user: User, current: str, new: str, repea
     end_sessions(session_, user.id, keep=keep)
     audit(session_, "change_password", f"user:{user.username}")
     session_.commit()
-

@@ -5,6 +5,7 @@
 - access.py: logins and API tokens;
 - model.py: the model's commands, which read batch files: rank, evaluate, calibrate-fit and train.
 """
+
 from . import access, data, model, server  # noqa: F401  (importing them adds their commands to main)
 from .base import main
 

@@ -4,6 +4,7 @@ revoke-token.
 The jobmatch imports inside the commands stay there because every command module loads with every command (rank too);
 the figure beside them is their cost on top of `import jobmatch.cli` (python -X importtime, median of 5).
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,9 @@ from .base import fail, main
 
 @main.command("create-user")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["staff", "office"]), required=True, help="staff: the stall; office: vacancies only.")
+@click.option(
+    "--role", type=click.Choice(["staff", "office"]), required=True, help="staff: the stall; office: vacancies only."
+)
 @click.password_option(help="At least 8 characters; asked for when not given.")
 def create_user_command(username: str, role: str, password: str):
     """Create a login for the staff or office pages."""
@@ -106,4 +109,3 @@ def revoke_token_command(name: str):
     except JobmatchError as err:
         fail(err.message)
     click.echo(f"revoked {name}")
-

@@ -1,4 +1,5 @@
 """The `jobmatch` group and the helpers its command modules share."""
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 The imports inside the commands stay there because every command module loads with every command (rank too); the
 figure beside them is their cost on top of `import jobmatch.cli` (python -X importtime, median of 5).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,9 @@ def import_jobs_command(file: str, fair_id: int | None):
 
 
 @main.command("purge")
-@click.option("--older-than", "days", type=click.IntRange(min=1), required=True, help="Days since the profile was made.")
+@click.option(
+    "--older-than", "days", type=click.IntRange(min=1), required=True, help="Days since the profile was made."
+)
 def purge_command(days: int):
     """Erase the personal data of profiles older than DAYS (for cron); outcomes stay, tied to no one."""
     # lazy: 0.8 s for these
@@ -133,8 +136,10 @@ def restore_command(file: str, yes: bool):
     upgrade(url)  # an older backup has an older schema; erasing needs today's
     erasures = ErasureLog.of(current_app)
     if not erasures.path.exists():
-        click.echo(f"restored {file}; no erasure log at {erasures.path}, so no resident was erased again "
-                   f"(on a new machine, copy {erasures.path.name} from the old instance folder and restore again)")
+        click.echo(
+            f"restored {file}; no erasure log at {erasures.path}, so no resident was erased again "
+            f"(on a new machine, copy {erasures.path.name} from the old instance folder and restore again)"
+        )
         return
     try:
         count = reapply_erasures(db.session, erasures)
@@ -180,8 +185,16 @@ def print_fair_command(fair_id: int, output: str, top: int):
 @main.command("report")
 @click.option("--fair", "fair_id", type=int, default=None, help="Report on this fair (its id).")
 @click.option("--month", default=None, metavar="YYYY-MM", help="Report on this calendar month (Beijing time).")
-@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, writable=True), default=None, help="Also write the one-page A4 PDF.")
-@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, writable=True), default=None, help="Also write the workbook.")
+@click.option(
+    "--pdf",
+    "pdf_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Also write the one-page A4 PDF.",
+)
+@click.option(
+    "--xlsx", "xlsx_file", type=click.Path(dir_okay=False, writable=True), default=None, help="Also write the workbook."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON instead of tables.")
 def report_command(fair_id: int | None, month: str | None, pdf_file: str | None, xlsx_file: str | None, as_json: bool):
     """Figures of one fair (--fair ID) or one month (--month YYYY-MM): residents, vacancies, outcomes, days to hire."""
@@ -221,4 +234,3 @@ def _storage_failure(err, consequence: str) -> None:
     from ..errors import StorageUnavailable, database_reason
 
     fail(f"{err.reason if isinstance(err, StorageUnavailable) else database_reason(err.orig)}; {consequence}")
-

@@ -5,6 +5,7 @@ The imports inside the functions stay there because every command module loads w
 them is their cost on top of `import jobmatch.cli` (python -X importtime, median of 5). Most of it is the model itself
 (jobmatch.matching with numpy), which only these commands need.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,13 @@ from .base import fail, main
 
 @main.command("rank", with_appcontext=False)
 @click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False), help="Vacancies, JSON Lines.")
-@click.option("--profiles", "profiles_file", required=True, type=click.Path(dir_okay=False), help="Profiles, JSON Lines.")
+@click.option(
+    "--profiles", "profiles_file", required=True, type=click.Path(dir_okay=False), help="Profiles, JSON Lines."
+)
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Matches per profile.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write here instead of stdout.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None, help="Write here instead of stdout."
+)
 def rank_command(jobs_file: str, profiles_file: str, top: int, output: str | None):
     """Rank JOBS for every profile, with no database: one JSON line a profile, best match first."""
     # lazy: 0.4 s
@@ -59,20 +64,44 @@ def rank_command(jobs_file: str, profiles_file: str, top: int, output: str | Non
 
 
 def _eval_options(command):
-    command = click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False), help="Judgements: profile_id, job_id, grade (TSV).")(command)
-    command = click.option("--profiles", "profiles_file", required=True, type=click.Path(dir_okay=False), help="Profiles, JSON Lines.")(command)
-    return click.option("--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False), help="Vacancies, JSON Lines.")(command)
+    command = click.option(
+        "--qrels",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help="Judgements: profile_id, job_id, grade (TSV).",
+    )(command)
+    command = click.option(
+        "--profiles", "profiles_file", required=True, type=click.Path(dir_okay=False), help="Profiles, JSON Lines."
+    )(command)
+    return click.option(
+        "--jobs", "jobs_file", required=True, type=click.Path(dir_okay=False), help="Vacancies, JSON Lines."
+    )(command)
 
 
 @main.command("evaluate", with_appcontext=False)
 @_eval_options
-@click.option("--pool", "pools", nargs=2, multiple=True, type=click.Path(dir_okay=False), metavar="JOBS QRELS",
-              help="Another pool of vacancies graded for the same profiles (e.g. real employer titles); repeatable.")
-@click.option("--counsellor", "counsellor_dirs", multiple=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
-              help="A demands-and-limits set (jobs, profiles, qrels, conflicts.tsv, labels.jsonl): scored with the "
-                   "counsellor's metrics and the reader's precision and recall; repeatable.")
+@click.option(
+    "--pool",
+    "pools",
+    nargs=2,
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="JOBS QRELS",
+    help="Another pool of vacancies graded for the same profiles (e.g. real employer titles); repeatable.",
+)
+@click.option(
+    "--counsellor",
+    "counsellor_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="A demands-and-limits set (jobs, profiles, qrels, conflicts.tsv, labels.jsonl): scored with the "
+    "counsellor's metrics and the reader's precision and recall; repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tuple, counsellor_dirs: tuple, as_json: bool):
+def evaluate_command(
+    jobs_file: str, profiles_file: str, qrels: str, pools: tuple, counsellor_dirs: tuple, as_json: bool
+):
     """Score jobmatch and two baselines (TF-IDF, BM25) on graded data, and check script invariance; --pool scores
     further vacancy pools for the same profiles in the same run; --counsellor scores demands-and-limits sets."""
     # lazy: 0.4 s
@@ -85,13 +114,17 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tupl
             fail(f"{pool_qrels}: no such file; nothing was evaluated")
         graded = _qrels(pool_qrels, load_qrels)
         if not set(graded) & {p.id for p in profiles}:
-            fail(f"{pool_qrels}: its judgements name none of the profiles in {profiles_file}; a pool is graded for the same profiles")
+            fail(
+                f"{pool_qrels}: its judgements name none of the profiles in {profiles_file}; a pool is graded for the same profiles"
+            )
         extra[_pool_name(pool_jobs)] = (_load_jobs(pool_jobs, "nothing was evaluated"), graded)
     artefacts = _artefacts()
     report = evaluate(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels), pools=extra)
     coder = artefacts.title_coder.metadata.get("cross_validation", {}) if artefacts.title_coder else {}
     if coder:
-        report["title_coder"] = {k: coder[k] for k in ("mean_top1_detailed", "mean_top1_minor_group", "top1_detailed", "top1_minor_group")}
+        report["title_coder"] = {
+            k: coder[k] for k in ("mean_top1_detailed", "mean_top1_minor_group", "top1_detailed", "top1_minor_group")
+        }
     report["counsellor"] = {Path(d).name: _counsellor_report(artefacts, Path(d)) for d in counsellor_dirs}
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -108,20 +141,28 @@ def evaluate_command(jobs_file: str, profiles_file: str, qrels: str, pools: tupl
         click.echo("")
         _print_systems(f"{name}: {part['vacancies']} vacancies", part["systems"])
         c = part["counsellor"]
-        click.echo(f"conflict in top 3 {c['conflict_in_top3']} ({c['conflict_profiles']} residents), good precision "
-                   f"{c['good_precision']}, no-fit honesty {c['nofit_honesty']} ({c['nofit_profiles']} residents)")
+        click.echo(
+            f"conflict in top 3 {c['conflict_in_top3']} ({c['conflict_profiles']} residents), good precision "
+            f"{c['good_precision']}, no-fit honesty {c['nofit_honesty']} ({c['nofit_profiles']} residents)"
+        )
         reading = part["reading"]
-        click.echo(f"reading: lowest precision {reading['lowest_precision']}, lowest recall {reading['lowest_recall']} "
-                   f"over {reading['labels']} labels (bench/reading.py lists them)")
+        click.echo(
+            f"reading: lowest precision {reading['lowest_precision']}, lowest recall {reading['lowest_recall']} "
+            f"over {reading['labels']} labels (bench/reading.py lists them)"
+        )
     if coder:
         click.echo("")
-        click.echo(f"title coder, cross-validated by title: top-1 detailed occupation {coder['mean_top1_detailed']:.4f}, "
-                   f"minor group {coder['mean_top1_minor_group']:.4f}")
+        click.echo(
+            f"title coder, cross-validated by title: top-1 detailed occupation {coder['mean_top1_detailed']:.4f}, "
+            f"minor group {coder['mean_top1_minor_group']:.4f}"
+        )
 
 
 @main.command("calibrate-fit", with_appcontext=False)
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Default: fit.json in the models folder.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), default=None, help="Default: fit.json in the models folder."
+)
 def calibrate_fit_command(folders: tuple, output: str | None):
     """Set the score thresholds of the words good / possible / weak from graded sets: each FOLDER holds jobs.jsonl,
     profiles.jsonl and qrels.tsv. Each resident's top 5, as the kiosk shows them, are compared with their grades."""
@@ -132,7 +173,9 @@ def calibrate_fit_command(folders: tuple, output: str | None):
     scored, names = [], []
     artefacts = _artefacts()
     for folder in map(Path, folders):
-        jobs, profiles = _load_records(str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was written")
+        jobs, profiles = _load_records(
+            str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was written"
+        )
         grades = _qrels(str(folder / "qrels.tsv"), load_qrels)
         matcher = artefacts.matcher().fit(jobs, profiles)
         with click.progressbar(profiles, label=f"ranking {folder.name}", file=sys.stderr) as bar:
@@ -144,8 +187,10 @@ def calibrate_fit_command(folders: tuple, output: str | None):
     target = Path(output) if output else Path(_models_dir()) / "fit.json"
     scale.save(target)
     meta = scale.metadata
-    click.echo(f"wrote {target}: good from {scale.good} (precision {meta['good_precision']}), possible from "
-               f"{scale.possible} (precision {meta['possible_precision']}), {meta['eligible_matches']} eligible matches")
+    click.echo(
+        f"wrote {target}: good from {scale.good} (precision {meta['good_precision']}), possible from "
+        f"{scale.possible} (precision {meta['possible_precision']}), {meta['eligible_matches']} eligible matches"
+    )
 
 
 def _counsellor_report(artefacts, folder: Path) -> dict:
@@ -158,11 +203,17 @@ def _counsellor_report(artefacts, folder: Path) -> dict:
     graded = _qrels(str(folder / "qrels.tsv"), load_qrels)
     missing = [name for name in ("conflicts.tsv", "labels.jsonl") if not (folder / name).is_file()]
     if missing:
-        fail(f"{folder}: no {' or '.join(missing)}; a counsellor set has conflicts.tsv and labels.jsonl; nothing was evaluated")
+        fail(
+            f"{folder}: no {' or '.join(missing)}; a counsellor set has conflicts.tsv and labels.jsonl; nothing was evaluated"
+        )
     systems, _ = compare(artefacts.matcher, jobs, profiles, graded)
     matcher = artefacts.matcher().fit(jobs, profiles)
     conflicts = _qrels(str(folder / "conflicts.tsv"), load_conflicts)
-    rows = lambda name: [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]  # noqa: E731
+
+    def rows(name):
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
     reading = score_reading(rows("jobs.jsonl"), rows("profiles.jsonl"), rows("labels.jsonl"))
     figures = [row for kind in ("demands", "limits", "holds", "lacks") for row in reading[kind].values()]
     return {
@@ -196,12 +247,32 @@ def _print_systems(heading: str, systems: dict) -> None:
 @click.option("--jobs", "jobs_file", type=click.Path(dir_okay=False), help="Graded mode: vacancies, JSON Lines.")
 @click.option("--profiles", "profiles_file", type=click.Path(dir_okay=False), help="Graded mode: profiles, JSON Lines.")
 @click.option("--qrels", type=click.Path(exists=True, dir_okay=False), help="Graded mode: judgements (TSV).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Graded mode: default weights.json in the models folder.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Graded mode: default weights.json in the models folder.",
+)
 @click.option("--coder", is_flag=True, help="Build the occupation title coder instead (needs --csco and --titles).")
-@click.option("--csco", "csco_file", type=click.Path(dir_okay=False), help="Coder: the CSCO 2022 classification (csco22.csv).")
-@click.option("--titles", "titles_file", type=click.Path(dir_okay=False), help="Coder: real titles labelled with CSCO codes (csco-titles.csv).")
-def train_command(jobs_file: str | None, profiles_file: str | None, qrels: str | None, output: str | None, coder: bool,
-                  csco_file: str | None, titles_file: str | None):
+@click.option(
+    "--csco", "csco_file", type=click.Path(dir_okay=False), help="Coder: the CSCO 2022 classification (csco22.csv)."
+)
+@click.option(
+    "--titles",
+    "titles_file",
+    type=click.Path(dir_okay=False),
+    help="Coder: real titles labelled with CSCO codes (csco-titles.csv).",
+)
+def train_command(
+    jobs_file: str | None,
+    profiles_file: str | None,
+    qrels: str | None,
+    output: str | None,
+    coder: bool,
+    csco_file: str | None,
+    titles_file: str | None,
+):
     """Fit the score weights: from the outcomes recorded in the database (default), replacing the weights only when
     they do better on held-out residents; or, given --jobs, --profiles and --qrels, from graded files. With --coder,
     build the occupation title coder from the classification and labelled titles instead."""
@@ -214,7 +285,9 @@ def train_command(jobs_file: str | None, profiles_file: str | None, qrels: str |
         _train_coder(csco_file, titles_file)
     elif any(graded):
         if not all(graded):
-            fail("graded training needs --jobs, --profiles and --qrels together (without them, train learns from outcomes)")
+            fail(
+                "graded training needs --jobs, --profiles and --qrels together (without them, train learns from outcomes)"
+            )
         _train_graded(jobs_file, profiles_file, qrels, output)
     else:
         if output:
@@ -258,7 +331,9 @@ def _train_coder(csco_file: str, titles_file: str) -> None:
         return OccupationCoder(with_codes, lexicon, syllables).title_hints
 
     try:
-        with click.progressbar(length=FOLDS + 1, label="cross-validating and fitting the title coder", file=sys.stderr) as bar:
+        with click.progressbar(
+            length=FOLDS + 1, label="cross-validating and fitting the title coder", file=sys.stderr
+        ) as bar:
             classification, coder = build(csco_file, titles_file, taxonomy, progress=bar.update, hints_for=hints_for)
         classification.save(folder / CLASSIFICATION)
         coder.save(folder / TITLE_CODER)
@@ -268,11 +343,17 @@ def _train_coder(csco_file: str, titles_file: str) -> None:
         fail(f"cannot write to {folder}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy")
     cv = coder.metadata["cross_validation"]
     used = coder.metadata["trained_on"]["titles"]
-    click.echo(f"wrote {folder / CLASSIFICATION} ({len(classification)} codes) and {folder / TITLE_CODER} "
-               f"({len(coder.classes_)} codes, {used['used']} labelled titles, {used['left_out']} left out)")
+    click.echo(
+        f"wrote {folder / CLASSIFICATION} ({len(classification)} codes) and {folder / TITLE_CODER} "
+        f"({len(coder.classes_)} codes, {used['used']} labelled titles, {used['left_out']} left out)"
+    )
     click.echo(f"cross-validated top-1, split by title ({cv['folds']} folds):")
-    click.echo(f"  detailed occupation {cv['mean_top1_detailed']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_detailed'])}")
-    click.echo(f"  minor group         {cv['mean_top1_minor_group']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_minor_group'])}")
+    click.echo(
+        f"  detailed occupation {cv['mean_top1_detailed']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_detailed'])}"
+    )
+    click.echo(
+        f"  minor group         {cv['mean_top1_minor_group']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_minor_group'])}"
+    )
 
 
 def _train_outcomes() -> None:
@@ -286,11 +367,15 @@ def _train_outcomes() -> None:
         try:
             decision, written = train_from_outcomes(db.session, models_dir)
         except OSError as err:  # e.g. a read-only models folder in a container
-            fail(f"cannot write the new weights to {models_dir}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy")
+            fail(
+                f"cannot write the new weights to {models_dir}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy"
+            )
     m = decision.metrics
     if "candidate" in m:
-        click.echo(f"held-out pairwise accuracy: current {m['current']:.3f}, new {m['candidate']:.3f}, "
-                   f"gain 95% interval {m['ci95'][0]:+.3f} to {m['ci95'][1]:+.3f}")
+        click.echo(
+            f"held-out pairwise accuracy: current {m['current']:.3f}, new {m['candidate']:.3f}, "
+            f"gain 95% interval {m['ci95'][0]:+.3f} to {m['ci95'][1]:+.3f}"
+        )
     click.echo(decision.reason)
     if written is not None:
         click.echo(f"wrote {written} (weights {decision.model.version}); restart `jobmatch serve` to rank with them")

@@ -3,6 +3,7 @@
 The jobmatch imports inside the commands stay there because every command module loads with every command (rank too);
 the figure beside each is its cost on top of `import jobmatch.cli` (python -X importtime, median of 5).
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,9 @@ def init_db_command():
 @main.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=click.IntRange(1, 64), help="Default: JOBMATCH_WORKERS or 2 x cores + 1 (max 8).")
+@click.option(
+    "--workers", default=None, type=click.IntRange(1, 64), help="Default: JOBMATCH_WORKERS or 2 x cores + 1 (max 8)."
+)
 @click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader, one process, no debugger.")
 def serve_command(host: str, port: int, workers: int | None, dev: bool):
     """Upgrade the database, then serve the app with gunicorn."""
@@ -45,13 +48,20 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
     # Workers must find the same instance folder (database, secret) as this command did.
     os.environ.setdefault("JOBMATCH_INSTANCE_PATH", current_app.instance_path)
     args = [
-        sys.executable, "-m", "gunicorn",
-        "--config", "python:jobmatch.gunicorn_conf",
-        "--workers", str(workers),
-        "--bind", f"{host}:{port}",
-        "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:jobmatch.gunicorn_conf",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{host}:{port}",
+        "--access-logfile",
+        "-",
         # Paths and status only: no query strings, no user agents.
-        "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+        "--access-logformat",
+        '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
         "jobmatch:create_app()",
     ]
     click.echo(f"serving on http://{host}:{port} with {workers} workers", err=True)

@@ -1,4 +1,5 @@
 """The demo fair shipped with the package: a Dongliu-town fair written for jobmatch, with what happened after it."""
+
 from __future__ import annotations
 
 import json
@@ -62,15 +63,21 @@ def load_demo(session: Session, index: MatchIndex | None = None) -> dict[str, in
     for i, data in enumerate(profiles):
         if data["external_id"] not in known:
             # residents came to the stall through the fair morning, one every two minutes or so
-            session.add(Profile(**profile_columns({**data, "fair_id": fair.id}), created_at=_at(fair_day, 8.5 + i / 30)))
+            session.add(
+                Profile(**profile_columns({**data, "fair_id": fair.id}), created_at=_at(fair_day, 8.5 + i / 30))
+            )
             added += 1
     bump_version(session)
     session.commit()
     if counts["created"] or later["created"]:
         _backdate_vacancies(session, {meta["jobs_posted"]: fair_jobs, meta["later_jobs_posted"]: later_jobs})
     outcomes = _record_outcomes(session, index, fair) if index is not None else 0
-    return {"fair_id": fair.id, "jobs_created": counts["created"] + later["created"], "profiles_created": added,
-            "outcomes_recorded": outcomes}
+    return {
+        "fair_id": fair.id,
+        "jobs_created": counts["created"] + later["created"],
+        "profiles_created": added,
+        "outcomes_recorded": outcomes,
+    }
 
 
 def _backdate_vacancies(session: Session, posted_on: dict[str, list[dict]]) -> None:
@@ -98,8 +105,12 @@ _EVERY = 3  # one resident in three was called back in the week after the fair
 
 def _record_outcomes(session: Session, index: MatchIndex, fair: Fair) -> int:
     """The fair's shortlists as shown, then the follow-up stories; done once per demo database."""
-    residents = session.scalars(select(Profile).where(Profile.fair_id == fair.id, Profile.deleted_at.is_(None)).order_by(Profile.id)).all()
-    if session.scalar(select(func.count()).select_from(Outcome).where(Outcome.profile_id.in_([p.id for p in residents]))):
+    residents = session.scalars(
+        select(Profile).where(Profile.fair_id == fair.id, Profile.deleted_at.is_(None)).order_by(Profile.id)
+    ).all()
+    if session.scalar(
+        select(func.count()).select_from(Outcome).where(Outcome.profile_id.in_([p.id for p in residents]))
+    ):
         return 0
     recorded = 0
     for i, profile in enumerate(residents):

@@ -1,4 +1,5 @@
 """The matching model: plain Python, no Flask. `rank(profile, jobs) -> list[Match]`."""
+
 from .matcher import Matcher, rank
 from .model import ScoreModel, default_model
 from .occupations import OccupationCoder, Taxonomy

@@ -1,4 +1,5 @@
 """The shipped artefacts in models/: gazetteer, occupation taxonomy, the classification and its title coder, weights."""
+
 from __future__ import annotations
 
 import logging
@@ -15,7 +16,13 @@ from .places import Gazetteer
 
 log = logging.getLogger(__name__)
 
-PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES = "places.json", "occupations.json", "weights.json", "lexicon.npz", "syllables.json"
+PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES = (
+    "places.json",
+    "occupations.json",
+    "weights.json",
+    "lexicon.npz",
+    "syllables.json",
+)
 CLASSIFICATION, TITLE_CODER, FIT = "csco.json", "title_coder.npz", "fit.json"
 ALL = (PLACES, OCCUPATIONS, WEIGHTS, LEXICON, SYLLABLES, CLASSIFICATION, TITLE_CODER, FIT)
 
@@ -52,7 +59,9 @@ class Artefacts:
         classification = Classification.load(folder / CLASSIFICATION) if (folder / CLASSIFICATION).exists() else None
         return cls(
             gazetteer=Gazetteer.load(folder / PLACES) if (folder / PLACES).exists() else Gazetteer.empty(),
-            taxonomy=Taxonomy.load(folder / OCCUPATIONS, classification) if (folder / OCCUPATIONS).exists() else Taxonomy.empty(),
+            taxonomy=Taxonomy.load(folder / OCCUPATIONS, classification)
+            if (folder / OCCUPATIONS).exists()
+            else Taxonomy.empty(),
             model=ScoreModel.load(folder / WEIGHTS) if (folder / WEIGHTS).exists() else default_model(),
             lexicon=Lexicon.load(folder / LEXICON) if (folder / LEXICON).exists() else Lexicon.empty(),
             syllables=load_syllables(folder / SYLLABLES) if (folder / SYLLABLES).exists() else {},
@@ -67,4 +76,6 @@ class Artefacts:
         return self._coder
 
     def matcher(self, model: ScoreModel | None = None, **options) -> Matcher:
-        return Matcher(model=model or self.model, gazetteer=self.gazetteer, coder=self.coder, fit_scale=self.fit, **options)
+        return Matcher(
+            model=model or self.model, gazetteer=self.gazetteer, coder=self.coder, fit_scale=self.fit, **options
+        )

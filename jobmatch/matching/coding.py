@@ -1,4 +1,5 @@
 """How the matcher reads a record: the text it compares, and the occupations it codes from the words."""
+
 from __future__ import annotations
 
 from .occupations import Coding, OccupationCoder, Taxonomy
@@ -112,4 +113,3 @@ def coding_from_json(data: dict | None, version: str):
     if "occ" in data:
         return dict(data["occ"])
     return dict(data["want"]), dict(data["neg"]), {o: (kind, "") for o, kind in data["kind"].items()}
-

@@ -4,6 +4,7 @@
 model over the character n-grams of a cleaned title (scikit-learn's LinearSVC at fit time); it is stored as a sparse
 weight matrix, so coding a title needs neither scikit-learn nor a dense matrix of 2,000 classes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -121,7 +122,9 @@ class TitleCoder:
     folds, so that 0.8 means right about four times in five.
     """
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 3), C: float = 0.5, min_weight: float = 0.05, hint_weight: float = 0.25):
+    def __init__(
+        self, ngram_range: tuple[int, int] = (1, 3), C: float = 0.5, min_weight: float = 0.05, hint_weight: float = 0.25
+    ):
         self.ngram_range = ngram_range
         self.C = C
         self.hint_weight = hint_weight
@@ -139,10 +142,19 @@ class TitleCoder:
         X = vectoriser.fit_transform(texts)
         model = LinearSVC(C=self.C, random_state=0).fit(X, codes, sample_weight=sample_weight)
         weights = model.coef_.T if len(model.classes_) > 2 else np.column_stack([-model.coef_[0], model.coef_[0]])
-        intercept = model.intercept_ if len(model.classes_) > 2 else np.array([-model.intercept_[0], model.intercept_[0]])
+        intercept = (
+            model.intercept_ if len(model.classes_) > 2 else np.array([-model.intercept_[0], model.intercept_[0]])
+        )
         weights = np.where(np.abs(weights) >= self.min_weight, weights, 0.0)
         terms = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.get)
-        self._set(terms, vectoriser.idf_, sparse.csr_matrix(weights, dtype=np.float32), intercept, list(model.classes_), (1.0, 0.0, 0.0))
+        self._set(
+            terms,
+            vectoriser.idf_,
+            sparse.csr_matrix(weights, dtype=np.float32),
+            intercept,
+            list(model.classes_),
+            (1.0, 0.0, 0.0),
+        )
         return self
 
     def _set(self, terms, idf, weights, intercept, classes, calibration) -> None:
@@ -212,7 +224,13 @@ class TitleCoder:
     @property
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
-        for part in (self.weights_.data, self.weights_.indices, self.intercept_, np.array(self.classes_), self.vectoriser_.idf_):
+        for part in (
+            self.weights_.data,
+            self.weights_.indices,
+            self.intercept_,
+            np.array(self.classes_),
+            self.vectoriser_.idf_,
+        ):
             digest.update(np.ascontiguousarray(part).tobytes())
         # The calibration's last digits depend on the BLAS a machine has (summation order); ten are the model.
         digest.update(repr((self.ngram_range, np.round(self.calibration_, 10).tolist(), self.hint_weight)).encode())
@@ -232,10 +250,14 @@ class TitleCoder:
                 indptr=self.weights_.indptr,
                 intercept=self.intercept_,
                 classes=np.array(self.classes_),
-                settings=np.array([self.ngram_range[0], self.ngram_range[1], self.C, self.min_weight, self.hint_weight]),
+                settings=np.array(
+                    [self.ngram_range[0], self.ngram_range[1], self.C, self.min_weight, self.hint_weight]
+                ),
                 calibration=self.calibration_,
             )
-        path.with_suffix(".json").write_text(json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        path.with_suffix(".json").write_text(
+            json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> TitleCoder:

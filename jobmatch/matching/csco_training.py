@@ -2,6 +2,7 @@
 
 `jobmatch train --coder` runs `build`: the same files give the same model (fixed seeds, sorted inputs).
 """
+
 from __future__ import annotations
 
 import csv
@@ -80,7 +81,7 @@ def alias_examples(classification: Classification, taxonomy: Taxonomy | None) ->
     """The project's names and aliases of each curated occupation, labelled with its CSCO code: they teach the coder
     the blue-collar words that the mostly urban labelled titles lack (平车, 看大门, 开铲车)."""
     out = []
-    for occupation in (taxonomy.occupations.values() if taxonomy else ()):
+    for occupation in taxonomy.occupations.values() if taxonomy else ():
         if occupation.csco_code in classification and occupation.id in taxonomy.codes_of:
             for text in sorted({occupation.name, *occupation.aliases}):
                 out.append(Example(text, occupation.csco_code, ALIAS_WEIGHT, "alias"))
@@ -88,7 +89,9 @@ def alias_examples(classification: Classification, taxonomy: Taxonomy | None) ->
 
 
 def _fit(examples: list[Example]) -> TitleCoder:
-    return TitleCoder().fit([e.text for e in examples], [e.code for e in examples], np.array([e.weight for e in examples]))
+    return TitleCoder().fit(
+        [e.text for e in examples], [e.code for e in examples], np.array([e.weight for e in examples])
+    )
 
 
 def folds_by_title(titles: list[Example], folds: int = FOLDS, seed: int = SEED) -> np.ndarray:
@@ -103,8 +106,12 @@ Hints = Callable[[str], dict[str, float]]
 
 
 def cross_validate(
-    titles: list[Example], aliases: list[Example], folds: int = FOLDS, seed: int = SEED,
-    progress: Callable[[int], None] | None = None, hints: Hints | None = None,
+    titles: list[Example],
+    aliases: list[Example],
+    folds: int = FOLDS,
+    seed: int = SEED,
+    progress: Callable[[int], None] | None = None,
+    hints: Hints | None = None,
 ) -> dict:
     """Top-1 accuracy at the detailed-occupation and minor-group levels, fold by fold. Each fold's titles are coded by
     a model fitted on the other folds' titles and on every alias example, with the alias rules' `hints` (the coder
@@ -147,8 +154,11 @@ def cross_validate(
 
 
 def build(
-    classification_path: str | Path, titles_path: str | Path, taxonomy: Taxonomy | None = None,
-    progress: Callable[[int], None] | None = None, hints_for: Callable[[Classification], Hints] | None = None,
+    classification_path: str | Path,
+    titles_path: str | Path,
+    taxonomy: Taxonomy | None = None,
+    progress: Callable[[int], None] | None = None,
+    hints_for: Callable[[Classification], Hints] | None = None,
 ) -> tuple[Classification, TitleCoder]:
     """Cross-validate, then fit on everything; the coder's metadata records the files, the settings and the figures.
 
@@ -175,15 +185,32 @@ def build(
         progress(1)
     coder.metadata = {
         "trained_on": {
-            "classification": {"file": Path(classification_path).name, "sha256": _sha256(classification_path), "codes": len(classification)},
-            "titles": {"file": Path(titles_path).name, "sha256": _sha256(titles_path), "used": len(titles), "left_out": skipped},
+            "classification": {
+                "file": Path(classification_path).name,
+                "sha256": _sha256(classification_path),
+                "codes": len(classification),
+            },
+            "titles": {
+                "file": Path(titles_path).name,
+                "sha256": _sha256(titles_path),
+                "used": len(titles),
+                "left_out": skipped,
+            },
             "project_aliases": len(aliases),
         },
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model": {"features": "character 1-3-grams of the cleaned title, TF-IDF", "classifier": "LinearSVC", "C": coder.C,
-                  "weights_kept": f"|w| >= {coder.min_weight}", "calibration": "P(right) = sigmoid(a·score + b·(score − best) + c), fitted on the held-out folds' 3 best codes",
-                  "classes": len(coder.classes_), "alias_weight": ALIAS_WEIGHT,
-                  "alias_rules": f"codes the alias rules read add {coder.hint_weight} to their score" if hints else "not used"},
+        "model": {
+            "features": "character 1-3-grams of the cleaned title, TF-IDF",
+            "classifier": "LinearSVC",
+            "C": coder.C,
+            "weights_kept": f"|w| >= {coder.min_weight}",
+            "calibration": "P(right) = sigmoid(a·score + b·(score − best) + c), fitted on the held-out folds' 3 best codes",
+            "classes": len(coder.classes_),
+            "alias_weight": ALIAS_WEIGHT,
+            "alias_rules": f"codes the alias rules read add {coder.hint_weight} to their score"
+            if hints
+            else "not used",
+        },
         "cross_validation": {"split": "by title, normalised; the project's aliases in every training fold", **report},
     }
     return classification, coder

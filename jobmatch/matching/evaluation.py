@@ -1,4 +1,5 @@
 """Offline evaluation: ranking metrics, the two baselines, and script invariance."""
+
 from __future__ import annotations
 
 import math
@@ -83,7 +84,9 @@ def _tokens(text: str) -> list[str]:
     return [t for t in jieba.lcut(text) if _WORD.search(t)]
 
 
-def bm25_baseline(jobs: Sequence[JobRecord], profiles: Sequence[ProfileRecord], top: int = 10, k1: float = 1.5, b: float = 0.75) -> Rankings:
+def bm25_baseline(
+    jobs: Sequence[JobRecord], profiles: Sequence[ProfileRecord], top: int = 10, k1: float = 1.5, b: float = 0.75
+) -> Rankings:
     """Okapi BM25 over jieba tokens: the profile's words as the query, each job as a document."""
     docs = [_tokens(_job_doc(j)) for j in jobs]
     lengths = np.array([len(d) for d in docs], dtype=float)
@@ -179,12 +182,16 @@ def evaluate(
         variant_matcher = make_matcher().fit(jobs, changed)
         report["invariance"][name] = top_overlap(ours, matcher_rankings(variant_matcher, changed, top), 5)
     for name, (pool_jobs, pool_qrels) in (pools or {}).items():
-        report["pools"][name] = {"vacancies": len(pool_jobs), "systems": compare(make_matcher, pool_jobs, profiles, pool_qrels, top)[0]}
+        report["pools"][name] = {
+            "vacancies": len(pool_jobs),
+            "systems": compare(make_matcher, pool_jobs, profiles, pool_qrels, top)[0],
+        }
     return report
 
 
-def counsellor_metrics(matcher: Matcher, profiles: Sequence[ProfileRecord], qrels: Qrels,
-                       conflicts: dict[str, set[str]]) -> dict:
+def counsellor_metrics(
+    matcher: Matcher, profiles: Sequence[ProfileRecord], qrels: Qrels, conflicts: dict[str, set[str]]
+) -> dict:
     """What a counsellor checks of the top matches: how many residents with a conflict (a vacancy they want whose
     demand they said they cannot meet) still see one in their top 3; how often `good` in a top 5 is a vacancy graded
     2+; and, for residents with nothing graded above 0, how often the first match is honestly not `good`."""

@@ -1,4 +1,5 @@
 """Short reasons in plain Chinese for one match, for residents and stall staff."""
+
 from __future__ import annotations
 
 import math
@@ -10,7 +11,13 @@ from .postings import UNIT_NAMES, figure
 from .records import JobRecord, ProfileRecord
 from .text import normalise
 
-_SHIFT_NAMES = {"day": "只有白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "钟点工，时间短", "flexible": "时间灵活"}
+_SHIFT_NAMES = {
+    "day": "只有白班",
+    "two_shift": "两班倒",
+    "three_shift": "三班倒",
+    "part_time": "钟点工，时间短",
+    "flexible": "时间灵活",
+}
 _TERM_SPLIT = re.compile(r"[\s/、，,()（）;；·]+")
 
 
@@ -81,7 +88,11 @@ def explain(
     distance = f["distance_km"]
     if not math.isnan(distance):
         perks = normalise(" ".join([job.title, *job.perks, job.description]))
-        helps = "，有班车" if "班车" in perks or "接送" in perks else ("，包住" if "包住" in perks or "住宿" in perks else "")
+        helps = (
+            "，有班车"
+            if "班车" in perks or "接送" in perks
+            else ("，包住" if "包住" in perks or "住宿" in perks else "")
+        )
         text = f"离家 {distance:.1f} 公里{helps}"
         if f["reach_ratio"] > 1:
             text += f"，超出您能去的 {f['reach_km']:.0f} 公里"

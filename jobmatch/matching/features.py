@@ -1,4 +1,5 @@
 """Structured features of job-profile pairs, vectorised over numpy arrays (one side may be a scalar)."""
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,15 @@ _REACH_STRETCHERS = re.compile(r"班车|接送|包住|包吃住|住宿|宿舍")
 
 # Every demand a vacancy can make that a resident can say they cannot meet, one bit each, so that a pair's conflict
 # is one AND of two integers across a whole index.
-HARD_DEMANDS = ("heavy", "standing", "literate", "computer", "licence",
-                *(f"licence:{c}" for c in LICENCE_CLASSES), *(f"cert:{c}" for c in CERTIFICATES))
+HARD_DEMANDS = (
+    "heavy",
+    "standing",
+    "literate",
+    "computer",
+    "licence",
+    *(f"licence:{c}" for c in LICENCE_CLASSES),
+    *(f"cert:{c}" for c in CERTIFICATES),
+)
 DEMAND_BIT = {label: 1 << i for i, label in enumerate(HARD_DEMANDS)}
 EXPERIENCED = "experienced"
 
@@ -146,8 +154,20 @@ class JobTable:
 
     @staticmethod
     def dtypes() -> dict[str, type]:
-        return {"shift": np.int8, "age_min": float, "age_max": float, "pay_min": float, "pay_max": float, "x": float,
-                "y": float, "z": float, "stretch": bool, "openings": float, "demands": np.int32, "experienced": bool}
+        return {
+            "shift": np.int8,
+            "age_min": float,
+            "age_max": float,
+            "pay_min": float,
+            "pay_max": float,
+            "x": float,
+            "y": float,
+            "z": float,
+            "stretch": bool,
+            "openings": float,
+            "demands": np.int32,
+            "experienced": bool,
+        }
 
     @classmethod
     def build(cls, jobs: list[JobRecord], gazetteer: Gazetteer) -> JobTable:
@@ -159,7 +179,9 @@ class JobTable:
             age_min=np.array([_nan(j.age_min) for j in jobs]),
             age_max=np.array([_nan(j.age_max) for j in jobs]),
             pay_min=np.array([monthly(j.wage_min, j.wage_unit, j.shift) for j in jobs]),
-            pay_max=np.array([monthly(j.wage_max if j.wage_max is not None else j.wage_min, j.wage_unit, j.shift) for j in jobs]),
+            pay_max=np.array(
+                [monthly(j.wage_max if j.wage_max is not None else j.wage_min, j.wage_unit, j.shift) for j in jobs]
+            ),
             x=x,
             y=y,
             z=z,
@@ -187,8 +209,17 @@ class ProfileTable:
 
     @staticmethod
     def dtypes() -> dict[str, type]:
-        return {"availability": np.int8, "age": float, "expected": float, "x": float, "y": float, "z": float, "reach": float,
-                "barred": np.int32, "newcomer": bool}
+        return {
+            "availability": np.int8,
+            "age": float,
+            "expected": float,
+            "x": float,
+            "y": float,
+            "z": float,
+            "reach": float,
+            "barred": np.int32,
+            "newcomer": bool,
+        }
 
     @classmethod
     def build(cls, profiles: list[ProfileRecord], gazetteer: Gazetteer) -> ProfileTable:

@@ -6,6 +6,7 @@ thresholds calibrated on graded sets (`FitScale.calibrate`): `good` where the ma
 (1 or more) at a looser one. A match that breaks a hard limit (age, shift, a demand the resident cannot meet) is weak
 whatever its score.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,10 @@ class FitScale:
 
     @classmethod
     def calibrate(
-        cls, scored: Iterable[tuple[float, bool, int]], good_precision: float = 0.9, possible_precision: float = 0.6,
+        cls,
+        scored: Iterable[tuple[float, bool, int]],
+        good_precision: float = 0.9,
+        possible_precision: float = 0.6,
         description: str = "",
     ) -> FitScale:
         """Thresholds from (score, eligible, grade) of shown matches: the lowest score at which every eligible match
@@ -47,8 +51,10 @@ class FitScale:
         possible = min(_lowest(between, lambda g: g >= 1, possible_precision, default=good), good)
         shown = len(pairs)
         meta = {
-            "calibrated_on": description, "eligible_matches": shown,
-            "good_precision_target": good_precision, "possible_precision_target": possible_precision,
+            "calibrated_on": description,
+            "eligible_matches": shown,
+            "good_precision_target": good_precision,
+            "possible_precision_target": possible_precision,
             "good_precision": _precision([g for s, g in pairs if s >= good], 2),
             "possible_precision": _precision([g for s, g in pairs if possible <= s < good], 1),
         }

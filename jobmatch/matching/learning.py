@@ -5,6 +5,7 @@ interviewed are positives, declines and shortlists the resident ignored are nega
 are left out. `learn_from_outcomes` fits candidate weights on the prior plus the outcomes and replaces the current
 weights only when the candidate orders held-out residents' outcomes better by more than chance.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence

@@ -6,6 +6,7 @@ words of up to four characters. Held as sorted fixed-width numpy strings, it cos
 jieba's own dictionary costs 80 MB; lookups are binary searches. Cutting follows jieba's route without the HMM:
 the most probable split into dictionary words.
 """
+
 from __future__ import annotations
 
 import math
@@ -118,5 +119,7 @@ if __name__ == "__main__":
     lexicon = Lexicon.from_jieba()
     lexicon.save(folder / "lexicon.npz")
     table = syllable_table()
-    (folder / "syllables.json").write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (folder / "syllables.json").write_text(
+        json.dumps(table, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
     print(f"{len(lexicon)} words and {len(table)} readings written to {folder}")

@@ -1,4 +1,5 @@
 """The matcher: rank jobs for a profile or profiles for a job, over the rows of its index (rows.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -144,14 +145,20 @@ class Matcher(Rows):
         named[[codes[pair] for pair in {text[i : i + 2] for i in range(len(text) - 1)} if pair in codes]] = True
         named[0] = False  # code 0 is "no distinctive name"
         n = len(mask)
-        occupations = self._occupation_signals(self.job_occ_, self.job_occ_, self._vector(wanted), self._vector(negated), n)
+        occupations = self._occupation_signals(
+            self.job_occ_, self.job_occ_, self._vector(wanted), self._vector(negated), n
+        )
         done = self._vector(done_codes(self.taxonomy, evidence))
         if done.any():
             new_to_occ = self.job_table_.experienced & (self.job_occ_.counts > 0) & ~self._near(self.job_occ_, done, n)
         else:  # nothing said about what they have done: not new to anything
             new_to_occ = np.zeros(n, dtype=bool)
-        return {"text": relative_to_best(sims, mask), "employer_named": named[self.job_employer_.view], **occupations,
-                "new_to_occ": new_to_occ}
+        return {
+            "text": relative_to_best(sims, mask),
+            "employer_named": named[self.job_employer_.view],
+            **occupations,
+            "new_to_occ": new_to_occ,
+        }
 
     def _near(self, stored: OccupationPostings, occupations: np.ndarray, n: int) -> np.ndarray:
         """Rows naming one of `occupations` or a neighbour of one (links are symmetric, so either side may be stored)."""
@@ -170,8 +177,14 @@ class Matcher(Rows):
         }
 
     def profiles_for(
-        self, job: JobRecord, top: int = 10, candidates: Iterable[str] | None = None, coding: dict[str, float] | None = None,
-        fair=None, town=None, records: Callable[[list[str]], dict[str, ProfileRecord]] | None = None,
+        self,
+        job: JobRecord,
+        top: int = 10,
+        candidates: Iterable[str] | None = None,
+        coding: dict[str, float] | None = None,
+        fair=None,
+        town=None,
+        records: Callable[[list[str]], dict[str, ProfileRecord]] | None = None,
     ) -> list[Match]:
         """Residents for one vacancy, best first, eligible residents before ineligible ones.
 
@@ -180,7 +193,9 @@ class Matcher(Rows):
         if not self.profile_position_:
             return []
         job = completed_job(job)
-        mask = self._mask(candidates, self.profile_position_, self.profile_alive_, self.profile_filters_, fair=fair, town=town)
+        mask = self._mask(
+            candidates, self.profile_position_, self.profile_alive_, self.profile_filters_, fair=fair, town=town
+        )
         sims = self.profile_text_.scores(self._vectorise([job_text(job)]))
         table = JobTable.build([job], self.gazetteer)
         codes = coding if coding is not None else self.code_job(job)
@@ -259,7 +274,9 @@ class Matcher(Rows):
                 rest = np.setdiff1d(np.arange(len(rows)), first, assume_unique=True)
                 bounds = self.model.bounds(signals["text"][rest], signals["occ_near"][rest], signals["occ_group"][rest])
                 extra = rest[bounds >= ranked[top - 1]]
-                more, more_scores, more_eligible = self._scored(rows[extra], {k: v[extra] for k, v in signals.items()}, context)
+                more, more_scores, more_eligible = self._scored(
+                    rows[extra], {k: v[extra] for k, v in signals.items()}, context
+                )
                 both = np.concatenate([first, extra])
                 feats = {k: np.concatenate([np.asarray(feats[k]), np.asarray(more[k])]) for k in feats}
                 scores, eligible = np.concatenate([scores, more_scores]), np.concatenate([eligible, more_eligible])
@@ -305,7 +322,9 @@ class Matcher(Rows):
             if turned_down:
                 return f"您说过不想做{self._occupation_name(turned_down, negated)}"
         if row["occ_same"] >= 0.4:
-            shared = max((o for o in job_codes if o in wanted), key=lambda o: min(wanted[o], job_codes[o]), default=None)
+            shared = max(
+                (o for o in job_codes if o in wanted), key=lambda o: min(wanted[o], job_codes[o]), default=None
+            )
             if shared:
                 if shared not in evidence:  # reached through a broad wish such as 想进厂
                     title = clean_title(job.title) or job.title

@@ -3,6 +3,7 @@
 Three binary models estimate P(grade >= 1), P(grade >= 2) and P(grade >= 3). The score is the expected gain
 (2^grade - 1) divided by its maximum 7, so it lies in [0, 1] and orders pairs the way nDCG rewards them.
 """
+
 from __future__ import annotations
 
 import json
@@ -115,7 +116,12 @@ class ScoreModel:
 
     @classmethod
     def fit(
-        cls, X: np.ndarray, grades: np.ndarray, C: float = 1.0, metadata: dict | None = None, sample_weight: np.ndarray | None = None
+        cls,
+        X: np.ndarray,
+        grades: np.ndarray,
+        C: float = 1.0,
+        metadata: dict | None = None,
+        sample_weight: np.ndarray | None = None,
     ) -> ScoreModel:
         """Three logistic models on the learned features (rules stay at 0); `sample_weight` weighs rows, as learning
         from outcomes does to make the graded pairs a prior."""
@@ -144,7 +150,10 @@ class ScoreModel:
 
         # By feature name, so a reordering of FEATURES keeps ids; + 0.0 gives -0.0 and 0.0 one spelling.
         levels = [
-            {"intercept": float(self.intercept[k]) + 0.0, "coef": {n: float(c) + 0.0 for n, c in zip(FEATURES, self.coef[k])}}
+            {
+                "intercept": float(self.intercept[k]) + 0.0,
+                "coef": {n: float(c) + 0.0 for n, c in zip(FEATURES, self.coef[k])},
+            }
             for k in range(len(self.intercept))
         ]
         canonical = json.dumps(levels, sort_keys=True, separators=(",", ":"))
@@ -154,7 +163,11 @@ class ScoreModel:
         return {
             "features": list(FEATURES),
             "levels": [
-                {"grade_at_least": k + 1, "intercept": float(self.intercept[k]), "coef": dict(zip(FEATURES, map(float, self.coef[k])))}
+                {
+                    "grade_at_least": k + 1,
+                    "intercept": float(self.intercept[k]),
+                    "coef": dict(zip(FEATURES, map(float, self.coef[k]))),
+                }
                 for k in range(3)
             ],
             "metadata": self.metadata,
@@ -177,9 +190,22 @@ class ScoreModel:
 def default_model() -> ScoreModel:
     """Hand-set weights used when models/weights.json is missing: occupation first, then pay and distance."""
     per_level = {
-        "text": 1.5, "occ_same": 3.0, "occ_near": 1.2, "occ_group": 0.5, "occ_negated": -4.0, "pay_fit": 0.5,
-        "pay_ok": 0.8, "pay_bent": 0.3, "distance_fit": 0.5, "distance_ok": 0.8, "distance_bent": 0.3,
-        "no_openings": 0.0, "employer_named": 1.0, "fit_all": 1.5, "near_all": 0.5, "text_same": 0.0,
+        "text": 1.5,
+        "occ_same": 3.0,
+        "occ_near": 1.2,
+        "occ_group": 0.5,
+        "occ_negated": -4.0,
+        "pay_fit": 0.5,
+        "pay_ok": 0.8,
+        "pay_bent": 0.3,
+        "distance_fit": 0.5,
+        "distance_ok": 0.8,
+        "distance_bent": 0.3,
+        "no_openings": 0.0,
+        "employer_named": 1.0,
+        "fit_all": 1.5,
+        "near_all": 0.5,
+        "text_same": 0.0,
     }
     coef = np.array([[per_level[name] for name in FEATURES]] * 3)
     return ScoreModel(coef, np.array([-3.0, -4.5, -6.0]), {"source": "hand-set default"})

@@ -9,6 +9,7 @@ its code: its names and aliases are matched exactly (报关员, 礼宾员), and 
 the learned title coder (csco.py). A curated occupation stands for its CSCO codes, and the classification's minor
 groups make neighbours.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,9 @@ GROUP_WEIGHT = 0.5
 MEMO_SIZE = 200_000  # clauses
 # Where a clause ends: the negation patterns below never cross these either.
 _CLAUSES = re.compile(r"[,，。;；!！?？]+")
-_NEGATION_BEFORE = re.compile(r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别(?![的人处])|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$")
+_NEGATION_BEFORE = re.compile(
+    r"(不想|不要|不愿意?|不能|不再|不干|不做|不会|别(?![的人处])|干不了|做不了|不适合|受不了|没法|不去)[^，。,.;；!！?？、]{0,5}$"
+)
 # 缝纫机我踩不来, 工地干不动了, 服务员不想干了
 _NEGATION_AFTER = re.compile(
     r"^[^，。,.;；!！?？]{0,3}(不想[踩干做开弄搞碰再]|不[干做踩开]了|[干做踩]不动|[干做踩]够了|太累|不行了|吃不消|[踩干做开]不来|[踩干做开]不了)"
@@ -98,9 +101,7 @@ class Taxonomy:
         }
         self.curated = list(self.occupations)
         for code, name in known.items():
-            self.occupations.setdefault(
-                code, Occupation(code, name, code, name, "", False, (), (), ())
-            )
+            self.occupations.setdefault(code, Occupation(code, name, code, name, "", False, (), (), ()))
         self.ids = list(self.occupations)
         self.position = {oid: i for i, oid in enumerate(self.ids)}
         self.group_codes = {gid: [c for c in g.get("csco", []) if c in known] for gid, g in self.groups.items()}
@@ -120,12 +121,19 @@ class Taxonomy:
         }
         # A field word also stands for the codes of the work anyone can start in it (开车: 4-02-02-01 ...), except a
         # code that skilled work shares: 剪线头 and 缝纫 are both 6-05-01-03, and 想进厂 does not mean sewing.
-        skilled = {c for gid, entry in self.group_entry.items() for m in self.group_members[gid] if m not in entry
-                   for c in self.codes_of.get(m, ())}
+        skilled = {
+            c
+            for gid, entry in self.group_entry.items()
+            for m in self.group_members[gid]
+            if m not in entry
+            for c in self.codes_of.get(m, ())
+        }
         for gid, entry in list(self.group_entry.items()):
             safe = [c for m in entry for c in self.codes_of.get(m, ()) if c not in skilled]
             self.group_entry[gid] = entry + list(dict.fromkeys(safe + self.group_codes.get(gid, [])))
-            self.group_members[gid] = self.group_members[gid] + list(dict.fromkeys(safe + self.group_codes.get(gid, [])))
+            self.group_members[gid] = self.group_members[gid] + list(
+                dict.fromkeys(safe + self.group_codes.get(gid, []))
+            )
         for gid, codes in self.group_codes.items():
             if gid not in self.group_entry:
                 self.group_entry[gid] = list(codes)
@@ -239,7 +247,9 @@ class OccupationCoder:
                 self._add(term, code, 1.0, self.csco_terms)
         # A two-character name inside one of our aliases means something else here: 车工 in 平车工 sews, it does not
         # turn a lathe. Our alias decides those.
-        for term in [t for t in self.csco_terms if len(t) == 2 and any(t in alias and t != alias for alias in self.terms)]:
+        for term in [
+            t for t in self.csco_terms if len(t) == 2 and any(t in alias and t != alias for alias in self.terms)
+        ]:
             del self.csco_terms[term]
         # Matched by a scan of set look-ups rather than one regex: compiling 3,000 alternatives costs half a second
         # at every start of the command.
@@ -279,9 +289,17 @@ class OccupationCoder:
 
         groups = sorted((g, sorted(m)) for g, m in self.taxonomy.group_entry.items())
         source = json.dumps(
-            [CODER_VERSION, sorted(self.terms.items()), sorted(self.csco_terms.items()), groups, len(self.lexicon),
-             len(self.syllables), self.fuzzy_threshold, self.title_coder.fingerprint if self.title_coder else None,
-             sorted(self.taxonomy.codes_of.items())],
+            [
+                CODER_VERSION,
+                sorted(self.terms.items()),
+                sorted(self.csco_terms.items()),
+                groups,
+                len(self.lexicon),
+                len(self.syllables),
+                self.fuzzy_threshold,
+                self.title_coder.fingerprint if self.title_coder else None,
+                sorted(self.taxonomy.codes_of.items()),
+            ],
             ensure_ascii=False,
         )
         return hashlib.sha256(source.encode()).hexdigest()[:16]
@@ -327,7 +345,13 @@ class OccupationCoder:
             from rapidfuzz import fuzz, process
 
             # One C call scores every long alias against the text; only the near ones are aligned.
-            near = process.extract(text, self._fuzzy_candidates(text), scorer=fuzz.partial_ratio, score_cutoff=self.fuzzy_threshold, limit=None)
+            near = process.extract(
+                text,
+                self._fuzzy_candidates(text),
+                scorer=fuzz.partial_ratio,
+                score_cutoff=self.fuzzy_threshold,
+                limit=None,
+            )
             for term, _score, _index in near:
                 if term in text:
                     continue
@@ -388,7 +412,10 @@ class OccupationCoder:
         found = [(start, end, self.terms[term], confidence) for start, end, term, confidence in self.hits(clause)]
         found += [(start, end, self.csco_terms[term], EXACT) for start, end, term in self._csco_hits(normalise(clause))]
         for start, end, targets, confidence in found:
-            negated = bool(_NEGATION_BEFORE.search(clause[max(0, start - 8) : start]) or _NEGATION_AFTER.search(clause[end : end + 8]))
+            negated = bool(
+                _NEGATION_BEFORE.search(clause[max(0, start - 8) : start])
+                or _NEGATION_AFTER.search(clause[end : end + 8])
+            )
             for target, weight in targets:
                 is_group = target.startswith("group:")
                 if is_group and not groups:
@@ -422,7 +449,9 @@ class OccupationCoder:
         found = self.code(clean_title(title) or title, groups=False).scores
         hints: dict[str, float] = {}
         for occ_id, score in found.items():
-            for code in self.taxonomy.codes_of.get(occ_id) or ((occ_id,) if occ_id in self.taxonomy.classification else ()):
+            for code in self.taxonomy.codes_of.get(occ_id) or (
+                (occ_id,) if occ_id in self.taxonomy.classification else ()
+            ):
                 hints[code] = max(hints.get(code, 0.0), score)
         return hints
 

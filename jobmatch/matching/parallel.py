@@ -1,4 +1,5 @@
 """Batch work spread over forked processes (for commands on a multi-core machine)."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -31,4 +32,3 @@ def fork_map(fn, n: int, processes: int | None = None, chunk: int = 64) -> Itera
             yield from pool.imap(_forked_span, spans)
     finally:
         _FORKED.clear()
-

@@ -1,4 +1,5 @@
 """The place gazetteer in models/places.json: town and community names to coordinates."""
+
 from __future__ import annotations
 
 import json

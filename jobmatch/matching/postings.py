@@ -4,6 +4,7 @@ Real titles carry firm names, places, pay, perks and reference numbers around th
 ("重庆金沙店绿茶餐厅诚聘各岗4000起+包吃住", "物流专员(J10854)", "早八晚五 仓库看守380一天可临时工日结兼职").
 `read_posting` reads what the text says; callers fill only the structured fields the office left empty.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ _DAILY = re.compile(
 _MONTHLY = re.compile(rf"(?:月薪|月入|薪资|薪酬|薪水|工资|底薪|综合|收入|待遇|保底)\s*[:：]?\s*{_N}(?:{_TO}{_N})?")
 _PLAIN = re.compile(rf"(?<![\d.a-z]){_N}(?:{_TO}{_N})?(?![\d.])")
 # What a number is when it is not pay.
-_NOT_PAY_AFTER = re.compile(r"^\s*(?:周岁|岁|周|年|届|级|款|型|期|个|人|名|号|点|公里|km|里|分钟|平|斤|亩|楼|次|小时|班|间|天|休|险|h\b|cm|kg|米)")
+_NOT_PAY_AFTER = re.compile(
+    r"^\s*(?:周岁|岁|周|年|届|级|款|型|期|个|人|名|号|点|公里|km|里|分钟|平|斤|亩|楼|次|小时|班|间|天|休|险|h\b|cm|kg|米)"
+)
 _NOT_PAY_BEFORE = re.compile(r"(?:招|年龄|限|满|做|休|月休|上|第|住宿|宿舍|年满)\s*$")
 PLAUSIBLE = {"month": (1_000, 100_000), "day": (50, 2_000), "hour": (8, 300)}
 
@@ -128,7 +131,7 @@ _OPENINGS = re.compile(
 
 
 def read_openings(text: str) -> int | None:
-    """"招10人", "急招三名", "人数：5"; None when the posting does not say (若干, 数名)."""
+    """ "招10人", "急招三名", "人数：5"; None when the posting does not say (若干, 数名)."""
     found = _OPENINGS.search(arabic_numbers(text))
     if not found:
         return None
@@ -139,8 +142,12 @@ def read_openings(text: str) -> int | None:
 # --- age limits ----------------------------------------------------------------------------------------------
 
 # Titles are cut short: "招聘带车货运司机23-55周" means 23-55 周岁.
-_AGE_SPAN = re.compile(r"(?:年龄|年纪)?\s*(\d{2})\s*(?:-|~|～|到|至|—)\s*(\d{2})\s*(?:周岁|岁|周)|(?:年龄|年纪)\s*[:：]?\s*(\d{2})\s*(?:-|~|～|到|至|—)\s*(\d{2})")
-_AGE_UNDER = re.compile(r"(?:年龄|年纪)?\s*(\d{2})\s*(?:周岁|岁)?\s*(?:以下|以内|之内)|(?:不超过|不大于|低于)\s*(\d{2})\s*(?:周岁|岁)")
+_AGE_SPAN = re.compile(
+    r"(?:年龄|年纪)?\s*(\d{2})\s*(?:-|~|～|到|至|—)\s*(\d{2})\s*(?:周岁|岁|周)|(?:年龄|年纪)\s*[:：]?\s*(\d{2})\s*(?:-|~|～|到|至|—)\s*(\d{2})"
+)
+_AGE_UNDER = re.compile(
+    r"(?:年龄|年纪)?\s*(\d{2})\s*(?:周岁|岁)?\s*(?:以下|以内|之内)|(?:不超过|不大于|低于)\s*(\d{2})\s*(?:周岁|岁)"
+)
 
 
 def read_age_limits(text: str) -> tuple[int | None, int | None]:
@@ -162,7 +169,9 @@ def read_age_limits(text: str) -> tuple[int | None, int | None]:
 
 # --- shift ---------------------------------------------------------------------------------------------------
 
-_OFFICE_HOURS = re.compile(r"早[0-9一二三四五六七八九十]{1,2}点?晚[0-9一二三四五六七八九十]{1,2}点?|朝九晚[五六]|做六休一|做五休二")
+_OFFICE_HOURS = re.compile(
+    r"早[0-9一二三四五六七八九十]{1,2}点?晚[0-9一二三四五六七八九十]{1,2}点?|朝九晚[五六]|做六休一|做五休二"
+)
 
 
 def read_shift(text: str) -> str | None:
@@ -188,7 +197,9 @@ _AGE_WORDS = re.compile(
     r"|\d{2}\s*(?:周岁|岁)\s*(?:以下|以内|以上)?"
 )
 # A place before the occupation: 鄂城区加油收银. Not 社区, 小区, 园区 and the like, which are part of a job's name.
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,3}(?<![社小园景厂库校营片商矿超菜夜集门])(?:省|市(?!场)|县|区(?!域))(?=[\u4e00-\u9fff]{2})")
+_PLACE = re.compile(
+    r"^[\u4e00-\u9fff]{1,3}(?<![社小园景厂库校营片商矿超菜夜集门])(?:省|市(?!场)|县|区(?!域))(?=[\u4e00-\u9fff]{2})"
+)
 _PAY_WORDS = re.compile(
     r"(?:(?:月薪|日薪|时薪|月入|年薪|工资|薪资|底薪|保底|综合)\s*\d+(?:\.\d+)?|\d{2,}(?:\.\d+)?|\d+(?:\.\d+)?(?=\s*(?:元|块|k|w|千|万)))"
     r"(?:\s*(?:-|~|到|至)\s*\d+(?:\.\d+)?)?\s*(?:元|块)?\s*(?:/|每|一)?\s*(?:天|日|小时|h|月|k|w|千|万)?\+?(?:起|以上|左右)?"
@@ -238,7 +249,13 @@ def clean_title(title: str | None) -> str:
 # --- the whole reading -------------------------------------------------------------------------------------
 
 UNIT_NAMES = {"month": "月薪", "day": "日薪", "hour": "时薪"}
-SHIFT_NAMES = {"day": "白班", "two_shift": "两班倒", "three_shift": "三班倒", "part_time": "兼职/钟点", "flexible": "时间灵活"}
+SHIFT_NAMES = {
+    "day": "白班",
+    "two_shift": "两班倒",
+    "three_shift": "三班倒",
+    "part_time": "兼职/钟点",
+    "flexible": "时间灵活",
+}
 FIELDS = ("wage_min", "wage_max", "wage_unit", "perks", "shift", "age_min", "age_max", "openings")
 
 
@@ -295,7 +312,9 @@ def group_values(reading: PostingReading, group: str) -> dict | None:
 
 def read_posting(title: str | None, description: str | None = "") -> PostingReading:
     """Read a posting's title and description. The title is read first: where both state a field, the title wins."""
-    plain = to_simplified(strip_pictographs(unicodedata.normalize("NFKC", f"{title or ''}\n{description or ''}"))).lower()
+    plain = to_simplified(
+        strip_pictographs(unicodedata.normalize("NFKC", f"{title or ''}\n{description or ''}"))
+    ).lower()
     values: dict = {}
     pay = read_pay(plain)
     if pay:
@@ -316,7 +335,9 @@ def read_posting(title: str | None, description: str | None = "") -> PostingRead
     openings = read_openings(plain)
     if openings:
         values["openings"] = openings
-    return PostingReading(occupation=clean_title(title), found=tuple(name for name in FIELDS if name in values), **values)
+    return PostingReading(
+        occupation=clean_title(title), found=tuple(name for name in FIELDS if name in values), **values
+    )
 
 
 def figure(value: float) -> str:

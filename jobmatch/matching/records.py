@@ -1,4 +1,5 @@
 """Plain records the matcher works on, built from validated dicts (API, database or batch files)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,5 +1,6 @@
 """The matcher's index: a row per vacancy and per profile, with its text and occupation postings, its fields and
 its filters; built by `fit`, kept current by adding and removing records without a refit."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -122,7 +123,9 @@ class Rows:
         """Index new or changed vacancies; a changed one replaces its earlier row."""
         self._add_jobs([completed_job(j) for j in jobs], codings)
 
-    def add_profiles(self, profiles: Sequence[ProfileRecord], codings: Sequence[ProfileCoding | None] | None = None) -> None:
+    def add_profiles(
+        self, profiles: Sequence[ProfileRecord], codings: Sequence[ProfileCoding | None] | None = None
+    ) -> None:
         """Index new or changed profiles; a changed one replaces its earlier row."""
         self._add_profiles([completed_profile(p) for p in profiles], codings)
 
@@ -163,14 +166,19 @@ class Rows:
             return -1
         return self.categories_[field].setdefault(str(value), len(self.categories_[field]))
 
-    def _append_rows(self, records: list, remove, text_of, table_cls, texts: TextPostings, table: Columns, filters: Columns):
+    def _append_rows(
+        self, records: list, remove, text_of, table_cls, texts: TextPostings, table: Columns, filters: Columns
+    ):
         """What adding vacancies and adding profiles share: replace earlier rows, then text, fields and filters."""
         for record in records:
             remove(record.id)
         texts.extend(self._vectorise([text_of(r) for r in records]))
         table.extend(vars(table_cls.build(records, self.gazetteer)))
         filters.extend(
-            {"fair": [self._category("fair", r.fair) for r in records], "town": [self._category("town", r.town) for r in records]}
+            {
+                "fair": [self._category("fair", r.fair) for r in records],
+                "town": [self._category("town", r.town) for r in records],
+            }
         )
 
     def _add_jobs(self, jobs: list[JobRecord], codings) -> None:
@@ -180,7 +188,9 @@ class Rows:
         self._append_rows(jobs, self.remove_job, job_text, JobTable, self.job_text_, self.job_table_, self.job_filters_)
         employer, occupations = [], []
         for row, job in enumerate(jobs, start=first):
-            coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_job(job)
+            coding = (
+                codings[row - first] if codings is not None and codings[row - first] is not None else self.code_job(job)
+            )
             occupations.append(self._columns(coding))
             self.job_codes_.append(coding)
             key = self._employer_key(job)
@@ -196,15 +206,27 @@ class Rows:
             return
         first = len(self.profile_records_)
         self._append_rows(
-            profiles, self.remove_profile, profile_text, ProfileTable, self.profile_text_, self.profile_table_, self.profile_filters_
+            profiles,
+            self.remove_profile,
+            profile_text,
+            ProfileTable,
+            self.profile_text_,
+            self.profile_table_,
+            self.profile_filters_,
         )
         wants, negs, orders, dones = [], [], [], []
         for row, profile in enumerate(profiles, start=first):
-            coding = codings[row - first] if codings is not None and codings[row - first] is not None else self.code_profile(profile)
+            coding = (
+                codings[row - first]
+                if codings is not None and codings[row - first] is not None
+                else self.code_profile(profile)
+            )
             wanted, negated, evidence = coding
             wants.append(self._columns(wanted))
             negs.append(self._columns(negated))
-            order = {o: 1 + _KIND_BASE * rank + _KINDS.get(evidence.get(o, ("",))[0], 0) for rank, o in enumerate(wanted)}
+            order = {
+                o: 1 + _KIND_BASE * rank + _KINDS.get(evidence.get(o, ("",))[0], 0) for rank, o in enumerate(wanted)
+            }
             orders.append(self._columns(order))
             dones.append(self._columns(done_codes(self.taxonomy, evidence)))
             self.profile_position_[profile.id] = row

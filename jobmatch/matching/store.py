@@ -2,6 +2,7 @@
 
 Rows are never moved: a record that changes is written again at the end and its old row is marked dead.
 """
+
 from __future__ import annotations
 
 import numpy as np

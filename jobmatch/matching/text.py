@@ -1,4 +1,5 @@
 """Text normalisation for matching: NFKC, pinyin-annotation stripping, traditional to simplified."""
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,21 @@ def _normalise(text: str) -> str:
 
 # --- numbers in residents' words: 三千, 3千, 3k, 一天150, 月薪4500, 五十多岁 --------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万]+")
 # An Arabic number with an optional multiplier, and a colloquial trailing digit: 3千5 = 3500, 1万2 = 12000.
@@ -117,7 +132,9 @@ def arabic_numbers(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _CN_APPROX_RANGE.sub(lambda m: f"{m.group(1)}{m.group(3)}到{m.group(2)}{m.group(3)}", text)
     text = _MIXED_RANGE.sub(
-        lambda m: f"{_number(float(m.group(1)) * _SCALE[m.group(4)])}{m.group(2)}{_number(float(m.group(3)) * _SCALE[m.group(4)])}",
+        lambda m: (
+            f"{_number(float(m.group(1)) * _SCALE[m.group(4)])}{m.group(2)}{_number(float(m.group(3)) * _SCALE[m.group(4)])}"
+        ),
         text,
     )
 
@@ -195,7 +212,13 @@ def shift_from_text(text: str | None) -> str | None:
     if not text:
         return None
     text = to_simplified(unicodedata.normalize("NFKC", text))
-    for pattern, shift in ((_THREE_SHIFT, "three_shift"), (_TWO_SHIFT, "two_shift"), (_PART_TIME, "part_time"), (_DAY_SHIFT, "day"), (_FLEXIBLE, "flexible")):
+    for pattern, shift in (
+        (_THREE_SHIFT, "three_shift"),
+        (_TWO_SHIFT, "two_shift"),
+        (_PART_TIME, "part_time"),
+        (_DAY_SHIFT, "day"),
+        (_FLEXIBLE, "flexible"),
+    ):
         if pattern.search(text):
             return shift
     return None

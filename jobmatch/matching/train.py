@@ -1,4 +1,5 @@
 """Fitting the score model on graded pairs, with cross-validation by profile."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

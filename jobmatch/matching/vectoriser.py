@@ -4,6 +4,7 @@ Written out because the matcher vectorises one short text per request: scikit-le
 the arithmetic, and importing it costs a command-line run about a second. tests/test_index.py checks that both
 give the same matrix.
 """
+
 from __future__ import annotations
 
 import math
@@ -56,12 +57,15 @@ class CharTfidf:
             terms.extend(ids)
             docs.extend([n_docs - 1] * len(ids))
         width = max(len(vocabulary), 1)
-        keys, counts = np.unique(np.frombuffer(docs, dtype=np.int64) * width + np.frombuffer(terms, dtype=np.int64), return_counts=True)
+        keys, counts = np.unique(
+            np.frombuffer(docs, dtype=np.int64) * width + np.frombuffer(terms, dtype=np.int64), return_counts=True
+        )
         rows, columns = keys // width, keys % width
         weights = (np.log(counts) + 1.0) * idf[columns]  # sublinear term frequency times IDF
         norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n_docs))
         weights /= norms[rows]
         indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_docs))])
         return sparse.csr_matrix(
-            (weights.astype(np.float32), columns.astype(np.int32), indptr.astype(np.int64)), shape=(n_docs, len(vocabulary))
+            (weights.astype(np.float32), columns.astype(np.int32), indptr.astype(np.int64)),
+            shape=(n_docs, len(vocabulary)),
         )

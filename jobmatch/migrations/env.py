@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from the caller's config (see jobmatch.db.upgrade)."""
+
 from alembic import context
 
 from jobmatch import models  # noqa: F401  (registers the tables on Base.metadata)

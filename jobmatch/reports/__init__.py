@@ -6,6 +6,7 @@
 
 Callers use the names below as `reports.NAME`; which module holds each is this package's own business.
 """
+
 from __future__ import annotations
 
 from . import charts
@@ -47,8 +48,32 @@ def charts_svg(report: Report) -> dict[str, str]:
 
 
 __all__ = [
-    "AGE_BANDS", "CHART_FONT_FILES", "CJK_FAMILIES", "EXITS", "SCOPE_TEXT", "UNCODED", "UNFILLED",
-    "AgeRow", "CommunityRow", "FirmRow", "Funnel", "HireDays", "OccupationRow", "Report", "Table",
-    "build_report", "cell_text", "chart_font", "charts_svg", "funnel_rows", "month_range", "numeric_columns",
-    "primary_occupation", "report_pdf", "report_text", "report_xlsx", "summary_rows", "tables",
+    "AGE_BANDS",
+    "CHART_FONT_FILES",
+    "CJK_FAMILIES",
+    "EXITS",
+    "SCOPE_TEXT",
+    "UNCODED",
+    "UNFILLED",
+    "AgeRow",
+    "CommunityRow",
+    "FirmRow",
+    "Funnel",
+    "HireDays",
+    "OccupationRow",
+    "Report",
+    "Table",
+    "build_report",
+    "cell_text",
+    "chart_font",
+    "charts_svg",
+    "funnel_rows",
+    "month_range",
+    "numeric_columns",
+    "primary_occupation",
+    "report_pdf",
+    "report_text",
+    "report_xlsx",
+    "summary_rows",
+    "tables",
 ]

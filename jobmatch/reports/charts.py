@@ -5,6 +5,7 @@ matplotlib.figure with its ticker and font manager adds about 0.5-0.9 s (python 
 for `import jobmatch.web`) to every web worker's and every CLI command's start, for a page the office opens now and
 then.
 """
+
 from __future__ import annotations
 
 import io
@@ -36,9 +37,26 @@ CJK_FAMILIES = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "
 # SVG presentation attributes: what matplotlib puts in style="" is moved to these, because the pages' CSP
 # (style-src 'self') ignores inline styles.
 _PRESENTATION = {
-    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linejoin", "stroke-linecap",
-    "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "font-family", "font-size", "font-style",
-    "font-weight", "font-variant", "font-stretch", "text-anchor", "clip-path",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "stroke",
+    "stroke-width",
+    "stroke-opacity",
+    "stroke-linejoin",
+    "stroke-linecap",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-miterlimit",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "font-variant",
+    "font-stretch",
+    "text-anchor",
+    "clip-path",
 }
 _CHART_LOCK = threading.Lock()  # rc_context and the warnings filter are process-wide
 ACCENT, MUTED = "#0b5394", "#8a8a8a"
@@ -76,23 +94,46 @@ def charts_svg(report: Report, font_files: tuple[str, ...] = CHART_FONT_FILES) -
     found = chart_font((Settings.from_environment().pdf_font or "", *font_files))
     name, weight = found or ("DejaVu Sans", 400)
     rc = {
-        "svg.fonttype": "none", "svg.hashsalt": "jobmatch", "font.family": ["sans-serif"],
-        "font.sans-serif": list(dict.fromkeys([name, *CJK_FAMILIES, "DejaVu Sans"])), "font.weight": weight,
-        "axes.titleweight": weight, "font.size": 12, "axes.unicode_minus": False,
-        "axes.spines.top": False, "axes.spines.right": False,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "jobmatch",
+        "font.family": ["sans-serif"],
+        "font.sans-serif": list(dict.fromkeys([name, *CJK_FAMILIES, "DejaVu Sans"])),
+        "font.weight": weight,
+        "axes.titleweight": weight,
+        "font.size": 12,
+        "axes.unicode_minus": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
     }
     firms = report.vacancies_by_firm[:10]
     plans = {
-        "funnel": ("推荐结果（居民-岗位对）", funnel_rows(report), True, [ACCENT] * len(lifecycle.STEPS) + [MUTED] * len(EXITS)),
-        "ages": ("居民年龄", [(r.band, r.residents) for r in report.residents_by_age], False, [ACCENT] * len(AGE_BANDS)),
-        "firms": (f"各企业招聘人数（前 {len(firms)} 家）" if firms else "各企业招聘人数", [(_short(r.employer), r.posts) for r in firms], True, [ACCENT] * len(firms)),
+        "funnel": (
+            "推荐结果（居民-岗位对）",
+            funnel_rows(report),
+            True,
+            [ACCENT] * len(lifecycle.STEPS) + [MUTED] * len(EXITS),
+        ),
+        "ages": (
+            "居民年龄",
+            [(r.band, r.residents) for r in report.residents_by_age],
+            False,
+            [ACCENT] * len(AGE_BANDS),
+        ),
+        "firms": (
+            f"各企业招聘人数（前 {len(firms)} 家）" if firms else "各企业招聘人数",
+            [(_short(r.employer), r.posts) for r in firms],
+            True,
+            [ACCENT] * len(firms),
+        ),
     }
     out = {}
     with _CHART_LOCK, rc_context(rc), warnings.catch_warnings():
         if found is None:
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
         for key, (title, items, horizontal, colours) in plans.items():
-            figure = Figure(figsize=(6.4, 0.9 + 0.32 * max(len(items), 3)) if horizontal else (6.4, 3.0), layout="constrained")
+            figure = Figure(
+                figsize=(6.4, 0.9 + 0.32 * max(len(items), 3)) if horizontal else (6.4, 3.0), layout="constrained"
+            )
             _draw_bars(figure.subplots(), title, items, horizontal, colours)
             buffer = io.StringIO()
             figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

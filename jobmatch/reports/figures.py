@@ -35,6 +35,7 @@ How each figure is counted
 
 No names, phones or other personal fields are read, so none can reach a report.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -212,7 +213,9 @@ def _residents(session: Session, where) -> tuple[list[CommunityRow], list[AgeRow
     deleted = case((Profile.deleted_at.is_not(None), 1), else_=0)
     places: dict[tuple, int] = {}
     for gone, town, community, n in session.execute(
-        select(deleted, Profile.town, Profile.community, func.count()).where(where).group_by(deleted, Profile.town, Profile.community)
+        select(deleted, Profile.town, Profile.community, func.count())
+        .where(where)
+        .group_by(deleted, Profile.town, Profile.community)
     ):
         # Deletion erases the community but keeps the town: every deleted profile goes to one bucket.
         key = (None, None) if gone or not (town or community) else (town, community)
@@ -220,7 +223,9 @@ def _residents(session: Session, where) -> tuple[list[CommunityRow], list[AgeRow
     rows = [CommunityRow(_place_label(town, community), town, community, n) for (town, community), n in places.items()]
     rows.sort(key=lambda r: (r.label == UNFILLED, -r.residents, r.label))
     ages = dict(session.execute(select(Profile.age, func.count()).where(where).group_by(Profile.age)).all())
-    return rows, [AgeRow(label, sum(n for age, n in ages.items() if _in_band(age, low, high))) for label, low, high in AGE_BANDS]
+    return rows, [
+        AgeRow(label, sum(n for age, n in ages.items() if _in_band(age, low, high))) for label, low, high in AGE_BANDS
+    ]
 
 
 def _place_label(town: str | None, community: str | None) -> str:
@@ -247,7 +252,9 @@ def _vacancies(session: Session, taxonomy, where) -> tuple[list[FirmRow], list[O
     occupations: dict[tuple[str, str], OccupationRow] = {}
     count = posts = 0
     for job_id, openings, coding, employer in session.execute(
-        select(Job.id, Job.openings, Job.coding, Employer.name).join(Employer, Employer.id == Job.employer_id).where(where)
+        select(Job.id, Job.openings, Job.coding, Employer.name)
+        .join(Employer, Employer.id == Job.employer_id)
+        .where(where)
     ):
         hired = hires.get(job_id, 0)
         offered = (openings or 0) + hired
@@ -315,6 +322,9 @@ def _hire_days(session: Session, where) -> HireDays:
     if not days:
         return HireDays()
     return HireDays(
-        count=len(days), median=float(statistics.median(days)), mean=round(statistics.fmean(days), 1),
-        min=min(days), max=max(days),
+        count=len(days),
+        median=float(statistics.median(days)),
+        mean=round(statistics.fmean(days), 1),
+        min=min(days),
+        max=max(days),
     )

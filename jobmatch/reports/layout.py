@@ -1,5 +1,6 @@
 """The report's tables, defined once for the page, the terminal text, the PDF and the workbook, and the plain-text
 report for `jobmatch report`."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -30,7 +31,11 @@ def stamp(report: Report) -> str:
 
 def summary_rows(report: Report) -> list[tuple[str, object]]:
     """The key figures, as (label, value)."""
-    scope = [("集市", report.fair_name), ("集市日期", report.fair_date)] if report.scope == "fair" else [("月份", report.month)]
+    scope = (
+        [("集市", report.fair_name), ("集市日期", report.fair_date)]
+        if report.scope == "fair"
+        else [("月份", report.month)]
+    )
     f, days = report.funnel, report.hire_days
     return [
         ("报表", report.title),
@@ -57,12 +62,40 @@ def tables(report: Report) -> list[Table]:
     days = report.hire_days
     return [
         Table("概况", ["项目", "数值"], summary_rows(report)),
-        Table("居民-社区", ["乡镇 社区", "居民（人）"], [(r.label, r.residents) for r in report.residents_by_community]),
+        Table(
+            "居民-社区", ["乡镇 社区", "居民（人）"], [(r.label, r.residents) for r in report.residents_by_community]
+        ),
         Table("居民-年龄", ["年龄段", "居民（人）"], [(r.band, r.residents) for r in report.residents_by_age]),
-        Table("岗位-企业", ["企业", "岗位（个）", "招聘人数", "已录用"], [(r.employer, r.vacancies, r.posts, r.hired) for r in report.vacancies_by_firm]),
-        Table("岗位-职业", ["职业代码", "职业名称", "岗位（个）", "招聘人数"], [(r.code, r.name, r.vacancies, r.posts) for r in report.vacancies_by_occupation]),
-        Table("推荐结果", ["环节", "居民-岗位对"], [*funnel_rows(report), ("推荐过的对（合计）", report.funnel.pairs), ("录用居民（人）", report.funnel.residents_hired)]),
-        Table("录用用时", ["项目", "天数"], [("录用数", days.count), ("中位数", days.median), ("平均", days.mean), ("最短", days.min), ("最长", days.max)]),
+        Table(
+            "岗位-企业",
+            ["企业", "岗位（个）", "招聘人数", "已录用"],
+            [(r.employer, r.vacancies, r.posts, r.hired) for r in report.vacancies_by_firm],
+        ),
+        Table(
+            "岗位-职业",
+            ["职业代码", "职业名称", "岗位（个）", "招聘人数"],
+            [(r.code, r.name, r.vacancies, r.posts) for r in report.vacancies_by_occupation],
+        ),
+        Table(
+            "推荐结果",
+            ["环节", "居民-岗位对"],
+            [
+                *funnel_rows(report),
+                ("推荐过的对（合计）", report.funnel.pairs),
+                ("录用居民（人）", report.funnel.residents_hired),
+            ],
+        ),
+        Table(
+            "录用用时",
+            ["项目", "天数"],
+            [
+                ("录用数", days.count),
+                ("中位数", days.median),
+                ("平均", days.mean),
+                ("最短", days.min),
+                ("最长", days.max),
+            ],
+        ),
     ]
 
 
@@ -100,7 +133,9 @@ def report_text(report: Report) -> str:
     for table in tables(report):
         cells = [[cell_text(v) for v in row] for row in table.rows]
         numeric = numeric_columns(table.rows, len(table.headings))
-        widths = [max([display_width(h)] + [display_width(row[i]) for row in cells]) for i, h in enumerate(table.headings)]
+        widths = [
+            max([display_width(h)] + [display_width(row[i]) for row in cells]) for i, h in enumerate(table.headings)
+        ]
         out.append(f"== {table.title} ==")
         out.append("  ".join(_pad(h, w, r) for h, w, r in zip(table.headings, widths, numeric)).rstrip())
         out.append("  ".join("-" * w for w in widths))

@@ -4,6 +4,7 @@ reportlab is imported inside the functions that draw, not at the top: it adds ab
 to every web worker's and every CLI command's start, since the app imports this package; printing.py keeps it lazy
 for the same reason.
 """
+
 from __future__ import annotations
 
 import io
@@ -64,7 +65,9 @@ def report_pdf(report: Report) -> bytes:
     cell = ParagraphStyle("report-cell", parent=base, fontSize=8.5, leading=10.5)
     number = ParagraphStyle("report-number", parent=cell, alignment=2)  # right-aligned
     title_style = ParagraphStyle("report-title", parent=base, fontSize=16, leading=21)
-    heading_style = ParagraphStyle("report-heading", parent=base, fontSize=10.5, leading=14, spaceBefore=5, spaceAfter=1)
+    heading_style = ParagraphStyle(
+        "report-heading", parent=base, fontSize=10.5, leading=14, spaceBefore=5, spaceAfter=1
+    )
     margin = 14 * mm
     width, height = A4[0] - 2 * margin, A4[1] - 2 * margin
     gap = 6 * mm
@@ -77,46 +80,76 @@ def report_pdf(report: Report) -> bytes:
         if not rows:
             data.append([Paragraph("（无）", cell)] + [""] * (len(headings) - 1))
         shown = Grid(data, colWidths=[column * f for f in fractions])
-        shown.setStyle(TableStyle([
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.grey),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
+        shown.setStyle(
+            TableStyle(
+                [
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.grey),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         return [Paragraph(escape(title), heading_style), shown]
 
     def side_by_side(first, second, widths):
         both = Grid([[first, second]], colWidths=widths)
-        both.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        both.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         return both
 
     f, days = report.funnel, report.hire_days
     figures = [
-        ("服务居民", f"{report.residents} 人"), ("岗位", f"{report.vacancies} 个"), ("招聘人数", f"{report.posts} 人"),
-        ("已推荐", f"{f.shown} 对"), ("已录用", f"{f.hired} 对 / {f.residents_hired} 人"),
+        ("服务居民", f"{report.residents} 人"),
+        ("岗位", f"{report.vacancies} 个"),
+        ("招聘人数", f"{report.posts} 人"),
+        ("已推荐", f"{f.shown} 对"),
+        ("已录用", f"{f.hired} 对 / {f.residents_hired} 人"),
         ("录用用时中位数", "—" if days.median is None else f"{cell_text(days.median)} 天"),
     ]
     key_grid = Grid(
-        [[Paragraph(escape(label), base) for label, _ in figures], [Paragraph(f"<b>{escape(value)}</b>", base) for _, value in figures]],
+        [
+            [Paragraph(escape(label), base) for label, _ in figures],
+            [Paragraph(f"<b>{escape(value)}</b>", base) for _, value in figures],
+        ],
         colWidths=[width / 6] * 6,
     )
-    key_grid.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f4f8"))]))
+    key_grid.setStyle(
+        TableStyle(
+            [("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f4f8"))]
+        )
+    )
     charts = side_by_side(
         _bars("推荐结果（居民-岗位对）", funnel_rows(report), (width - gap) / 2, font),
         _bars("居民年龄", [(r.band, r.residents) for r in report.residents_by_age], (width - gap) / 2, font),
         [(width + gap) / 2, (width - gap) / 2],
     )
     communities = top_rows([(r.label, r.residents) for r in report.residents_by_community], 10, "其他 {} 处")
-    firms = top_rows([(r.employer, r.vacancies, r.posts, r.hired) for r in report.vacancies_by_firm], 10, "其他 {} 家企业")
-    occupations = top_rows([(r.code, r.name, r.vacancies, r.posts) for r in report.vacancies_by_occupation], 10, "其他 {} 类", label_at=1)
+    firms = top_rows(
+        [(r.employer, r.vacancies, r.posts, r.hired) for r in report.vacancies_by_firm], 10, "其他 {} 家企业"
+    )
+    occupations = top_rows(
+        [(r.code, r.name, r.vacancies, r.posts) for r in report.vacancies_by_occupation], 10, "其他 {} 类", label_at=1
+    )
     columns = side_by_side(
-        grid("居民-年龄", ["年龄段", "居民"], [(r.band, r.residents) for r in report.residents_by_age], [0.7, 0.3], left)
+        grid(
+            "居民-年龄", ["年龄段", "居民"], [(r.band, r.residents) for r in report.residents_by_age], [0.7, 0.3], left
+        )
         + grid("居民-社区（前 10）", ["乡镇 社区", "居民"], communities, [0.7, 0.3], left),
         grid("岗位-企业（前 10）", ["企业", "岗位", "人数", "已录用"], firms, [0.58, 0.14, 0.14, 0.14], right)
-        + grid("岗位-职业（前 10）", ["职业代码", "职业名称", "岗位", "人数"], occupations, [0.2, 0.52, 0.14, 0.14], right),
+        + grid(
+            "岗位-职业（前 10）", ["职业代码", "职业名称", "岗位", "人数"], occupations, [0.2, 0.52, 0.14, 0.14], right
+        ),
         [left + gap, right],
     )
     hire_line = (
@@ -128,13 +161,24 @@ def report_pdf(report: Report) -> bytes:
     story = [
         Paragraph(escape(_heading(report)), title_style),
         Paragraph(escape(f"{scope}报表不含姓名和电话。生成于 {stamp(report)}。"), base),
-        Spacer(1, 3 * mm), key_grid, Spacer(1, 3 * mm), charts, Spacer(1, 2 * mm),
-        Paragraph(escape(hire_line), base), columns,
+        Spacer(1, 3 * mm),
+        key_grid,
+        Spacer(1, 3 * mm),
+        charts,
+        Spacer(1, 2 * mm),
+        Paragraph(escape(hire_line), base),
+        columns,
     ]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
-        title=_heading(report), author="jobmatch",
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=_heading(report),
+        author="jobmatch",
     )
     # Shrinks the whole page when a scope has unusually long names, so the report stays one sheet of paper.
     document.build([KeepInFrame(width, height - 2, story, mode="shrink")])

@@ -1,4 +1,5 @@
 """The report as a workbook: one sheet per table."""
+
 from __future__ import annotations
 
 from ..spreadsheet import save, write_rows

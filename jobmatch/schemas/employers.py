@@ -1,4 +1,5 @@
 """Employers and fairs, the office's other records: as posted and as the API shows them."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

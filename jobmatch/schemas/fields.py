@@ -1,4 +1,5 @@
 """What every schema shares: the text and phone fields, a vacancy's demands, the strict base schema and the limits."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,9 @@ class Text(fields.String):
 
     def __init__(self, max_length: int = 200, multiline: bool = False, pattern: Regexp | None = None, **kwargs):
         # One pattern per field, since the OpenAPI document can state only one; a given one must exclude controls too.
-        pattern = pattern or Regexp(_NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error="Contains control characters or invalid Unicode.")
+        pattern = pattern or Regexp(
+            _NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error="Contains control characters or invalid Unicode."
+        )
         # Emoji and decorations (🔥, ➕, 【急招】) are accepted: real postings carry them, and the matcher ignores them.
         checks = [Length(max=max_length, error=f"Longer than {max_length} characters."), pattern]
         extra = kwargs.pop("validate", None)
@@ -99,17 +102,26 @@ class DemandList(fields.Field):
         for item in value:
             if isinstance(item, str):
                 item = {"label": item}
-            if not isinstance(item, dict) or set(item) - {"label", "required"} or not isinstance(item.get("required", True), bool):
+            if (
+                not isinstance(item, dict)
+                or set(item) - {"label", "required"}
+                or not isinstance(item.get("required", True), bool)
+            ):
                 raise ValidationError('Each demand is a label or {"label": ..., "required": true/false}.')
             if item.get("label") not in DEMAND_CHOICES:
-                raise ValidationError(f"Unknown demand {str(item.get('label'))[:40]!r}: one of {', '.join(DEMAND_CHOICES)}.")
+                raise ValidationError(
+                    f"Unknown demand {str(item.get('label'))[:40]!r}: one of {', '.join(DEMAND_CHOICES)}."
+                )
             out[item["label"]] = {"label": item["label"], "required": item.get("required", True)}
         return list(out.values())
 
 
 def _labels(choices, description: str):
-    return fields.List(fields.String(validate=validate.OneOf(choices)), validate=validate.Length(max=len(choices)),
-                       metadata={"description": description})
+    return fields.List(
+        fields.String(validate=validate.OneOf(choices)),
+        validate=validate.Length(max=len(choices)),
+        metadata={"description": description},
+    )
 
 
 def _optional(field_cls, *args, **kwargs):

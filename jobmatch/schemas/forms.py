@@ -1,4 +1,5 @@
 """The pages' forms: the kiosk's profile form and the staff's outcome buttons (strings from HTML forms)."""
+
 from __future__ import annotations
 
 from marshmallow import RAISE, fields, validate
@@ -29,7 +30,9 @@ class KioskForm(StrictSchema):
     experience = Text(max_length=2000, multiline=True, load_default="")
     desired = Text(max_length=2000, multiline=True, load_default="")
     availability = fields.String(required=True, validate=validate.OneOf(KIOSK_AVAILABILITY))
-    expected_wage = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_WAGE["month"]))
+    expected_wage = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_WAGE["month"])
+    )
     reach = fields.String(required=True, validate=validate.OneOf(tuple(REACH_KM)))
     consent = fields.String(required=True, validate=validate.Equal("yes"))
     fair_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)

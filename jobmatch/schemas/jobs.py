@@ -1,4 +1,5 @@
 """A vacancy: as posted or written in a batch file (JobSchema, JobCreateSchema) and as the API shows it (JobOut)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -18,7 +19,9 @@ from .fields import (
 class JobSchema(StrictSchema):
     """A vacancy as written in a batch file or posted to the API."""
 
-    external_id = _optional(Text, max_length=64, data_key="id", metadata={"description": "your own reference, e.g. J001"})
+    external_id = _optional(
+        Text, max_length=64, data_key="id", metadata={"description": "your own reference, e.g. J001"}
+    )
     title = Text(required=True, max_length=200, validate=validate.Length(min=1))
     employer = _optional(Text, max_length=200, metadata={"description": "firm name; created if new"})
     employer_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
@@ -26,10 +29,17 @@ class JobSchema(StrictSchema):
     description = Text(max_length=4000, multiline=True, load_default="")
     skills = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
     openings = fields.Integer(
-        strict=True, load_default=None, validate=validate.Range(min=0, max=10_000),
+        strict=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=10_000),
         metadata={"description": "missing: read from the words (招10人), else 1"},
     )
-    wage_min = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0), metadata={"description": "missing with wage_max: read from the words (5-6k, 260/天)"})
+    wage_min = _optional(
+        fields.Float,
+        allow_nan=False,
+        validate=validate.Range(min=0),
+        metadata={"description": "missing with wage_max: read from the words (5-6k, 260/天)"},
+    )
     wage_max = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0))
     wage_unit = fields.String(load_default="month", validate=validate.OneOf(WAGE_UNITS))
     town = _optional(Text, max_length=50)
@@ -37,18 +47,22 @@ class JobSchema(StrictSchema):
     lat = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-90, max=90))
     lon = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-180, max=180))
     shift = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(SHIFTS),
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(SHIFTS),
         metadata={"description": "missing: read from the title (长白班, 两班倒 ...), else day"},
     )
     age_min = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
     age_max = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
     perks = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
     contact_phone = _optional(_phone)
-    demands = DemandList(metadata={
-        "description": "what the vacancy demands, set by the office (wins over what the words say): labels such as "
-                       '"heavy", "licence:B2", "cert:forklift", or {"label", "required": false} for a plus; missing: '
-                       'read from the title and description; "from_text": go back to that',
-    })
+    demands = DemandList(
+        metadata={
+            "description": "what the vacancy demands, set by the office (wins over what the words say): labels such as "
+            '"heavy", "licence:B2", "cert:forklift", or {"label", "required": false} for a plus; missing: '
+            'read from the title and description; "from_text": go back to that',
+        }
+    )
 
     @validates_schema
     def _check_ranges(self, data, partial=None, **kwargs):
@@ -59,7 +73,9 @@ class JobSchema(StrictSchema):
         limit = MAX_WAGE.get(data.get("wage_unit") or "month", MAX_WAGE["month"])
         for key in ("wage_min", "wage_max"):
             if data.get(key) is not None and data[key] > limit:
-                errors.setdefault(key, []).append(f"Over {limit} per {data.get('wage_unit') or 'month'}: check the unit.")
+                errors.setdefault(key, []).append(
+                    f"Over {limit} per {data.get('wage_unit') or 'month'}: check the unit."
+                )
         amin, amax = data.get("age_min"), data.get("age_max")
         if amin is not None and amax is not None and amin > amax:
             errors["age_min"] = ["age_min is larger than age_max."]
@@ -102,13 +118,18 @@ class JobOut(Schema):
     contact_phone = fields.String(allow_none=True)
     read_from_text = fields.Method(
         "_read_from_text",
-        metadata={"description": "what the title and description say: the occupation, and the fields the office left "
-                                 "empty that were filled from the words (those fields above hold the values), in words"},
+        metadata={
+            "description": "what the title and description say: the occupation, and the fields the office left "
+            "empty that were filled from the words (those fields above hold the values), in words"
+        },
     )
     demands = fields.Method(
         "_demands",
-        metadata={"type": "object", "description": "what the vacancy demands: items {label, required, words}, summary in words, and "
-                                 "set_by_office (the office's correction) or read from the title and description"},
+        metadata={
+            "type": "object",
+            "description": "what the vacancy demands: items {label, required, words}, summary in words, and "
+            "set_by_office (the office's correction) or read from the title and description",
+        },
     )
     is_open = fields.Boolean()
     closed_at = fields.DateTime(allow_none=True)
@@ -123,10 +144,17 @@ class JobOut(Schema):
         from ..services import text_summary
 
         stored = job.read_from_text or {}
-        return {"occupation": stored.get("occupation", ""), "filled": list(stored.get("filled", ())), "summary": text_summary(job)}
+        return {
+            "occupation": stored.get("occupation", ""),
+            "filled": list(stored.get("filled", ())),
+            "summary": text_summary(job),
+        }
 
     def _demands(self, job) -> dict:
         from ..services import demands_summary, job_demands_of
 
-        return {"set_by_office": job.demands is not None, "items": job_demands_of(job).as_dict()["demands"],
-                "summary": demands_summary(job)}
+        return {
+            "set_by_office": job.demands is not None,
+            "items": job_demands_of(job).as_dict()["demands"],
+            "summary": demands_summary(job),
+        }

@@ -1,4 +1,5 @@
 """Ranked matches as the API shows them: vacancies for a resident, residents for a vacancy."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields

@@ -1,4 +1,5 @@
 """What came of a match: as staff record it (OutcomeSchema) and as the API shows it (OutcomeOut)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

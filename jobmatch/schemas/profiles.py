@@ -1,5 +1,6 @@
 """A resident's profile: as submitted or written in a batch file (ProfileSchema, ProfileCreateSchema) and as the API
 shows it (ProfileOut, with the phone masked)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -27,7 +28,9 @@ class ProfileSchema(StrictSchema):
     expected_wage = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=MAX_WAGE["month"]))
     availability = fields.String(load_default="any", validate=validate.OneOf(AVAILABILITIES))
     max_commute_km = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=500))
-    limits = _labels(LIMIT_LABELS, "what the resident cannot do (the kiosk's taps): light_only, no_standing, illiterate, no_computer")
+    limits = _labels(
+        LIMIT_LABELS, "what the resident cannot do (the kiosk's taps): light_only, no_standing, illiterate, no_computer"
+    )
     holds = _labels(CREDENTIALS, 'licences and certificates held: "licence:C1", "cert:forklift"')
     lacks = _labels(CREDENTIALS, 'licences and certificates the resident said they lack: "licence" for none at all')
 
@@ -41,7 +44,8 @@ class ProfileCreateSchema(ProfileSchema):
     """A profile posted to the API: a kiosk must also say that the resident agreed."""
 
     consent = fields.Boolean(
-        load_default=None, metadata={"description": "the resident agreed to be stored and matched; required of kiosk tokens"}
+        load_default=None,
+        metadata={"description": "the resident agreed to be stored and matched; required of kiosk tokens"},
     )
 
 
@@ -71,9 +75,18 @@ class ProfileOut(Schema):
     expected_wage = fields.Float(allow_none=True)
     availability = fields.String()
     max_commute_km = fields.Float(allow_none=True)
-    limits = fields.Function(lambda p: list((p.limits or {}).get("limits", ())), metadata=_LABELS_OUT | {"description": "what the resident said they cannot do (taps or fields)"})
-    holds = fields.Function(lambda p: list((p.limits or {}).get("holds", ())), metadata=_LABELS_OUT | {"description": "licences and certificates held (taps or fields)"})
-    lacks = fields.Function(lambda p: list((p.limits or {}).get("lacks", ())), metadata=_LABELS_OUT | {"description": "licences and certificates lacking (taps or fields)"})
+    limits = fields.Function(
+        lambda p: list((p.limits or {}).get("limits", ())),
+        metadata=_LABELS_OUT | {"description": "what the resident said they cannot do (taps or fields)"},
+    )
+    holds = fields.Function(
+        lambda p: list((p.limits or {}).get("holds", ())),
+        metadata=_LABELS_OUT | {"description": "licences and certificates held (taps or fields)"},
+    )
+    lacks = fields.Function(
+        lambda p: list((p.limits or {}).get("lacks", ())),
+        metadata=_LABELS_OUT | {"description": "licences and certificates lacking (taps or fields)"},
+    )
     created_at = fields.DateTime()
 
     def _name(self, profile):

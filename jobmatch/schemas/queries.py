@@ -1,4 +1,5 @@
 """Query strings: the API's list and match filters, a page's ?page= and a report's scope."""
+
 from __future__ import annotations
 
 from marshmallow import (

@@ -1,4 +1,5 @@
 """The API's other answers: a page of a list, an error, an audit event and the health check."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields

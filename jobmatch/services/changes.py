@@ -1,5 +1,6 @@
 """The change log and the data version: every write that changes matchable data says so, in its own transaction, so
 that each worker's match index can follow; and the stored codings of texts (`jobmatch recode`)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -72,7 +73,10 @@ def track_changes(maker, coder=None) -> None:
 
 def recode(session: Session, coder, everything: bool = False, batch: int = 2_000) -> Iterator[int]:
     """Store codings for records whose coding is missing or made by another taxonomy; yields how many each batch."""
-    for model, columns in ((Job, (Job.title, Job.description, Job.skills)), (Profile, (Profile.experience, Profile.desired))):
+    for model, columns in (
+        (Job, (Job.title, Job.description, Job.skills)),
+        (Profile, (Profile.experience, Profile.desired)),
+    ):
         last = 0
         while True:
             rows = session.execute(
@@ -92,7 +96,9 @@ def recode(session: Session, coder, everything: bool = False, batch: int = 2_000
 def store_coding(coder, obj) -> dict:
     """The coding stored with a job or a profile (an ORM object or a row with the same fields)."""
     if hasattr(obj, "title"):
-        record = JobRecord(id="", title=obj.title or "", description=obj.description or "", skills=tuple(obj.skills or ()))
+        record = JobRecord(
+            id="", title=obj.title or "", description=obj.description or "", skills=tuple(obj.skills or ())
+        )
         return coding_to_json(code_job(coder, record), coder.fingerprint)
     record = ProfileRecord(id="", experience=obj.experience or "", desired=obj.desired or "")
     return coding_to_json(code_profile(coder, record), coder.fingerprint)

@@ -1,4 +1,5 @@
 """Employers, looked up by id or, for imports and batch files, by name."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -21,7 +22,9 @@ def create_employer(session: Session, data: dict) -> Employer:
 
 
 def get_employer(session: Session, employer_id: int) -> Employer:
-    return get_or_not_found(session, Employer, employer_id, "employer_id", f"没有编号为 {employer_id} 的企业 (employer not found)")
+    return get_or_not_found(
+        session, Employer, employer_id, "employer_id", f"没有编号为 {employer_id} 的企业 (employer not found)"
+    )
 
 
 def update_employer(session: Session, employer_id: int, data: dict) -> Employer:

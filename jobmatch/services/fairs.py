@@ -1,4 +1,5 @@
 """Job fairs."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

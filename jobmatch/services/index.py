@@ -1,5 +1,6 @@
 """A worker's match index over open vacancies and active profiles, kept current by the change log, and the
 matcher's records of jobs and profiles."""
+
 from __future__ import annotations
 
 import logging
@@ -30,33 +31,87 @@ def job_record(job, employer: str | None = None) -> JobRecord:
     if employer is None:
         employer = job.employer.name if job.employer else ""
     return JobRecord(
-        id=str(job.id), title=job.title, employer=employer, description=job.description or "",
-        skills=tuple(job.skills or ()), openings=job.openings, wage_min=job.wage_min, wage_max=job.wage_max,
-        wage_unit=job.wage_unit, town=job.town, community=job.community, lat=job.lat, lon=job.lon, shift=job.shift,
-        age_min=job.age_min, age_max=job.age_max, perks=tuple(job.perks or ()), contact_phone=job.contact_phone,
-        fair=None if job.fair_id is None else str(job.fair_id), demands=job.demands,
+        id=str(job.id),
+        title=job.title,
+        employer=employer,
+        description=job.description or "",
+        skills=tuple(job.skills or ()),
+        openings=job.openings,
+        wage_min=job.wage_min,
+        wage_max=job.wage_max,
+        wage_unit=job.wage_unit,
+        town=job.town,
+        community=job.community,
+        lat=job.lat,
+        lon=job.lon,
+        shift=job.shift,
+        age_min=job.age_min,
+        age_max=job.age_max,
+        perks=tuple(job.perks or ()),
+        contact_phone=job.contact_phone,
+        fair=None if job.fair_id is None else str(job.fair_id),
+        demands=job.demands,
     )
 
 
 def profile_record(profile) -> ProfileRecord:
     """The matcher's record of a Profile, or of a row with the same columns; no name or phone."""
     return ProfileRecord(
-        id=str(profile.id), age=profile.age, town=profile.town, community=profile.community, lat=profile.lat,
-        lon=profile.lon, experience=profile.experience or "", desired=profile.desired or "",
-        expected_wage=profile.expected_wage, availability=profile.availability, max_commute_km=profile.max_commute_km,
-        fair=None if profile.fair_id is None else str(profile.fair_id), limits=profile.limits,
+        id=str(profile.id),
+        age=profile.age,
+        town=profile.town,
+        community=profile.community,
+        lat=profile.lat,
+        lon=profile.lon,
+        experience=profile.experience or "",
+        desired=profile.desired or "",
+        expected_wage=profile.expected_wage,
+        availability=profile.availability,
+        max_commute_km=profile.max_commute_km,
+        fair=None if profile.fair_id is None else str(profile.fair_id),
+        limits=profile.limits,
     )
 
 
 _JOB_COLUMNS = (
-    Job.id, Job.title, Job.description, Job.skills, Job.openings, Job.wage_min, Job.wage_max, Job.wage_unit, Job.town,
-    Job.community, Job.lat, Job.lon, Job.shift, Job.age_min, Job.age_max, Job.perks, Job.contact_phone, Job.fair_id, Job.coding,
-    Job.is_open, Job.demands,
+    Job.id,
+    Job.title,
+    Job.description,
+    Job.skills,
+    Job.openings,
+    Job.wage_min,
+    Job.wage_max,
+    Job.wage_unit,
+    Job.town,
+    Job.community,
+    Job.lat,
+    Job.lon,
+    Job.shift,
+    Job.age_min,
+    Job.age_max,
+    Job.perks,
+    Job.contact_phone,
+    Job.fair_id,
+    Job.coding,
+    Job.is_open,
+    Job.demands,
 )
 _PROFILE_COLUMNS = (
-    Profile.id, Profile.age, Profile.town, Profile.community, Profile.lat, Profile.lon, Profile.experience,
-    Profile.desired, Profile.expected_wage, Profile.availability, Profile.max_commute_km, Profile.fair_id, Profile.coding,
-    Profile.deleted_at, Profile.limits,
+    Profile.id,
+    Profile.age,
+    Profile.town,
+    Profile.community,
+    Profile.lat,
+    Profile.lon,
+    Profile.experience,
+    Profile.desired,
+    Profile.expected_wage,
+    Profile.availability,
+    Profile.max_commute_km,
+    Profile.fair_id,
+    Profile.coding,
+    Profile.deleted_at,
+    Profile.limits,
 )
 REBUILD_SHARE = 0.25  # more changes than this share of the index: a fresh build is quicker and re-learns the vocabulary
 LOAD_CHUNK = 5_000
@@ -119,7 +174,9 @@ class MatchIndex:
         texts = [job_text(job) for job in jobs]
         count = session.scalar(select(func.count()).select_from(Profile).where(active)) or 0
         step = max(1, -(-count // VOCABULARY_SAMPLE))  # every step-th profile teaches the vocabulary
-        for experience, desired in session.execute(select(Profile.experience, Profile.desired).where(active, Profile.id % step == 0)):
+        for experience, desired in session.execute(
+            select(Profile.experience, Profile.desired).where(active, Profile.id % step == 0)
+        ):
             texts.append(profile_text(ProfileRecord(id="", experience=experience or "", desired=desired or "")))
         matcher = self.artefacts.matcher(keep_profiles=False).begin(texts)
         del texts
@@ -151,7 +208,9 @@ class MatchIndex:
         if version < self.version:  # a restored backup: the log describes another history
             return False
         rows = session.execute(
-            select(Change.version, Change.kind, Change.record_id).where(Change.version > self.version, Change.version <= version)
+            select(Change.version, Change.kind, Change.record_id).where(
+                Change.version > self.version, Change.version <= version
+            )
         ).all()
         # Every version in between must be logged: a write outside the tracked sessions leaves a gap.
         if {r.version for r in rows} != set(range(self.version + 1, version + 1)) or any(r.kind == "all" for r in rows):
@@ -170,12 +229,16 @@ class MatchIndex:
             for job_id in job_ids - {i for i, row in found.items() if row.is_open}:
                 self.matcher.remove_job(str(job_id))
             current = [row for row in found.values() if row.is_open]
-            self.matcher.add_jobs([_row_job(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current])
+            self.matcher.add_jobs(
+                [_row_job(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current]
+            )
         if profile_ids:
             found = {row.id: row for row in _profile_rows(session, Profile.id.in_(profile_ids))}
             for profile_id in profile_ids - {i for i, row in found.items() if row.deleted_at is None}:
                 self.matcher.remove_profile(str(profile_id))
             current = [row for row in found.values() if row.deleted_at is None]
-            self.matcher.add_profiles([profile_record(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current])
+            self.matcher.add_profiles(
+                [profile_record(r) for r in current], [coding_from_json(r.coding, fingerprint) for r in current]
+            )
         self.version = version
         return True

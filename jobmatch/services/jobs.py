@@ -1,4 +1,5 @@
 """Vacancies: writing them, filling empty fields from their words, and saying what those words demand."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -50,13 +51,25 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     fill_from_text(job, given_groups(data), given=data)
 
 
-_GROUP_DEFAULTS = {"wage_min": None, "wage_max": None, "wage_unit": "month", "age_min": None, "age_max": None,
-                   "shift": "day", "openings": 1, "perks": []}
+_GROUP_DEFAULTS = {
+    "wage_min": None,
+    "wage_max": None,
+    "wage_unit": "month",
+    "age_min": None,
+    "age_max": None,
+    "shift": "day",
+    "openings": 1,
+    "perks": [],
+}
 
 
 def given_groups(data: dict) -> set[str]:
     """The field groups a write gives values for (a wage unit alone gives no wage)."""
-    return {g for g, names in FIELD_GROUPS.items() if any(data.get(n) not in (None, [], "") for n in names if n != "wage_unit")}
+    return {
+        g
+        for g, names in FIELD_GROUPS.items()
+        if any(data.get(n) not in (None, [], "") for n in names if n != "wage_unit")
+    }
 
 
 def fill_from_text(job, groups: set[str], given: dict | None = None) -> PostingReading:
@@ -84,7 +97,9 @@ def fill_from_text(job, groups: set[str], given: dict | None = None) -> PostingR
         for name in names:
             if values:
                 value = values[name]
-                setattr(job, name, list(value) if name == "perks" else (_GROUP_DEFAULTS[name] if value is None else value))
+                setattr(
+                    job, name, list(value) if name == "perks" else (_GROUP_DEFAULTS[name] if value is None else value)
+                )
             elif group in earlier:  # the words no longer say it
                 setattr(job, name, _GROUP_DEFAULTS[name])
         if values:
@@ -92,8 +107,12 @@ def fill_from_text(job, groups: set[str], given: dict | None = None) -> PostingR
     for name in ("shift", "openings", "wage_unit"):
         if getattr(job, name) is None:
             setattr(job, name, _GROUP_DEFAULTS[name])
-    job.read_from_text = {"occupation": reading.occupation, "read": reading.as_dict(), "filled": sorted(filled),
-                          "demands": read_demands(job.title, job.description).as_dict()["demands"]}
+    job.read_from_text = {
+        "occupation": reading.occupation,
+        "read": reading.as_dict(),
+        "filled": sorted(filled),
+        "demands": read_demands(job.title, job.description).as_dict()["demands"],
+    }
     return reading
 
 
@@ -123,8 +142,13 @@ def text_summary(job) -> list[str]:
 
 def preview_summary(data: dict) -> list[str]:
     """For an import row not saved yet: what its words would fill in."""
-    job = Job(**{k: data.get(k) for k in ("title", "description", "wage_min", "wage_max", "age_min", "age_max", "shift", "openings")},
-              perks=list(data.get("perks") or []))
+    job = Job(
+        **{
+            k: data.get(k)
+            for k in ("title", "description", "wage_min", "wage_max", "age_min", "age_max", "shift", "openings")
+        },
+        perks=list(data.get("perks") or []),
+    )
     job.wage_unit = data.get("wage_unit")
     fill_from_text(job, given_groups(data))
     return text_summary(job)

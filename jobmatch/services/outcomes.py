@@ -1,4 +1,5 @@
 """Outcomes: each step of a (resident, vacancy) pair, from shown on a shortlist to hired, and taking one back."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -21,7 +22,10 @@ def _lock_resident(session: Session, profile_id: int) -> None:
     """Serialise outcome writes for one resident: a no-op UPDATE takes the row lock on PostgreSQL and SQLite's write
     lock, so two clerks pressing buttons for the same pair cannot both pass the transition check."""
     done = session.execute(
-        update(Profile).where(Profile.id == profile_id).values(id=Profile.id).execution_options(synchronize_session=False)
+        update(Profile)
+        .where(Profile.id == profile_id)
+        .values(id=Profile.id)
+        .execution_options(synchronize_session=False)
     )
     if done.rowcount == 0:
         raise NotFound(f"居民 {profile_id} 不存在 (profile not found)", {"profile_id": ["not found"]})
@@ -49,17 +53,29 @@ def _take_opening(session: Session, job: Job) -> None:
     )
     if left is None:
         raise Conflict(
-            f"岗位「{job.title}」已招满或已关闭，不能再录用 (the vacancy has no openings left)", {"status": ["no openings left"]}
+            f"岗位「{job.title}」已招满或已关闭，不能再录用 (the vacancy has no openings left)",
+            {"status": ["no openings left"]},
         )
     if left == 0:
-        session.execute(update(Job).where(Job.id == job.id).values(is_open=False, closed_at=now).execution_options(synchronize_session=False))
+        session.execute(
+            update(Job)
+            .where(Job.id == job.id)
+            .values(is_open=False, closed_at=now)
+            .execution_options(synchronize_session=False)
+        )
     session.refresh(job)
     session.info.setdefault("jobmatch.changed", set()).add(job)  # the index must see the new count or the closure
     bump_version(session)
 
 
 def record_outcome(
-    session: Session, profile_id: int, job_id: int, status: str, *, note: str = "", user_id: int | None = None,
+    session: Session,
+    profile_id: int,
+    job_id: int,
+    status: str,
+    *,
+    note: str = "",
+    user_id: int | None = None,
     recorder: str | None = None,
 ) -> Outcome:
     """Record one step of a pair's lifecycle (see lifecycle.py); a hire takes one of the vacancy's openings."""
@@ -73,7 +89,9 @@ def record_outcome(
         raise Conflict(reason, {"status": [f"cannot follow {current or 'nothing'}"]})
     if status == lifecycle.HIRED:
         _take_opening(session, job)
-    outcome = Outcome(profile_id=profile_id, job_id=job_id, status=status, note=note, recorded_by=user_id, recorder=recorder)
+    outcome = Outcome(
+        profile_id=profile_id, job_id=job_id, status=status, note=note, recorded_by=user_id, recorder=recorder
+    )
     session.add(outcome)
     session.commit()
     return outcome
@@ -91,8 +109,10 @@ def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Out
         raise NotFound(f"没有编号为 {outcome_id} 的记录 (outcome not found)", {"outcome_id": ["not found"]})
     _lock_resident(session, outcome.profile_id)
     latest = session.scalar(
-        select(Outcome.id).where(Outcome.profile_id == outcome.profile_id, Outcome.job_id == outcome.job_id)
-        .order_by(Outcome.created_at.desc(), Outcome.id.desc()).limit(1)
+        select(Outcome.id)
+        .where(Outcome.profile_id == outcome.profile_id, Outcome.job_id == outcome.job_id)
+        .order_by(Outcome.created_at.desc(), Outcome.id.desc())
+        .limit(1)
     )
     label = lifecycle.LABELS[outcome.status]
     if latest != outcome.id:
@@ -123,7 +143,12 @@ def undoable(outcome: Outcome, recorder: str | None) -> bool:
 
 
 def record_shown(
-    session: Session, profile_id: int, pairs: Sequence[tuple[Job, Match]], weights: str, *, user_id: int | None = None,
+    session: Session,
+    profile_id: int,
+    pairs: Sequence[tuple[Job, Match]],
+    weights: str,
+    *,
+    user_id: int | None = None,
     recorder: str | None = None,
 ) -> int:
     """Note that a shortlist was put in front of a resident (printed, or shown at the kiosk), with the weights that
@@ -132,10 +157,20 @@ def record_shown(
         return 0
     _lock_resident(session, profile_id)
     job_ids = [job.id for job, _ in pairs]
-    seen = set(session.scalars(select(Outcome.job_id).where(Outcome.profile_id == profile_id, Outcome.job_id.in_(job_ids))))
+    seen = set(
+        session.scalars(select(Outcome.job_id).where(Outcome.profile_id == profile_id, Outcome.job_id.in_(job_ids)))
+    )
     new = [
-        Outcome(profile_id=profile_id, job_id=job.id, status=lifecycle.SHOWN, recorded_by=user_id, recorder=recorder,
-                weights=weights, score=round(float(match.score), 4), rank=rank)
+        Outcome(
+            profile_id=profile_id,
+            job_id=job.id,
+            status=lifecycle.SHOWN,
+            recorded_by=user_id,
+            recorder=recorder,
+            weights=weights,
+            score=round(float(match.score), 4),
+            rank=rank,
+        )
         for rank, (job, match) in enumerate(pairs, start=1)
         if job.id not in seen
     ]
@@ -164,16 +199,25 @@ def list_outcomes(
 
 def latest_steps(session: Session, profile_id: int) -> dict[int, Outcome]:
     """job id -> the latest step recorded for this resident and that vacancy."""
-    rows = session.scalars(select(Outcome).where(Outcome.profile_id == profile_id).order_by(Outcome.created_at, Outcome.id))
+    rows = session.scalars(
+        select(Outcome).where(Outcome.profile_id == profile_id).order_by(Outcome.created_at, Outcome.id)
+    )
     return {outcome.job_id: outcome for outcome in rows}
 
 
 def profiles_under_way(session: Session, job_id: int) -> set[int]:
     """Residents already taken further than a listing for this vacancy (contacted, interviewed, declined ...)."""
-    rows = session.scalars(select(Outcome.profile_id).where(Outcome.job_id == job_id, Outcome.status != lifecycle.SHOWN))
+    rows = session.scalars(
+        select(Outcome.profile_id).where(Outcome.job_id == job_id, Outcome.status != lifecycle.SHOWN)
+    )
     return set(rows)
 
 
 def every_outcome(session: Session) -> list[tuple[Outcome, Job]]:
     """Every outcome with its vacancy, oldest first: for the office's export (no names or phones)."""
-    return [tuple(row) for row in session.execute(select(Outcome, Job).join(Job, Job.id == Outcome.job_id).order_by(Outcome.created_at))]
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(Outcome, Job).join(Job, Job.id == Outcome.job_id).order_by(Outcome.created_at)
+        )
+    ]

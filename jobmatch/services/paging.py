@@ -1,4 +1,5 @@
 """What the services share: a page of results, and fetching one record by id or saying it is not there."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Residents' profiles: the office's writes, the kiosk's submissions and tickets, the stall's search, and erasure."""
+
 from __future__ import annotations
 
 import hashlib
@@ -105,8 +106,13 @@ def create_kiosk_profile(session: Session, data: dict, submission_key: str, scop
     existing = session.scalar(select(Profile).where(Profile.submission_key == key))
     if existing is not None:
         return _same_submission(existing, digest)
-    profile = Profile(**profile_columns(data), submission_key=key, submission_digest=digest, ticket=new_ticket(),
-                      consented_at=utcnow() if consented else None)
+    profile = Profile(
+        **profile_columns(data),
+        submission_key=key,
+        submission_digest=digest,
+        ticket=new_ticket(),
+        consented_at=utcnow() if consented else None,
+    )
     session.add(profile)
     bump_version(session)
     try:
@@ -132,7 +138,9 @@ def _same_submission(existing: Profile, digest: str) -> Profile:
 def check_kiosk_place(gazetteer, town: str | None, community: str | None) -> None:
     """A place chosen at the kiosk must be one the picker offers; anything else is a tampered form."""
     if town is not None and len(gazetteer) and not gazetteer.offers(town, community):
-        raise Invalid("请从列表里选择您住的社区 (unknown town or community)", {"place": ["not a town/community of the gazetteer"]})
+        raise Invalid(
+            "请从列表里选择您住的社区 (unknown town or community)", {"place": ["not a town/community of the gazetteer"]}
+        )
 
 
 def profile_by_ticket(session: Session, ticket: str) -> Profile:
@@ -194,8 +202,10 @@ def reapply_erasures(session: Session, erasures: ErasureLog) -> int:
     ids = sorted(wanted)
     erased = 0
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for profile in session.scalars(select(Profile).where(Profile.id.in_(chunk), Profile.deleted_at.is_(None))).all():
+        chunk = ids[start : start + 500]
+        for profile in session.scalars(
+            select(Profile).where(Profile.id.in_(chunk), Profile.deleted_at.is_(None))
+        ).all():
             if profile.created_at in wanted[profile.id]:
                 _erase(session, profile)
                 erased += 1

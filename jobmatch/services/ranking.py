@@ -1,5 +1,6 @@
 """Ranking: the shortlists every surface shows (the kiosk, the stall, the printed slip, the API and the follow-up
 calls), ranked by the worker's match index."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -26,13 +27,25 @@ class Ranker:
         self.fingerprint = index.coder.fingerprint
 
     def jobs_for(
-        self, profile: Profile, top: int, candidates: Iterable[str] | None = None, fair=None, town=None, shift=None,
+        self,
+        profile: Profile,
+        top: int,
+        candidates: Iterable[str] | None = None,
+        fair=None,
+        town=None,
+        shift=None,
         ruled_out: bool = False,
     ) -> list[Match]:
         """The best vacancies for this resident, best first (see Matcher.jobs_for), coded from its stored coding."""
         coding = coding_from_json(profile.coding, self.fingerprint)
         return self.matcher.jobs_for(
-            profile_record(profile), top=top, candidates=candidates, coding=coding, fair=fair, town=town, shift=shift,
+            profile_record(profile),
+            top=top,
+            candidates=candidates,
+            coding=coding,
+            fair=fair,
+            town=town,
+            shift=shift,
             ruled_out=ruled_out,
         )
 
@@ -62,10 +75,15 @@ def shortlist_with_ruled_out(
     ranker = Ranker(session, index)  # one refresh of the index for both lists
     shown = [m for m in ranker.jobs_for(profile, top, fair=fair) if m.features.get("demand_ok", True)]
     floor = min((m.score for m in shown), default=0.0) if len(shown) == top else 0.0
-    candidates = [m for m in ranker.jobs_for(profile, most, fair=fair, ruled_out=True)
-                  if m.features.get("occ_same", 0.0) >= 0.4 or m.score >= floor]
+    candidates = [
+        m
+        for m in ranker.jobs_for(profile, most, fair=fair, ruled_out=True)
+        if m.features.get("occ_same", 0.0) >= 0.4 or m.score >= floor
+    ]
     limits = profile_limits(profile_record(profile))
-    ruled_out = [(job, [u.reason for u in unmet(job_demands_of(job), limits)]) for job, _ in _with_jobs(session, candidates)]
+    ruled_out = [
+        (job, [u.reason for u in unmet(job_demands_of(job), limits)]) for job, _ in _with_jobs(session, candidates)
+    ]
     return _with_jobs(session, shown), ruled_out
 
 

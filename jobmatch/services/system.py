@@ -1,4 +1,5 @@
 """The house's own records: the heartbeat that proves a write can commit, and the audit trail."""
+
 from __future__ import annotations
 
 from sqlalchemy import insert, select, text, update
@@ -36,7 +37,9 @@ def beat(engine, name: str, timeout: float) -> None:
 
 
 def list_audit(session: Session, page: int = 1, per_page: int = 20) -> Page:
-    return paginate(session, select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()), page, per_page)
+    return paginate(
+        session, select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()), page, per_page
+    )
 
 
 def usernames(session: Session) -> dict[int, str]:

@@ -1,4 +1,5 @@
 """The home page, logging in and out, and changing one's own password."""
+
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -63,12 +64,24 @@ def account_password():
     if request.method == "POST":
         form = request.form
         try:
-            change_password(db.session, current_user(), form.get("current_password", ""), form.get("new_password", ""),
-                            form.get("new_password2", ""), keep=session.get(SESSION_KEY))
+            change_password(
+                db.session,
+                current_user(),
+                form.get("current_password", ""),
+                form.get("new_password", ""),
+                form.get("new_password2", ""),
+                keep=session.get(SESSION_KEY),
+            )
             return redirect(url_for("web.account_password", changed=1), code=303)
         except TooManyAttempts as err:
-            return render_template("account_password.html", errors={"_form": err.chinese}, changed=False), err.status, err.headers
+            return (
+                render_template("account_password.html", errors={"_form": err.chinese}, changed=False),
+                err.status,
+                err.headers,
+            )
         except Invalid as err:
             errors = {field: reasons[0] for field, reasons in err.fields.items()}
             status = 422
-    return render_template("account_password.html", errors=errors, changed=request.args.get("changed") == "1" and not errors), status
+    return render_template(
+        "account_password.html", errors=errors, changed=request.args.get("changed") == "1" and not errors
+    ), status

@@ -1,5 +1,6 @@
 """The one `web` blueprint every page module registers on, and what those pages share: the template globals and
 filters, the page number of a list, the match index, a PDF response and a resident's printed shortlist."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, request
@@ -79,5 +80,11 @@ def shortlist_of(profile):
 def record_shown(profile_id: int, pairs) -> None:
     """A shortlist put in front of the resident (kiosk screen, slip, staff print) starts each pair's lifecycle."""
     user = current_user()
-    services.record_shown(db.session, profile_id, pairs, match_index().weights, user_id=user.id if user else None,
-                          recorder=page_recorder())
+    services.record_shown(
+        db.session,
+        profile_id,
+        pairs,
+        match_index().weights,
+        user_id=user.id if user else None,
+        recorder=page_recorder(),
+    )

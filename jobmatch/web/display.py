@@ -3,6 +3,7 @@
 Every `{{ … }}` in a template passes through `shown`, so no page shows a box for a glyph the font lacks. Form fields
 that send text back (`{{ value|kept }}`) keep it whole, so saving a form never loses what was stored.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The kiosk's pages: the resident's form, their ticket page with their matches, and the printable slip."""
+
 from __future__ import annotations
 
 import secrets
@@ -33,7 +34,12 @@ KIOSK_STORAGE_BUSY = "系统正忙，刚才没有保存成功。您填的内容�
 # Free text that is there but cannot be kept: say what is wrong with it, not that it is missing.
 KIOSK_TEXT_PROBLEMS = {"Longer than": "太长了，请写短一些", "control characters": "里有无法识别的字符，请删掉重新输入"}
 KIOSK_FIELD_NAMES = {"name": "姓名", "experience": "“做过什么”", "desired": "“想做什么”"}
-REACH_LABELS = {"walk": "走路能到（约 2 公里）", "ebike": "骑电动车（约 8 公里）", "bus": "坐公交（约 20 公里）", "live_in": "可以住厂里"}
+REACH_LABELS = {
+    "walk": "走路能到（约 2 公里）",
+    "ebike": "骑电动车（约 8 公里）",
+    "bus": "坐公交（约 20 公里）",
+    "live_in": "可以住厂里",
+}
 
 
 def _latest_fair():
@@ -62,7 +68,9 @@ def kiosk():
             form = KioskForm().load(KioskForm.clean(values))
             data = KioskForm.to_profile(form)
             services.check_kiosk_place(match_index().artefacts.gazetteer, data["town"], data["community"])
-            profile = services.create_kiosk_profile(db.session, data, form["submission_key"], _kiosk_scope(), consented=True)
+            profile = services.create_kiosk_profile(
+                db.session, data, form["submission_key"], _kiosk_scope(), consented=True
+            )
             return redirect(url_for("web.kiosk_ticket", ticket=profile.ticket), code=303)
         except ValidationError as err:
             errors = {field: _kiosk_message(field, reasons) for field, reasons in err.messages.items()}
@@ -83,8 +91,14 @@ def kiosk():
             # second press stores it once) and ask them to press again in a moment.
             db.session.rollback()
             log_storage_fault(fault)
-            page = render_template("kiosk.html", fair=fair, places=_places(fair), values=values,
-                                   errors={"_form": KIOSK_STORAGE_BUSY}, reach_labels=REACH_LABELS)
+            page = render_template(
+                "kiosk.html",
+                fair=fair,
+                places=_places(fair),
+                values=values,
+                errors={"_form": KIOSK_STORAGE_BUSY},
+                reach_labels=REACH_LABELS,
+            )
             return page, 503, {"Retry-After": str(fault.retry_after)}
     _kiosk_scope()
     status = 422 if errors else 200

@@ -1,5 +1,6 @@
 """Office pages: employers and vacancies (their forms, with what the words say and demand). Files, exports, reports
 and the audit trail are in records.py."""
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,11 @@ from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema
 from .blueprint import bp, page_number
 
-FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {"employer_id": "企业名称", "fair_id": "集市", "_schema": "整行"}
+FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {
+    "employer_id": "企业名称",
+    "fair_id": "集市",
+    "_schema": "整行",
+}
 _MESSAGES = [
     (re.compile(r"Missing data|Give employer"), "必须填写"),
     (re.compile(r"Not a valid integer"), "应是整数"),
@@ -78,8 +83,16 @@ def xlsx_response(data: bytes, filename: str):
 
 # The demands a clerk can set on the vacancy form, each a select of 不要求 / 优先 / 必须; the licence is one select
 # of its class with its own 优先/必须.
-DEMAND_FIELDS = (("heavy", "搬运重活"), ("standing", "整天站着"), ("literate", "识字填单"), ("computer", "会用电脑"),
-                 ("experienced", "要有经验"), ("cert:forklift", "叉车证"), ("cert:electric", "电工证"), ("cert:weld", "焊工证"))
+DEMAND_FIELDS = (
+    ("heavy", "搬运重活"),
+    ("standing", "整天站着"),
+    ("literate", "识字填单"),
+    ("computer", "会用电脑"),
+    ("experienced", "要有经验"),
+    ("cert:forklift", "叉车证"),
+    ("cert:electric", "电工证"),
+    ("cert:weld", "焊工证"),
+)
 LICENCE_CHOICES = (("licence", "任意驾照"), ("licence:C1", "C1"), ("licence:B2", "B2"), ("licence:A2", "A2"))
 
 
@@ -123,10 +136,13 @@ def _demands_form(job) -> dict:
     shown = demands_key(items)
     if request.method == "POST":
         items, shown = _demands_from_form(), request.form.get("demands_shown", "")
-    return {"items": {d["label"]: d for d in items}, "shown": shown,
-            "licence": next((d for d in items if d["label"].startswith("licence")), None),
-            "set_by_office": job is not None and job.demands is not None,
-            "read": services.words_demand(job.title, job.description) if job is not None else []}
+    return {
+        "items": {d["label"]: d for d in items},
+        "shown": shown,
+        "licence": next((d for d in items if d["label"].startswith("licence")), None),
+        "set_by_office": job is not None and job.demands is not None,
+        "read": services.words_demand(job.title, job.description) if job is not None else [],
+    }
 
 
 # --- vacancies -------------------------------------------------------------------------------------
@@ -151,9 +167,15 @@ def office_job_new():
         if not errors:
             return redirect(url_for("web.office_jobs", q=values.get("title", "")), code=303)
     return render_template(
-        "office_job_form.html", job=None, values=values, errors=errors, placeholders={},
-        fairs=services.list_fairs(db.session, per_page=50).items, demands=_demands_form(None),
-        demand_fields=DEMAND_FIELDS, licence_choices=LICENCE_CHOICES,
+        "office_job_form.html",
+        job=None,
+        values=values,
+        errors=errors,
+        placeholders={},
+        fairs=services.list_fairs(db.session, per_page=50).items,
+        demands=_demands_form(None),
+        demand_fields=DEMAND_FIELDS,
+        licence_choices=LICENCE_CHOICES,
     ), (422 if errors else 200)
 
 
@@ -163,7 +185,12 @@ def office_job_edit(job_id: int):
     job = services.get_job(db.session, job_id)
     errors = []
     values = {key: getattr(job, "external_id" if key == "id" else key, "") for key in FIELDS if key != "employer"}
-    values.update(employer=job.employer.name, skills="、".join(job.skills or []), perks="、".join(job.perks or []), fair_id=job.fair_id or "")
+    values.update(
+        employer=job.employer.name,
+        skills="、".join(job.skills or []),
+        perks="、".join(job.perks or []),
+        fair_id=job.fair_id or "",
+    )
     values = {k: ("" if v is None else v) for k, v in values.items()}
     # Fields filled from the words stay empty here, the reading shown as a hint: left empty they follow the words,
     # filled in they are the office's.
@@ -181,18 +208,28 @@ def office_job_edit(job_id: int):
         if not errors:
             return redirect(url_for("web.office_jobs", q=job.title), code=303)
     return render_template(
-        "office_job_form.html", job=job, values=values, errors=errors, placeholders=placeholders,
-        fairs=services.list_fairs(db.session, per_page=50).items, demands=_demands_form(job),
-        demand_fields=DEMAND_FIELDS, licence_choices=LICENCE_CHOICES,
+        "office_job_form.html",
+        job=job,
+        values=values,
+        errors=errors,
+        placeholders=placeholders,
+        fairs=services.list_fairs(db.session, per_page=50).items,
+        demands=_demands_form(job),
+        demand_fields=DEMAND_FIELDS,
+        licence_choices=LICENCE_CHOICES,
     ), (422 if errors else 200)
-
 
 
 @bp.post("/office/jobs/<int:job_id>/close")
 @login_required("office")
 def office_job_close(job_id: int):
     services.close_job(db.session, job_id)
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url) else url_for("web.office_jobs"), code=303)
+    return redirect(
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("web.office_jobs"),
+        code=303,
+    )
 
 
 # --- employers -------------------------------------------------------------------------------------
@@ -204,12 +241,18 @@ def office_employers():
     errors, values = [], {}
     if request.method == "POST":
         values = request.form.to_dict()
-        body = {k: v.strip() for k, v in values.items() if k in ("name", "town", "community", "address", "contact_phone") and v.strip()}
+        body = {
+            k: v.strip()
+            for k, v in values.items()
+            if k in ("name", "town", "community", "address", "contact_phone") and v.strip()
+        }
         errors = _attempt(lambda: services.create_employer(db.session, EmployerSchema().load(body)))
         if not errors:
             return redirect(url_for("web.office_employers"), code=303)
     employers = services.list_employers(db.session, per_page=200).items
-    return render_template("office_employers.html", employers=employers, values=values, errors=errors), (422 if errors else 200)
+    return render_template("office_employers.html", employers=employers, values=values, errors=errors), (
+        422 if errors else 200
+    )
 
 
 @bp.route("/office/employers/<int:employer_id>/edit", methods=["GET", "POST"])
@@ -220,12 +263,20 @@ def office_employer_edit(employer_id: int):
     values = {k: getattr(employer, k) or "" for k in ("name", "town", "community", "address", "contact_phone")}
     if request.method == "POST":
         values = request.form.to_dict()
-        body = {k: v.strip() or None for k, v in values.items() if k in ("name", "town", "community", "address", "contact_phone")}
+        body = {
+            k: v.strip() or None
+            for k, v in values.items()
+            if k in ("name", "town", "community", "address", "contact_phone")
+        }
         if not body.get("name"):
             body.pop("name", None)
             errors = ["企业名称：必须填写"]
         else:
-            errors = _attempt(lambda: services.update_employer(db.session, employer_id, EmployerSchema().load(body, partial=True)))
+            errors = _attempt(
+                lambda: services.update_employer(db.session, employer_id, EmployerSchema().load(body, partial=True))
+            )
             if not errors:
                 return redirect(url_for("web.office_employers"), code=303)
-    return render_template("office_employer_form.html", employer=employer, values=values, errors=errors), (422 if errors else 200)
+    return render_template("office_employer_form.html", employer=employer, values=values, errors=errors), (
+        422 if errors else 200
+    )

@@ -1,5 +1,6 @@
 """Office pages about files and records: the vacancy list import with its preview, the exports, the reports and the
 audit trail. (office.py holds the vacancies and employers.)"""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -43,23 +44,41 @@ def _token(token: str) -> str:
 @login_required("office")
 def office_import():
     if request.method == "GET":
-        return render_template("office_import.html", error=None, fairs=services.list_fairs(db.session, per_page=50).items)
+        return render_template(
+            "office_import.html", error=None, fairs=services.list_fairs(db.session, per_page=50).items
+        )
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_template("office_import.html", error="请先选择要上传的文件", fairs=services.list_fairs(db.session, per_page=50).items), 422
+        return render_template(
+            "office_import.html", error="请先选择要上传的文件", fairs=services.list_fairs(db.session, per_page=50).items
+        ), 422
     try:
         rows = parse(upload.filename, upload.read())
     except ImportFileError as err:
-        return render_template("office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items), 422
+        return render_template(
+            "office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items
+        ), 422
     fair_id = request.form.get("fair_id", type=int)
-    token = save_preview(_previews(), {
-        "user_id": current_user().id, "filename": upload.filename, "fair_id": fair_id,
-        "rows": [{"number": r.number, "raw": r.raw, "data": r.data, "errors": r.errors} for r in rows],
-    })
+    token = save_preview(
+        _previews(),
+        {
+            "user_id": current_user().id,
+            "filename": upload.filename,
+            "fair_id": fair_id,
+            "rows": [{"number": r.number, "raw": r.raw, "data": r.data, "errors": r.errors} for r in rows],
+        },
+    )
     read = {row.number: services.preview_summary(row.data) for row in rows if row.ok}
-    demanded = {row.number: services.words_demand(row.data.get("title"), row.data.get("description")) for row in rows if row.ok}
+    demanded = {
+        row.number: services.words_demand(row.data.get("title"), row.data.get("description")) for row in rows if row.ok
+    }
     return render_template(
-        "office_import_preview.html", token=token, rows=rows, read=read, demanded=demanded, filename=upload.filename,
+        "office_import_preview.html",
+        token=token,
+        rows=rows,
+        read=read,
+        demanded=demanded,
+        filename=upload.filename,
         chinese_errors=chinese_errors,
     )
 
@@ -71,18 +90,24 @@ def office_import_confirm():
     try:
         pending = load_preview(_previews(), token)
     except ImportFileError as err:
-        return render_template("office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items), 422
+        return render_template(
+            "office_import.html", error=str(err), fairs=services.list_fairs(db.session, per_page=50).items
+        ), 422
     if pending["user_id"] != current_user().id:
         abort(403)
     chosen = {int(n) for n in request.form.getlist("row") if n.isdigit()}
     rows = [r for r in pending["rows"] if r["number"] in chosen and not r["errors"] and r["data"]]
     if not rows:
-        return render_template("office_import.html", error="没有选中可以保存的行", fairs=services.list_fairs(db.session, per_page=50).items), 422
+        return render_template(
+            "office_import.html", error="没有选中可以保存的行", fairs=services.list_fairs(db.session, per_page=50).items
+        ), 422
     try:
         counts = services.import_jobs(db.session, [r["data"] for r in rows], fair_id=pending.get("fair_id"))
     except JobmatchError as err:
         db.session.rollback()
-        return render_template("office_import.html", error=err.chinese, fairs=services.list_fairs(db.session, per_page=50).items), 422
+        return render_template(
+            "office_import.html", error=err.chinese, fairs=services.list_fairs(db.session, per_page=50).items
+        ), 422
     audit(db.session, "import", f"{len(rows)} rows")
     db.session.commit()
     drop_preview(_previews(), token)
@@ -114,11 +139,42 @@ def office_export_jobs():
     refuse_cross_site()  # before any work: another site's link exports nothing
     jobs = services.every_job(db.session)
     rows = [
-        (j.external_id or j.id, j.title, j.employer.name, j.openings, j.wage_min, j.wage_max, j.wage_unit, j.town, j.community,
-         j.shift, j.age_min, j.age_max, "、".join(j.perks or []), j.contact_phone, "招聘中" if j.is_open else "已关闭")
+        (
+            j.external_id or j.id,
+            j.title,
+            j.employer.name,
+            j.openings,
+            j.wage_min,
+            j.wage_max,
+            j.wage_unit,
+            j.town,
+            j.community,
+            j.shift,
+            j.age_min,
+            j.age_max,
+            "、".join(j.perks or []),
+            j.contact_phone,
+            "招聘中" if j.is_open else "已关闭",
+        )
         for j in jobs
     ]
-    headings = ["岗位编号", "岗位名称", "企业名称", "招聘人数", "最低工资", "最高工资", "工资单位", "乡镇", "社区", "班次", "最小年龄", "最大年龄", "福利", "联系电话", "状态"]
+    headings = [
+        "岗位编号",
+        "岗位名称",
+        "企业名称",
+        "招聘人数",
+        "最低工资",
+        "最高工资",
+        "工资单位",
+        "乡镇",
+        "社区",
+        "班次",
+        "最小年龄",
+        "最大年龄",
+        "福利",
+        "联系电话",
+        "状态",
+    ]
     audit(db.session, "export", "jobs")
     db.session.commit()
     return xlsx_response(workbook("岗位", headings, rows), "jobs.xlsx")
@@ -131,15 +187,26 @@ def office_export_outcomes():
     outcomes = services.every_outcome(db.session)
     # No names or phones: the office reports counts, and the stall holds the contacts.
     rows = [
-        (o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"), o.profile_id, j.external_id or j.id, j.title, j.employer.name, o.status)
+        (
+            o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            o.profile_id,
+            j.external_id or j.id,
+            j.title,
+            j.employer.name,
+            o.status,
+        )
         for o, j in outcomes
     ]
     audit(db.session, "export", "outcomes")
     db.session.commit()
-    return xlsx_response(workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows), f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx")
+    return xlsx_response(
+        workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows),
+        f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx",
+    )
 
 
 # --- reports ---------------------------------------------------------------------------------------
+
 
 def _report_query() -> tuple[reports.Report | None, str | None, int]:
     """The report that ?fair= or ?month= names, or the reason in Chinese and a status; (None, None, 200) when the
@@ -153,7 +220,11 @@ def _report_query() -> tuple[reports.Report | None, str | None, int]:
         return None, None, 200
     taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
     try:
-        return reports.build_report(db.session, taxonomy, fair_id=query.get("fair"), month=query.get("month")), None, 200
+        return (
+            reports.build_report(db.session, taxonomy, fair_id=query.get("fair"), month=query.get("month")),
+            None,
+            200,
+        )
     except JobmatchError as err:
         return None, err.chinese, err.status
 
@@ -161,9 +232,15 @@ def _report_query() -> tuple[reports.Report | None, str | None, int]:
 def _report_page(report, error: str | None, status: int):
     fairs = services.list_fairs(db.session, per_page=200).items
     return render_template(
-        "office_report.html", report=report, error=error, fairs=fairs, args=request.args,
-        charts=reports.charts_svg(report) if report else {}, tables=reports.tables(report) if report else [],
-        scope_text=reports.SCOPE_TEXT, cell_text=reports.cell_text,
+        "office_report.html",
+        report=report,
+        error=error,
+        fairs=fairs,
+        args=request.args,
+        charts=reports.charts_svg(report) if report else {},
+        tables=reports.tables(report) if report else [],
+        scope_text=reports.SCOPE_TEXT,
+        cell_text=reports.cell_text,
     ), status
 
 

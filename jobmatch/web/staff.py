@@ -1,5 +1,6 @@
 """The staff pages: a fair's residents, one resident's matches and outcomes, a vacancy's candidates, their prints,
 and the monthly follow-up lists."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -27,7 +28,9 @@ def staff_residents(fair_id: int):
     fair = services.get_fair(db.session, fair_id)
     q = request.args.get("q", "").strip()[:50] or None
     page = page_number()
-    return render_template("staff_residents.html", fair=fair, q=q or "", result=services.search_profiles(db.session, fair_id, q, page))
+    return render_template(
+        "staff_residents.html", fair=fair, q=q or "", result=services.search_profiles(db.session, fair_id, q, page)
+    )
 
 
 # --- one resident ----------------------------------------------------------------------------------
@@ -38,15 +41,23 @@ def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200)
     steps = services.latest_steps(db.session, profile.id)
     statuses = {job_id: step.status for job_id, step in steps.items()}
     me = page_recorder()
-    undo = {job_id: step for job_id, step in steps.items() if step.status != lifecycle.SHOWN and services.undoable(step, me)}
+    undo = {
+        job_id: step for job_id, step in steps.items() if step.status != lifecycle.SHOWN and services.undoable(step, me)
+    }
     pairs = services.jobs_for_profile(db.session, match_index(), profile.id, top=15)
     # Vacancies already under way (contacted and beyond) leave the suggestions and are listed with their next steps.
     open_pairs = [(job, match) for job, match in pairs if statuses.get(job.id) in (None, lifecycle.SHOWN)]
     under_way = services.jobs_by_id(db.session, [j for j, st in statuses.items() if st != lifecycle.SHOWN])
     fair = services.fair_of(db.session, profile.fair_id)
     return render_template(
-        "staff_resident.html", profile=profile, pairs=open_pairs[:10], under_way=under_way, statuses=statuses,
-        undo=undo, show_phone=show_phone, fair=fair,
+        "staff_resident.html",
+        profile=profile,
+        pairs=open_pairs[:10],
+        under_way=under_way,
+        statuses=statuses,
+        undo=undo,
+        show_phone=show_phone,
+        fair=fair,
     ), status
 
 
@@ -84,7 +95,9 @@ def staff_record_outcome(profile_id: int):
         form = OutcomeForm().load(request.form.to_dict())
     except ValidationError:
         abort(400)
-    services.record_outcome(db.session, profile_id, form["job_id"], form["status"], user_id=current_user().id, recorder=page_recorder())
+    services.record_outcome(
+        db.session, profile_id, form["job_id"], form["status"], user_id=current_user().id, recorder=page_recorder()
+    )
     return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
 
 
@@ -110,7 +123,12 @@ def _printed_resident(profile_id: int):
 @login_required("staff")
 def staff_print_resident(profile_id: int):
     shortlist = _printed_resident(profile_id)
-    return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_resident_pdf", profile_id=profile_id))
+    return render_template(
+        "print_shortlist.html",
+        shortlist=shortlist,
+        qr_svg=qr_svg,
+        pdf_url=url_for("web.staff_resident_pdf", profile_id=profile_id),
+    )
 
 
 @bp.get("/staff/residents/<int:profile_id>/shortlist.pdf")
@@ -125,7 +143,11 @@ def staff_resident_pdf(profile_id: int):
 def _candidates(job_id: int):
     job = services.get_job(db.session, job_id)
     referred = services.profiles_under_way(db.session, job_id)
-    pairs = [(p, m) for p, m in services.profiles_for_job(db.session, match_index(), job_id, top=20 + len(referred)) if p.id not in referred]
+    pairs = [
+        (p, m)
+        for p, m in services.profiles_for_job(db.session, match_index(), job_id, top=20 + len(referred))
+        if p.id not in referred
+    ]
     fair = services.fair_of(db.session, job.fair_id)
     return job, pairs[:20], fair
 
@@ -156,7 +178,9 @@ def staff_job_pdf(job_id: int):
 @login_required("staff")
 def staff_print_job(job_id: int):
     shortlist = _printed_job(job_id)
-    return render_template("print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_job_pdf", job_id=job_id))
+    return render_template(
+        "print_shortlist.html", shortlist=shortlist, qr_svg=qr_svg, pdf_url=url_for("web.staff_job_pdf", job_id=job_id)
+    )
 
 
 # --- monthly follow-up -------------------------------------------------------------------------------

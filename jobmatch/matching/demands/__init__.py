@@ -18,6 +18,7 @@ the words in folding.py, and the licence and certificate phrases both readers sh
 Plain Python: text is folded like the rest of the matcher (NFKC, simplified script, lower case), but every match keeps its
 place in the original text so the words shown are the words written. A demand or limit nobody stated reads as nothing.
 """
+
 from .judging import Unmet, unmet
 from .labels import (
     CERTIFICATES,

@@ -1,4 +1,5 @@
 """Licence classes and certificates as vacancies and residents name them; both readers use these."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ _CERT_NAMED = {
 }
 _CERT_NAMED_RE = {kind: re.compile(p) for kind, p in _CERT_NAMED.items()}
 # A certificate whose kind the words around it give: 特种作业操作证（电工）, 特种设备作业人员证.
-_CERT_GENERIC = re.compile(r"特种(?:作业|设备)(?:人员)?(?:作业)?(?:人员)?(?:操作)?(?:资格)?(?:证|证书)|(?:场|厂)内(?:专用)?机动车(?:辆)?(?:驾驶|操作)?证")
+_CERT_GENERIC = re.compile(
+    r"特种(?:作业|设备)(?:人员)?(?:作业)?(?:人员)?(?:操作)?(?:资格)?(?:证|证书)|(?:场|厂)内(?:专用)?机动车(?:辆)?(?:驾驶|操作)?证"
+)
 _KIND_WORDS = {
     "forklift": re.compile(r"叉车|铲车|插车|堆高车|叉运"),
     "electric": re.compile(r"电工|配电|电气|电路|线路|水电(?!站)|强电|弱电|低压|高压|电力|接线|拉线"),

@@ -3,6 +3,7 @@
 Folded like the rest of the matcher (NFKC, no pictographs, simplified script, lower case), but every folded character
 keeps the place of the one it came from, so the words shown are the words written. Clauses and sentences are found here.
 """
+
 from __future__ import annotations
 
 import bisect

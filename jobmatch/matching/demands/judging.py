@@ -1,4 +1,5 @@
 """Which required demands a resident said they cannot meet: `unmet(demands, limits)`, each with a plain reason."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,7 +39,11 @@ def _licence_unmet(label: str, limits: Limits) -> str | None:
     if classes:
         return f"{name}，您是{'/'.join(sorted(classes))}"
     # Lacking a class the demanded one entitles to ("C1还没考") means lacking the demanded one too.
-    short = sorted(lack.split(":", 1)[1] for lack in lacking if lack.startswith("licence:") and lack.split(":", 1)[1] in _ENTITLES[wanted])
+    short = sorted(
+        lack.split(":", 1)[1]
+        for lack in lacking
+        if lack.startswith("licence:") and lack.split(":", 1)[1] in _ENTITLES[wanted]
+    )
     if short:
         return f"{name}，您说还没有{short[0]}"
     return None

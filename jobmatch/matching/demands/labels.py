@@ -3,6 +3,7 @@
 Names a clerk or a resident sees ("要B2驾照", "干不了重活"), the structured choices an office or the kiosk may set, and the
 order readings are listed in.
 """
+
 from __future__ import annotations
 
 LICENCE_CLASSES = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3")
@@ -61,8 +62,13 @@ TAP_WORDS = {
     "cert:electric": "有电工证",
     "cert:weld": "有焊工证",
 }
-LACK_WORDS = {"licence": "没有驾照", **{f"licence:{c}": f"没有{c}驾照" for c in LICENCE_CLASSES},
-              "cert:forklift": "没有叉车证", "cert:electric": "没有电工证", "cert:weld": "没有焊工证"}
+LACK_WORDS = {
+    "licence": "没有驾照",
+    **{f"licence:{c}": f"没有{c}驾照" for c in LICENCE_CLASSES},
+    "cert:forklift": "没有叉车证",
+    "cert:electric": "没有电工证",
+    "cert:weld": "没有焊工证",
+}
 
 
 def demand_name(label: str) -> str:

@@ -1,4 +1,5 @@
 """What was read: a vacancy's `Demands` and a resident's `Limits`, each to and from a plain dict."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -135,8 +136,10 @@ class Limits:
         data = data or {}
 
         def saids(rows, words: dict) -> tuple[Said, ...]:  # a plain label is a tap: it says the tap's words
-            return tuple(Said(r, words.get(r, "")) if isinstance(r, str) else Said(str(r["label"]), str(r.get("words") or ""))
-                         for r in rows or ())
+            return tuple(
+                Said(r, words.get(r, "")) if isinstance(r, str) else Said(str(r["label"]), str(r.get("words") or ""))
+                for r in rows or ()
+            )
 
         new = data.get("new_to")
         if isinstance(new, dict):
@@ -147,8 +150,12 @@ class Limits:
             new = Said("new_to", "、".join(map(str, new)) if isinstance(new, (list, tuple)) else "")
         else:
             new = None
-        return cls(saids(data.get("limits"), TAP_WORDS), saids(data.get("holds"), TAP_WORDS),
-                   saids(data.get("lacks"), LACK_WORDS), new)
+        return cls(
+            saids(data.get("limits"), TAP_WORDS),
+            saids(data.get("holds"), TAP_WORDS),
+            saids(data.get("lacks"), LACK_WORDS),
+            new,
+        )
 
 
 def describe_demands(demands: Demands) -> list[str]:

@@ -1,4 +1,5 @@
 """What a resident says they cannot do, hold or lack, and whether they are new to the work they want: `read_limits`."""
+
 from __future__ import annotations
 
 import re
@@ -65,7 +66,9 @@ _LIMIT_SOURCES = {
 _LIMIT_RES = {label: [re.compile(p) for p in rows] for label, rows in _LIMIT_SOURCES.items()}
 # Saying the opposite in the same sentence cancels a limit: "腰不好，但重活也能干", "膝盖以前伤过，站着没问题".
 _CAN_DO = {
-    "light_only": re.compile(rf"{_HEAVY_THING}[^。不没]{{0,4}}?(?:能|可以|行|没问题|不怕|不在话下)|不怕(?:累|重|苦)[^。]{{0,3}}重|扛得动|搬得动|力气有的是|有把力气"),
+    "light_only": re.compile(
+        rf"{_HEAVY_THING}[^。不没]{{0,4}}?(?:能|可以|行|没问题|不怕|不在话下)|不怕(?:累|重|苦)[^。]{{0,3}}重|扛得动|搬得动|力气有的是|有把力气"
+    ),
     "no_standing": re.compile(r"站[^。不没]{0,4}?(?:没问题|没事|能行|可以|不怕)|站得住|能站|不怕站"),
 }
 _RECOVERED = re.compile(
@@ -80,18 +83,26 @@ _NEW_TO = re.compile(
 )
 _NOT_NEW = re.compile(r"(?:不|没)(?:想|愿意|打算)学|学(?:过|了)\d|学会了")
 
-_CERT_LACK_BEFORE = re.compile(r"(?:没|没有|无|未|还没|一直没|没去|想|要|准备|打算|正在|在|还在|想去|要去|没时间|没钱|正)(?:去)?(?:考|拿|办|报)?(?:个|张|本|了)?$")
+_CERT_LACK_BEFORE = re.compile(
+    r"(?:没|没有|无|未|还没|一直没|没去|想|要|准备|打算|正在|在|还在|想去|要去|没时间|没钱|正)(?:去)?(?:考|拿|办|报)?(?:个|张|本|了)?$"
+)
 _CERT_LACK_AFTER = re.compile(
     r"^(?:(?:、|和|与|及|跟|还有)[^,。;]{1,8}?证)*(?:是|也|都|一直|还|早就|至今|到现在|目前)?(?:没|未|没有|不在)|^[^,。;]{0,6}?(?:过期|到期|吊销|被收|注销|在考|没考|还没考|没去考|没拿到|没下来|没考下来|还在办|没办|(?:还|正)在(?:培训|学)(?!校)|培训中)"
 )
-_CERT_VALID = re.compile(r"^[^,。;]{0,4}?(?:没|未|不)(?:有)?(?:过期|到期|失效)|^(?:也|都|是)?没(?:问题|毛病)|^[^,。;]{0,4}?(?:还|仍然?|都)?(?:有效|在有效期)")
+_CERT_VALID = re.compile(
+    r"^[^,。;]{0,4}?(?:没|未|不)(?:有)?(?:过期|到期|失效)|^(?:也|都|是)?没(?:问题|毛病)|^[^,。;]{0,4}?(?:还|仍然?|都)?(?:有效|在有效期)"
+)
 # "有焊工证，但过期了": gone later in the sentence.
 _CERT_GONE = re.compile(r"[^。;]{0,8}?(?:过期|到期|吊销|被收|注销|作废)")
-_BARE_HOLD = re.compile(r"持证|有证|证(?:是|都|也|件|书)?(?:齐|有|在手|全|拿到|拿了|考了|考到|考下来)|考(?:了|到|下|过|下来了)证|证件齐全")
+_BARE_HOLD = re.compile(
+    r"持证|有证|证(?:是|都|也|件|书)?(?:齐|有|在手|全|拿到|拿了|考了|考到|考下来)|考(?:了|到|下|过|下来了)证|证件齐全"
+)
 _BARE_LACK = re.compile(
     r"(?:无|没|没有)(?:什么|啥)?(?:去)?(?:考|办|拿)?(?:过)?证(?!明|书齐)|(?:没|未|没有)(?:去)?考(?:过)?证|证(?:都|也|早)?(?:过期|到期|吊销|被收|被没收|没收|被扣)|证(?:也|都|还|一直|至今)?(?:没|没有|未)(?:去)?(?:考|拿|办|下来)?|证(?:还|正)?在(?:办|考|学)|无证"
 )
-_CLASS_LACK_BEFORE = re.compile(r"(?:正在|在|还在|想|要|准备|打算|没|还没|没有|未|快要?|马上)(?:去)?(?:考|拿|学|报|升|增驾|增|增到)(?:个|了|到)?$|没有?$|还没$")
+_CLASS_LACK_BEFORE = re.compile(
+    r"(?:正在|在|还在|想|要|准备|打算|没|还没|没有|未|快要?|马上)(?:去)?(?:考|拿|学|报|升|增驾|增|增到)(?:个|了|到)?$|没有?$|还没$"
+)
 _CLASS_LIST = re.compile(r"^\s*(?:本|照|驾照)?\s*(?:、|和|与|跟|及|/|或)?\s*$")
 _CLASS_LACK_AFTER = re.compile(
     r"^(?:本|照|驾照|驾驶证|证|的)?(?:本子|驾照)?(?:还|也|都|正|目前|现在|一直)?(?:在考|没考|没拿|未考|没有|考不|正在考|还没|没|快|马上|准备|要考|想考|没过|挂了|在学)"
@@ -111,7 +122,7 @@ _DRIVING = re.compile(r"开车|驾|司机|货车|大车|小车|客车|面包车|
 
 
 def _about_someone_else(text: _Text, start: int) -> bool:
-    """"孩子腰不好", "我家老头子腰不好": the clause names another person before the words, and not the speaker after."""
+    """ "孩子腰不好", "我家老头子腰不好": the clause names another person before the words, and not the speaker after."""
     c_start, _ = text.clause(start)
     before = text.plain[c_start:start]
     other = None
@@ -121,7 +132,7 @@ def _about_someone_else(text: _Text, start: int) -> bool:
 
 
 def _recovered(text: _Text, start: int, end: int) -> bool:
-    """"以前腰不好，现在好了": the rest of the sentence says it has passed."""
+    """ "以前腰不好，现在好了": the rest of the sentence says it has passed."""
     _, s_end = text.sentence(start)
     return bool(_RECOVERED.search(text.plain, end, s_end))
 
@@ -154,7 +165,9 @@ def read_limits(experience: str | None, desired: str | None = "") -> Limits:
                 s_start, s_end = text.sentence(m.start())
                 if can_do and can_do.search(plain, s_start, s_end):
                     continue
-                limits[label] = Said(label, text.words(m.start(), m.end(), longest=10) or text.original(m.start(), m.end()))
+                limits[label] = Said(
+                    label, text.words(m.start(), m.end(), longest=10) or text.original(m.start(), m.end())
+                )
 
     holds: dict[str, Said] = {}
     lacks: dict[str, Said] = {}
@@ -210,7 +223,9 @@ def read_limits(experience: str | None, desired: str | None = "") -> Limits:
             if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in named_spans):
                 continue
             c_start, c_end = text.clause(m.start())
-            if _OTHER_CERT.search(plain, c_start, c_end) or (into is holds and _BARE_LACK.search(plain, c_start, c_end)):
+            if _OTHER_CERT.search(plain, c_start, c_end) or (
+                into is holds and _BARE_LACK.search(plain, c_start, c_end)
+            ):
                 continue
             kind = _nearest_kind(text, m.start(), 0)
             if kind:

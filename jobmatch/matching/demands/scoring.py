@@ -1,4 +1,5 @@
 """Reading quality against a graded set: `score_reading(jobs, profiles, labels)`, precision and recall per label."""
+
 from __future__ import annotations
 
 from .resident import read_limits
@@ -35,7 +36,9 @@ def score_reading(jobs: list[dict], profiles: list[dict], labels: list[dict]) ->
     def add(kind: str, record_id: str, gold: set[str], read: set[str]) -> None:
         pairs[kind].append((gold, read))
         for label in sorted(gold ^ read):
-            errors.append({"id": record_id, "kind": kind, "label": label, "error": "missed" if label in gold else "wrong"})
+            errors.append(
+                {"id": record_id, "kind": kind, "label": label, "error": "missed" if label in gold else "wrong"}
+            )
 
     for job in jobs:
         gold = by_job.get(str(job["id"]))
