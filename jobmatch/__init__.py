@@ -52,14 +52,10 @@ def create_app(config: dict | None = None):
     track_changes(app.extensions["jobmatch.db"]["sessionmaker"], index.coder)
 
     register_error_handlers(app)
-    from .api import bp as api_bp
-    from .api import health_bp
+    from .api import init_api
     from .web import bp as web_bp
 
-    csrf.exempt(api_bp)
-    csrf.exempt(health_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(health_bp)
+    init_api(app, csrf)
     app.register_blueprint(web_bp)
     return app
 

@@ -1,6 +1,8 @@
 """The JSON API through the Flask test client, on SQLite and PostgreSQL."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from helpers import make_job, make_profile
@@ -360,3 +362,37 @@ def test_openapi_document_is_valid_and_covers_every_api_route(client, app):
                 assert (path, method.lower()) in documented
     job_body = spec["components"]["schemas"]["JobCreate"]
     assert "title" in job_body["required"] and job_body["properties"]["shift"]["enum"][0] == "day"
+
+
+def _parameters(spec: dict, path: str, method: str) -> dict:
+    """An operation's parameters by (in, name), with those the path declares for all its operations."""
+    item = spec["paths"][path]
+    return {(p["in"], p["name"]): p for p in item.get("parameters", []) + item[method].get("parameters", [])}
+
+
+def test_openapi_document_stays_compatible_with_version_1(client):
+    """The document the API has published since version 1 (tests/data/openapi-v1.json) may only gain: every path,
+    method, parameter, body, answer and schema it named is still there and means the same."""
+    published = json.loads((Path(__file__).parent / "data" / "openapi-v1.json").read_text(encoding="utf-8"))
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"] == published["openapi"] and spec["info"]["title"] == published["info"]["title"]
+    for path, item in published["paths"].items():
+        for method, was in item.items():
+            now = spec["paths"][path][method]
+            where = f"{method.upper()} {path}"
+            assert now["operationId"] == was["operationId"], where
+            assert now["tags"] == was["tags"], where
+            assert now.get("security") == was.get("security"), where
+            params_now, params_was = _parameters(spec, path, method), _parameters(published, path, method)
+            assert params_now.keys() == params_was.keys(), where
+            for key, param in params_was.items():
+                assert params_now[key]["required"] == param["required"], (where, key)
+                assert params_now[key]["schema"]["type"] == param["schema"]["type"], (where, key)
+                if key[0] == "query":
+                    assert params_now[key]["schema"] == param["schema"], (where, key)
+            assert now.get("requestBody") == was.get("requestBody"), where
+            for code, answer in was["responses"].items():
+                assert now["responses"][code].get("content") == answer.get("content"), (where, code)
+    for name, schema in published["components"]["schemas"].items():
+        assert spec["components"]["schemas"][name] == schema, name
+    assert spec["components"]["securitySchemes"] == published["components"]["securitySchemes"]
