@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flask_smorest
 from flask import current_app
 from marshmallow import ValidationError
@@ -50,11 +52,11 @@ class Parser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
 
-    def access(self, *levels: str, operation_prefix: str | None = None):
+    def access(self, *levels: str, operation_prefix: str | None = None) -> Callable[[Callable], Callable]:
         """Who may call the view ("public", or the roles whose grants include a level), enforced before its
         arguments are parsed, and documented with the operation's id and error answers."""
 
-        def decorator(view):
+        def decorator(view: Callable) -> Callable:
             responses = dict(ERROR_RESPONSES)
             doc: dict = {}
             if "public" not in levels:

@@ -13,7 +13,8 @@ bp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="Vacancies")
 
 
 def _sees_closed() -> bool:
-    return "office" in ROLE_GRANTS.get(api_role(), set())
+    role = api_role()
+    return role is not None and "office" in ROLE_GRANTS[role]
 
 
 @bp.route("/jobs", methods=["POST"])
