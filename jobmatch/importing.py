@@ -20,112 +20,13 @@ from marshmallow import ValidationError
 
 from .schemas import JobCreateSchema
 from .spreadsheet import looks_like_formula, workbook
+from .vacancy import TEMPLATE, VACANCY_FIELDS
 
-# Column headings clerks use, and the batch format's own field names.
-HEADINGS = {
-    "岗位编号": "id",
-    "编号": "id",
-    "序号编号": "id",
-    "岗位名称": "title",
-    "岗位": "title",
-    "招聘岗位": "title",
-    "工种": "title",
-    "企业名称": "employer",
-    "企业": "employer",
-    "单位名称": "employer",
-    "用工单位": "employer",
-    "公司": "employer",
-    "岗位描述": "description",
-    "工作内容": "description",
-    "岗位要求": "description",
-    "备注": "description",
-    "技能要求": "skills",
-    "技能": "skills",
-    "招聘人数": "openings",
-    "人数": "openings",
-    "需求人数": "openings",
-    "最低工资": "wage_min",
-    "工资下限": "wage_min",
-    "最高工资": "wage_max",
-    "工资上限": "wage_max",
-    "工资单位": "wage_unit",
-    "计薪方式": "wage_unit",
-    "乡镇": "town",
-    "镇": "town",
-    "所在乡镇": "town",
-    "工作地点": "town",
-    "社区": "community",
-    "村/社区": "community",
-    "村社区": "community",
-    "纬度": "lat",
-    "经度": "lon",
-    "班次": "shift",
-    "工作时间": "shift",
-    "最小年龄": "age_min",
-    "年龄下限": "age_min",
-    "最大年龄": "age_max",
-    "年龄上限": "age_max",
-    "福利": "perks",
-    "福利待遇": "perks",
-    "联系电话": "contact_phone",
-    "电话": "contact_phone",
-}
-FIELDS = (
-    "id",
-    "title",
-    "employer",
-    "description",
-    "skills",
-    "openings",
-    "wage_min",
-    "wage_max",
-    "wage_unit",
-    "town",
-    "community",
-    "lat",
-    "lon",
-    "shift",
-    "age_min",
-    "age_max",
-    "perks",
-    "contact_phone",
-)
-TEMPLATE_HEADINGS = [
-    "岗位编号",
-    "岗位名称",
-    "企业名称",
-    "岗位描述",
-    "技能要求",
-    "招聘人数",
-    "最低工资",
-    "最高工资",
-    "工资单位",
-    "乡镇",
-    "社区",
-    "班次",
-    "最小年龄",
-    "最大年龄",
-    "福利",
-    "联系电话",
-]
-TEMPLATE_EXAMPLE = [
-    "DL-001",
-    "平车工",
-    "东至县示范服饰有限公司",
-    "女装平车，计件，长白班",
-    "平车、缝纫",
-    10,
-    4000,
-    6500,
-    "月",
-    "东流镇",
-    "东流社区",
-    "白班",
-    18,
-    55,
-    "班车接送、包午餐",
-    "0566-7020000",
-]
+# Column headings clerks use, and the batch format's own field names: all from the declaration of a vacancy's fields.
+HEADINGS = {heading: f.name for f in VACANCY_FIELDS for heading in (f.heading, *f.aliases)}
+FIELDS = tuple(f.name for f in VACANCY_FIELDS)
+TEMPLATE_HEADINGS = [f.heading for f in TEMPLATE]
+TEMPLATE_EXAMPLE = [f.example for f in TEMPLATE]
 UNITS = {
     "月": "month",
     "元/月": "month",
@@ -163,9 +64,9 @@ SHIFTS = {
     "时间灵活": "flexible",
     "flexible": "flexible",
 }
-LIST_FIELDS = ("skills", "perks")
-NUMBER_FIELDS = ("openings", "wage_min", "wage_max", "lat", "lon", "age_min", "age_max")
-INTEGER_FIELDS = ("openings", "age_min", "age_max")
+LIST_FIELDS = tuple(f.name for f in VACANCY_FIELDS if f.kind == "list")
+NUMBER_FIELDS = tuple(f.name for f in VACANCY_FIELDS if f.kind in ("integer", "number"))
+INTEGER_FIELDS = tuple(f.name for f in VACANCY_FIELDS if f.kind == "integer")
 _SPLIT = re.compile(r"[、，,;；/\s]+")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 MAX_ROWS = 5000

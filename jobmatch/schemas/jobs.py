@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..vacancy import STORED, VacancyField
 from ..vocabulary import SHIFTS, WAGE_UNITS
 from .fields import (
     ID_RANGE,
@@ -94,28 +95,25 @@ class JobCreateSchema(JobSchema):
             raise ValidationError("Give employer (a name) or employer_id.", field_name="employer")
 
 
+def _shown(field: VacancyField) -> fields.Field:
+    """How the API shows a declared field: by its kind, null when it may be unknown."""
+    if field.kind == "list":
+        return fields.List(fields.String())
+    kind = {"text": fields.String, "choice": fields.String, "integer": fields.Integer, "number": fields.Float}
+    return kind[field.kind](allow_none=field.nullable)
+
+
 class JobOut(Schema):
+    """A vacancy as the API shows it: every declared field of a vacancy (vacancy.py) under its column's name, and
+    what the service keeps about it."""
+
+    class Meta:
+        include = {f.column: _shown(f) for f in STORED}
+
     id = fields.Integer()
-    external_id = fields.String(allow_none=True)
     fair_id = fields.Integer(allow_none=True)
     employer_id = fields.Integer()
     employer = fields.Function(lambda job: job.employer.name)
-    title = fields.String()
-    description = fields.String()
-    skills = fields.List(fields.String())
-    openings = fields.Integer()
-    wage_min = fields.Float(allow_none=True)
-    wage_max = fields.Float(allow_none=True)
-    wage_unit = fields.String()
-    town = fields.String(allow_none=True)
-    community = fields.String(allow_none=True)
-    lat = fields.Float(allow_none=True)
-    lon = fields.Float(allow_none=True)
-    shift = fields.String()
-    age_min = fields.Integer(allow_none=True)
-    age_max = fields.Integer(allow_none=True)
-    perks = fields.List(fields.String())
-    contact_phone = fields.String(allow_none=True)
     read_from_text = fields.Method(
         "_read_from_text",
         metadata={

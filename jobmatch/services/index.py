@@ -21,6 +21,7 @@ from ..matching.matcher import (
     profile_text,
 )
 from ..models import Change, Employer, Job, Profile
+from ..vacancy import MATCHED, record_value
 from .changes import read_version
 
 log = logging.getLogger(__name__)
@@ -32,25 +33,10 @@ def job_record(job, employer: str | None = None) -> JobRecord:
         employer = job.employer.name if job.employer else ""
     return JobRecord(
         id=str(job.id),
-        title=job.title,
         employer=employer,
-        description=job.description or "",
-        skills=tuple(job.skills or ()),
-        openings=job.openings,
-        wage_min=job.wage_min,
-        wage_max=job.wage_max,
-        wage_unit=job.wage_unit,
-        town=job.town,
-        community=job.community,
-        lat=job.lat,
-        lon=job.lon,
-        shift=job.shift,
-        age_min=job.age_min,
-        age_max=job.age_max,
-        perks=tuple(job.perks or ()),
-        contact_phone=job.contact_phone,
         fair=None if job.fair_id is None else str(job.fair_id),
         demands=job.demands,
+        **{f.name: record_value(f, getattr(job, f.column)) for f in MATCHED if f.column},
     )
 
 
@@ -73,24 +59,10 @@ def profile_record(profile) -> ProfileRecord:
     )
 
 
+# What job_record reads: the declared fields the matcher's record carries, and the service's own columns.
 _JOB_COLUMNS = (
     Job.id,
-    Job.title,
-    Job.description,
-    Job.skills,
-    Job.openings,
-    Job.wage_min,
-    Job.wage_max,
-    Job.wage_unit,
-    Job.town,
-    Job.community,
-    Job.lat,
-    Job.lon,
-    Job.shift,
-    Job.age_min,
-    Job.age_max,
-    Job.perks,
-    Job.contact_phone,
+    *(getattr(Job, f.column) for f in MATCHED if f.column),
     Job.fair_id,
     Job.coding,
     Job.is_open,

@@ -20,12 +20,13 @@ from ..matching.postings import (
     read_posting,
 )
 from ..models import Employer, Job, utcnow
+from ..vacancy import STORED
 from .changes import bump_version
 from .employers import employer_by_name, get_employer
 from .fairs import get_fair
 from .paging import Page, get_or_not_found, paginate
 
-_JOB_FIELDS = set(JobRecord.__dataclass_fields__) - {"id", "employer", "demands"}
+_JOB_FIELDS = {f.column for f in STORED}  # the firm and the demands are set on their own
 
 
 def _resolve_employer(session: Session, data: dict) -> Employer:
@@ -43,7 +44,7 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
             raise Conflict(f"岗位编号 {data['external_id']} 已存在 (duplicate id)", {"id": ["already exists"]})
     if data.get("employer_id") or data.get("employer"):
         job.employer = _resolve_employer(session, data)
-    for key in _JOB_FIELDS | {"external_id", "fair_id"}:
+    for key in _JOB_FIELDS | {"fair_id"}:
         if key in data and not (key == "openings" and data[key] is None):
             setattr(job, key, data[key])
     if "demands" in data:  # the office's correction; null goes back to reading the words

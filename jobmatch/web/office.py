@@ -20,14 +20,14 @@ from ..db import db
 from ..errors import JobmatchError
 from ..importing import (
     FIELDS,
-    HEADINGS,
     to_job_body,
 )
 from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema
+from ..vacancy import VACANCY_FIELDS
 from .blueprint import bp, page_number
 
-FIELD_LABELS = {value: key for key, value in reversed(list(HEADINGS.items()))} | {
+FIELD_LABELS = {f.name: f.heading for f in VACANCY_FIELDS} | {
     "employer_id": "企业名称",
     "fair_id": "集市",
     "_schema": "整行",

@@ -24,6 +24,7 @@ from ..importing import (
 )
 from ..schemas import ReportQuery
 from ..spreadsheet import workbook
+from ..vacancy import EXPORTED, export_cells
 from .blueprint import bp, page_number
 from .office import XLSX, chinese_errors, xlsx_response
 
@@ -138,43 +139,8 @@ def office_audit():
 def office_export_jobs():
     refuse_cross_site()  # before any work: another site's link exports nothing
     jobs = services.every_job(db.session)
-    rows = [
-        (
-            j.external_id or j.id,
-            j.title,
-            j.employer.name,
-            j.openings,
-            j.wage_min,
-            j.wage_max,
-            j.wage_unit,
-            j.town,
-            j.community,
-            j.shift,
-            j.age_min,
-            j.age_max,
-            "、".join(j.perks or []),
-            j.contact_phone,
-            "招聘中" if j.is_open else "已关闭",
-        )
-        for j in jobs
-    ]
-    headings = [
-        "岗位编号",
-        "岗位名称",
-        "企业名称",
-        "招聘人数",
-        "最低工资",
-        "最高工资",
-        "工资单位",
-        "乡镇",
-        "社区",
-        "班次",
-        "最小年龄",
-        "最大年龄",
-        "福利",
-        "联系电话",
-        "状态",
-    ]
+    rows = [(*export_cells(j), "招聘中" if j.is_open else "已关闭") for j in jobs]
+    headings = [*(f.heading for f in EXPORTED), "状态"]
     audit(db.session, "export", "jobs")
     db.session.commit()
     return xlsx_response(workbook("岗位", headings, rows), "jobs.xlsx")
