@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import cast
 
 
 def create_app(config: dict | None = None):
     """Application factory: settings from JOBMATCH_* variables, overridden by `config`."""
     # Imported here so that `jobmatch.matching` and the batch CLI load without Flask.
     from flask import Flask
+    from flask.json.provider import DefaultJSONProvider
 
     from . import config as settings
     from .errors import register_error_handlers
@@ -32,9 +34,12 @@ def create_app(config: dict | None = None):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+        # Flask's documented way to add middleware; its stubs type wsgi_app as a method
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    # Flask makes its DefaultJSONProvider unless told otherwise; app.json is typed as the base class
+    json_provider = cast(DefaultJSONProvider, app.json)
+    json_provider.ensure_ascii = False
+    json_provider.sort_keys = False
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)

@@ -29,11 +29,11 @@ def pg_command(tool: str, url: str, *args: str) -> tuple[list[str], dict[str, st
     query = {k: v for k, v in parsed.query.items() if k != "password"}
     # URL.create, not URL.set: set() takes None to mean "leave as it is".
     bare = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, query)
-    bare = bare.render_as_string(hide_password=False)
+    dbname = bare.render_as_string(hide_password=False)
     env = dict(os.environ)
     if password:
         env["PGPASSWORD"] = str(password)
-    return [tool, f"--dbname={bare}", *args], env
+    return [tool, f"--dbname={dbname}", *args], env
 
 
 def _private(target: Path) -> None:

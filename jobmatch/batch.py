@@ -32,7 +32,8 @@ def _first_error(messages) -> tuple[str | None, str]:
 
 def read_jsonl(path: str | Path, schema: Schema) -> list[dict]:
     """Every record of the file, validated; the first bad line raises BatchError and nothing is returned."""
-    records, seen = [], {}
+    records: list[dict] = []
+    seen: dict[str, int] = {}
     try:
         handle = open(path, encoding="utf-8")
     except OSError as err:

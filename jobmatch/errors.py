@@ -105,8 +105,8 @@ def storage_fault(err: DBAPIError) -> StorageUnavailable | None:
     name = getattr(orig, "sqlite_errorname", None)
     if name is not None:
         retry = next((s for code, s in _SQLITE_FAULTS.items() if name.startswith(code)), None)
-    elif getattr(orig, "sqlstate", None):
-        retry = next((s for code, s in _PG_FAULTS.items() if orig.sqlstate.startswith(code)), None)
+    elif sqlstate := getattr(orig, "sqlstate", None):
+        retry = next((s for code, s in _PG_FAULTS.items() if sqlstate.startswith(code)), None)
     elif err.connection_invalidated or type(orig).__module__.startswith("psycopg"):
         retry = 30  # the server went away or refused the connection: no SQLSTATE at all
     else:  # an older sqlite3 without error names
@@ -236,6 +236,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
+        assert err.code is not None  # Flask hands a code-less HTTPException back without calling handlers
         if _wants_page() and err.code != 405:
             return _page(err.code)
         code = (err.name or "error").lower().replace(" ", "_")

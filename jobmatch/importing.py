@@ -10,7 +10,7 @@ import re
 import secrets
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
@@ -108,7 +108,7 @@ def decode_csv(data: bytes) -> str:
         raise ImportFileError("文件编码无法识别，请在 Excel 中另存为 CSV 或 XLSX 后再上传") from None
 
 
-def read_table(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
+def read_table(filename: str, data: bytes) -> Generator[tuple[int, list], None, None]:
     """(sheet row number, cell values) for each non-blank row of the first sheet, read one at a time, so the caller
     can stop at its limit; more than MAX_SHEET_ROWS rows, blank ones included, are refused."""
     name = filename.lower()
@@ -243,7 +243,7 @@ def parse(filename: str, data: bytes) -> list[Row]:
         columns = [HEADINGS.get(_cell(h), _cell(h) if _cell(h) in FIELDS else None) for h in header]
         if "title" not in columns:
             raise ImportFileError(f"第 {header_number} 行应是表头，并包含“岗位名称”列；请使用下载的模板")
-        rows = []
+        rows: list[tuple[int, list]] = []
         for number, values in table:
             if len(rows) == MAX_ROWS:  # stop here: the rest of the file is never read
                 raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件")
@@ -256,9 +256,9 @@ def parse(filename: str, data: bytes) -> list[Row]:
             row.data = JobCreateSchema().load(to_job_body(raw))
         except ValidationError as err:
             row.errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        for key, text in raw.items():
+        for column, text in raw.items():
             if looks_like_formula(text):
-                row.errors.setdefault(key, []).append(FORMULA)
+                row.errors.setdefault(column, []).append(FORMULA)
         parsed.append(row)
     seen: dict[str, int] = {}
     for row in parsed:

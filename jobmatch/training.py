@@ -43,6 +43,7 @@ def labelled_pairs(session: Session, now: datetime | None = None) -> list[Labell
         if profile_id not in profiles:
             continue
         status = furthest(o.status for o in recorded)
+        assert status is not None  # every pair in steps has at least one outcome
         if status == lifecycle.SHOWN and now - recorded[-1].created_at < IGNORED_AFTER:
             continue
         pairs.append(LabelledPair(profile_record(profiles[profile_id]), job_record(jobs[job_id]), status))

@@ -210,7 +210,7 @@ def report_command(fair_id: int | None, month: str | None, pdf_file: str | None,
     try:  # the same checks, and the same messages, as the report page's query
         scope = ReportQuery().load({"fair": fair_id, "month": month})
     except ValidationError as err:
-        fail("; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in err.messages.items()))
+        fail("; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in err.messages_dict.items()))
     taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
     try:
         report = build_report(db.session, taxonomy, fair_id=scope.get("fair"), month=scope.get("month"))

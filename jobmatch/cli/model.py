@@ -284,7 +284,7 @@ def train_command(
             fail("building the title coder needs --coder, --csco FILE and --titles FILE together")
         _train_coder(csco_file, titles_file)
     elif any(graded):
-        if not all(graded):
+        if not (jobs_file and profiles_file and qrels):
             fail(
                 "graded training needs --jobs, --profiles and --qrels together (without them, train learns from outcomes)"
             )

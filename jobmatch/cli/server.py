@@ -42,7 +42,9 @@ def serve_command(host: str, port: int, workers: int | None, dev: bool):
         # app.run() refuses to start inside the flask/click CLI, so the development server is started directly.
         # No interactive debugger: it would run any code for anyone who reaches the port.
         click.echo(f"development server on http://{host}:{port} (one process, reloads on code changes)", err=True)
-        run_simple(host, port, current_app._get_current_object(), use_reloader=True, use_debugger=False, threaded=True)
+        # current_app is a proxy; Flask types it as the app it stands for, without the proxy's own methods
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        run_simple(host, port, app, use_reloader=True, use_debugger=False, threaded=True)
         return
     workers = workers or Settings.from_environment().workers
     # Workers must find the same instance folder (database, secret) as this command did.

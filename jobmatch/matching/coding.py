@@ -81,7 +81,7 @@ def code_profile(coder: OccupationCoder, profile: ProfileRecord) -> ProfileCodin
     for code, score in taxonomy.implied(wanted).items():
         if code not in negated and score > wanted.get(code, 0.0):
             wanted[code] = score
-            source = max((o for o in wanted if code in taxonomy.codes_of.get(o, ())), key=wanted.get)
+            source = max((o for o in wanted if code in taxonomy.codes_of.get(o, ())), key=wanted.__getitem__)
             if source in evidence:
                 evidence[code] = evidence[source]
     for occ_id, score in {**done.group_scores, **want.group_scores}.items():

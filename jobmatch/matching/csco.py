@@ -164,7 +164,7 @@ class TitleCoder:
         self.weights_ = weights  # terms x classes, sparse
         self.intercept_ = np.asarray(intercept, dtype=np.float32)
         self.classes_ = list(classes)
-        self._positions = None
+        self._positions: dict[str, int] | None = None
         # P(right) = sigmoid(a * score + b * (score - best score) + c); until calibrated, a plain sigmoid of the score
         self.calibration_ = np.asarray(calibration, dtype=float)
 
@@ -202,9 +202,10 @@ class TitleCoder:
         return out
 
     def _position(self) -> dict[str, int]:
-        if getattr(self, "_positions", None) is None:
-            self._positions = {c: i for i, c in enumerate(self.classes_)}
-        return self._positions
+        positions = getattr(self, "_positions", None)
+        if positions is None:
+            positions = self._positions = {c: i for i, c in enumerate(self.classes_)}
+        return positions
 
     def predict(self, texts: list[str], hints: list[dict[str, float]] | None = None) -> list[str]:
         return [self.classes_[i] for i in self.scores(texts, hints).argmax(axis=1)]
@@ -239,7 +240,7 @@ class TitleCoder:
     def save(self, path: str | Path) -> None:
         """The model as .npz, its metadata beside it as .json."""
         path = Path(path)
-        terms = sorted(self.vectoriser_.vocabulary_, key=self.vectoriser_.vocabulary_.get)
+        terms = sorted(self.vectoriser_.vocabulary_, key=self.vectoriser_.vocabulary_.__getitem__)
         with open(path, "wb") as handle:
             np.savez_compressed(
                 handle,

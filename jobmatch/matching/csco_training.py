@@ -70,7 +70,7 @@ def read_titles(path: str | Path, classification: Classification) -> tuple[list[
     for row in _rows(path, {"job_name", "expected_code", "expected_name"}):
         code = (row["expected_code"] or "").strip() or by_name.get(plain_name(row["expected_name"] or ""))
         title = (row["job_name"] or "").strip()
-        if not title or code not in classification:
+        if not title or not code or code not in classification:
             skipped += 1
             continue
         examples.append(Example(title, code, 1.0, "title"))
@@ -80,8 +80,10 @@ def read_titles(path: str | Path, classification: Classification) -> tuple[list[
 def alias_examples(classification: Classification, taxonomy: Taxonomy | None) -> list[Example]:
     """The project's names and aliases of each curated occupation, labelled with its CSCO code: they teach the coder
     the blue-collar words that the mostly urban labelled titles lack (平车, 看大门, 开铲车)."""
-    out = []
-    for occupation in taxonomy.occupations.values() if taxonomy else ():
+    out: list[Example] = []
+    if not taxonomy:
+        return out
+    for occupation in taxonomy.occupations.values():
         if occupation.csco_code in classification and occupation.id in taxonomy.codes_of:
             for text in sorted({occupation.name, *occupation.aliases}):
                 out.append(Example(text, occupation.csco_code, ALIAS_WEIGHT, "alias"))

@@ -18,6 +18,13 @@ _SHIFT_NAMES = {
     "part_time": "钟点工，时间短",
     "flexible": "时间灵活",
 }
+
+
+def _shift_name(shift: str | None) -> str:
+    # completed_job gives every vacancy the matcher ranks a shift, day where the posting states none
+    return _SHIFT_NAMES.get(shift or "day", shift or "day")
+
+
 _TERM_SPLIT = re.compile(r"[\s/、，,()（）;；·]+")
 
 
@@ -47,10 +54,15 @@ def shared_terms(job: JobRecord, profile_text: str, limit: int = 2) -> list[str]
 
 
 def wage_text(job: JobRecord) -> str | None:
-    if job.wage_min is None and job.wage_max is None:
-        return None
     lo, hi = job.wage_min, job.wage_max
-    span = figure(lo) if hi is None or lo == hi else (figure(hi) if lo is None else f"{figure(lo)}-{figure(hi)}")
+    if lo is None:
+        if hi is None:
+            return None
+        span = figure(hi)
+    elif hi is None or lo == hi:
+        span = figure(lo)
+    else:
+        span = f"{figure(lo)}-{figure(hi)}"
     return f"{UNIT_NAMES.get(job.wage_unit, '月薪')} {span}"
 
 
@@ -65,9 +77,9 @@ def explain(
         problems.append(f"年龄要求 {lo}-{hi} 岁，您 {profile.age} 岁，不符合")
     if not f["shift_ok"]:
         if profile.availability == "part_time":
-            problems.append(f"要全职上班（{_SHIFT_NAMES.get(job.shift, job.shift)}），您只能做零工")
+            problems.append(f"要全职上班（{_shift_name(job.shift)}），您只能做零工")
         else:
-            problems.append(f"要上夜班（{_SHIFT_NAMES.get(job.shift, job.shift)}），您只能上白班")
+            problems.append(f"要上夜班（{_shift_name(job.shift)}），您只能上白班")
     if not f.get("demand_ok", True):
         problems += [u.reason for u in unmet(job_demands(job), profile_limits(profile))]
     if f.get("new_hand"):
@@ -83,7 +95,7 @@ def explain(
     elif f["text"] < 0.05 and f.get("occ_near", 0) < 0.4:
         reasons.append("工种不太对口")
     if f["shift_ok"]:
-        reasons.append(_SHIFT_NAMES.get(job.shift, job.shift))
+        reasons.append(_shift_name(job.shift))
 
     distance = f["distance_km"]
     if not math.isnan(distance):
@@ -101,7 +113,7 @@ def explain(
     wage = wage_text(job)
     if wage:
         ratio = f["pay_ratio"]
-        if math.isnan(ratio):
+        if math.isnan(ratio) or profile.expected_wage is None:  # no expected wage gives no ratio
             reasons.append(wage)
         elif ratio >= 1:
             reasons.append(f"{wage}，能达到期望")

@@ -21,6 +21,7 @@ from .demands import (
 from .places import Gazetteer, distance_km, unit_vectors
 from .postings import FIELD_GROUPS, group_empty, group_values, read_posting
 from .records import JobRecord, ProfileRecord
+from .store import Columns
 from .text import age_from_text, normalise, pay_from_text
 
 SHIFT_CODES = {"day": 0, "two_shift": 1, "three_shift": 2, "part_time": 3, "flexible": 4}
@@ -85,7 +86,7 @@ def is_newcomer(limits: Limits) -> bool:
     return limits.is_new
 
 
-def monthly(amount: float | None, unit: str, shift: str) -> float:
+def monthly(amount: float | None, unit: str, shift: str | None) -> float:
     """Monthly CNY for a wage in month, day or hour units (part-time hours count half a month)."""
     if amount is None:
         return np.nan
@@ -116,7 +117,7 @@ def completed_job(job: JobRecord) -> JobRecord:
 
 def completed_profile(profile: ProfileRecord) -> ProfileRecord:
     """Fill the hoped-for pay ("三千左右") and age ("五十多岁") a resident wrote only in words."""
-    changes = {}
+    changes: dict = {}
     text = f"{profile.desired} {profile.experience}"
     if not profile.expected_wage:
         pay = pay_from_text(text)
@@ -246,8 +247,9 @@ def _point(lat, lon, town, community, gazetteer: Gazetteer) -> tuple[float, floa
     return found if found else (np.nan, np.nan)
 
 
-def pair_features(p: ProfileTable, pi, j: JobTable, ji) -> dict[str, np.ndarray]:
-    """Features for profiles p[pi] against jobs j[ji]; `pi` and `ji` are index arrays or slices that broadcast."""
+def pair_features(p: ProfileTable | Columns, pi, j: JobTable | Columns, ji) -> dict[str, np.ndarray]:
+    """Features for profiles p[pi] against jobs j[ji]; `pi` and `ji` are index arrays or slices that broadcast.
+    Either table may be the index's Columns of the same fields."""
     shift_ok = SHIFT_ALLOWED[p.availability[pi], j.shift[ji]]
     age = p.age[pi]
     with np.errstate(invalid="ignore"):

@@ -115,7 +115,8 @@ def _outcome_rows(make_matcher: Callable[..., Matcher], pairs: Sequence[Labelled
     by_profile: dict[str, list[LabelledPair]] = {}
     for pair in kept:
         by_profile.setdefault(pair.profile.id, []).append(pair)
-    rows, grades, resident, residents, ineligible = [], [], [], [], 0
+    rows, grades, resident, ineligible = [], [], [], 0
+    residents: list[str] = []
     for profile in profiles:
         X, eligible = matcher.design_for(profile)
         index = len(residents)

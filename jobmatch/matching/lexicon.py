@@ -100,7 +100,12 @@ def syllable_table() -> dict[str, str]:
     table = {}
     for code in sorted(pinyin_dict):
         char = chr(code)
-        reading = lazy_pinyin(char, style=Style.NORMAL, errors=lambda chars: list(chars))[0]
+        # pypinyin's errors= callback may return a list (its documentation says so); its stub says str only
+        reading = lazy_pinyin(
+            char,
+            style=Style.NORMAL,
+            errors=lambda chars: list(chars),  # type: ignore[arg-type,return-value]
+        )[0]
         if reading != char:
             table[char] = reading
     return table

@@ -141,8 +141,8 @@ class Matcher(Rows):
         # A firm's key is two characters, so the text names it when one of the text's character pairs is a key:
         # a look-up per pair rather than a scan of every firm.
         named = np.zeros(len(self._employer_code), dtype=bool)
-        codes = self._employer_code
-        named[[codes[pair] for pair in {text[i : i + 2] for i in range(len(text) - 1)} if pair in codes]] = True
+        firms = self._employer_code
+        named[[firms[pair] for pair in {text[i : i + 2] for i in range(len(text) - 1)} if pair in firms]] = True
         named[0] = False  # code 0 is "no distinctive name"
         n = len(mask)
         occupations = self._occupation_signals(
@@ -313,7 +313,7 @@ class Matcher(Rows):
         道路货运汽车驾驶员)."""
         codes_of = self.taxonomy.codes_of
         sources = [o for o in scores if occ_id in codes_of.get(o, ())]
-        return self.taxonomy.occupations[max(sources, key=scores.get) if sources else occ_id].name
+        return self.taxonomy.occupations[max(sources, key=scores.__getitem__) if sources else occ_id].name
 
     def _occupation_reason(self, job: JobRecord, row: dict, job_codes: dict[str, float], profile_codes) -> str | None:
         wanted, negated, evidence = profile_codes

@@ -329,7 +329,9 @@ class OccupationCoder:
         if self._gapped is not None:
             for m in self._gapped.finditer(text):
                 if not any(covered[m.start() : m.end()]):
-                    found.append((m.start(), m.end(), self._gapped_terms[int(m.lastgroup[1:])], GAPPED))
+                    group = m.lastgroup
+                    assert group is not None  # each alternative of the pattern is a named group, g0, g1, ...
+                    found.append((m.start(), m.end(), self._gapped_terms[int(group[1:])], GAPPED))
                     cover(m.start(), m.end())
         syllables = self._syllables(text)
         if self.syllables:

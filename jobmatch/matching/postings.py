@@ -154,9 +154,9 @@ def read_age_limits(text: str) -> tuple[int | None, int | None]:
     plain = arabic_numbers(text)
     span = _AGE_SPAN.search(plain)
     if span:
-        low, high = (int(g) for g in span.groups() if g)
-        if 14 <= low <= high <= 100:
-            return low, high
+        youngest, oldest = (int(g) for g in span.groups() if g)
+        if 14 <= youngest <= oldest <= 100:
+            return youngest, oldest
     low, high = age_limits_from_text(plain)
     if high is None:
         under = _AGE_UNDER.search(plain)
@@ -354,15 +354,17 @@ def describe(reading: PostingReading, fields: tuple[str, ...] | None = None) -> 
     out = []
     if shown & {"wage_min", "wage_max"}:
         unit = UNIT_NAMES.get(reading.wage_unit or "month", "月薪")
+        low = reading.wage_min
+        assert low is not None  # a posting's words give the low end of any wage they state
         if reading.wage_max is None:
-            out.append(f"{unit} {figure(reading.wage_min)} 起")
-        elif reading.wage_max == reading.wage_min:
-            out.append(f"{unit} {figure(reading.wage_min)}")
+            out.append(f"{unit} {figure(low)} 起")
+        elif reading.wage_max == low:
+            out.append(f"{unit} {figure(low)}")
         else:
-            out.append(f"{unit} {figure(reading.wage_min)}-{figure(reading.wage_max)}")
+            out.append(f"{unit} {figure(low)}-{figure(reading.wage_max)}")
     if "perks" in shown:
         out.extend(reading.perks)
-    if "shift" in shown:
+    if "shift" in shown and reading.shift is not None:
         out.append(SHIFT_NAMES[reading.shift])
     if shown & {"age_min", "age_max"}:
         if reading.age_min is not None and reading.age_max is not None:

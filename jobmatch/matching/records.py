@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _tuple(value) -> tuple[str, ...]:
 
 
 def job_from_dict(data: dict) -> JobRecord:
-    known = {k: data.get(k) for k in JobRecord.__dataclass_fields__ if data.get(k) is not None}
+    known: dict[str, Any] = {k: data.get(k) for k in JobRecord.__dataclass_fields__ if data.get(k) is not None}
     known["id"] = str(data["id"])
     known["skills"] = _tuple(data.get("skills"))
     known["perks"] = _tuple(data.get("perks"))
@@ -87,7 +88,7 @@ def job_from_dict(data: dict) -> JobRecord:
 
 
 def profile_from_dict(data: dict) -> ProfileRecord:
-    known = {k: data.get(k) for k in ProfileRecord.__dataclass_fields__ if data.get(k) is not None}
+    known: dict[str, Any] = {k: data.get(k) for k in ProfileRecord.__dataclass_fields__ if data.get(k) is not None}
     known["id"] = str(data["id"])
     if not isinstance(data.get("limits"), dict):  # structured fields as a batch file or the API gives them
         said = {key: list(data[key]) for key in ("limits", "holds", "lacks") if data.get(key)}

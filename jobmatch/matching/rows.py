@@ -3,7 +3,7 @@ its filters; built by `fit`, kept current by adding and removing records without
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Self
 
 import numpy as np
@@ -49,7 +49,7 @@ class Rows:
         # profiles cost the worker no memory for their words.
         self.keep_profiles = keep_profiles
 
-    def _columns(self, scores: dict[str, float]) -> dict[int, float]:
+    def _columns(self, scores: Mapping[str, float]) -> dict[int, float]:
         return {self.taxonomy.position[o]: s for o, s in scores.items() if o in self.taxonomy.position}
 
     def code_job(self, job: JobRecord) -> dict[str, float]:

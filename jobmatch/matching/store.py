@@ -5,7 +5,10 @@ Rows are never moved: a record that changes is written again at the end and its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 
 
@@ -49,10 +52,10 @@ class Growable:
 class Columns:
     """Named growable columns of equal length: the structured fields of jobs or profiles."""
 
-    def __init__(self, dtypes: dict[str, np.dtype]):
+    def __init__(self, dtypes: Mapping[str, npt.DTypeLike]):
         self._columns = {name: Growable(dtype) for name, dtype in dtypes.items()}
 
-    def extend(self, values: dict[str, np.ndarray]) -> None:
+    def extend(self, values: Mapping[str, npt.ArrayLike]) -> None:
         for name, column in self._columns.items():
             column.extend(values[name])
 
@@ -92,7 +95,9 @@ class OccupationPostings:
         if first_row != len(self._row_start) - 1:
             raise ValueError(f"row {first_row} appended out of order")
         by_column: dict[int, tuple[list, list]] = {}
-        flat_columns, flat_values, ends = [], [], []
+        flat_columns: list[int] = []
+        flat_values: list[float] = []
+        ends: list[int] = []
         for row, scores in enumerate(rows, start=first_row):
             for column, value in scores.items():
                 found = by_column.setdefault(column, ([], []))

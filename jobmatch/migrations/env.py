@@ -20,7 +20,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None  # jobmatch.db.alembic_config sets it
+    engine = make_engine(url)
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

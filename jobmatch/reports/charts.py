@@ -15,12 +15,16 @@ import threading
 import warnings
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from .. import lifecycle
 from ..config import Settings
 from ..text import strip_pictographs
 from .figures import AGE_BANDS, EXITS, Report
 from .layout import funnel_rows
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -63,7 +67,7 @@ ACCENT, MUTED = "#0b5394", "#8a8a8a"
 
 
 @lru_cache(maxsize=4)
-def chart_font(paths: tuple[str, ...]) -> tuple[str, int] | None:
+def chart_font(paths: tuple[str, ...]) -> tuple[str, int | str] | None:
     """Register the first CJK font file that exists with matplotlib: (family, weight), or None when there is none.
 
     The weight is the font's own (WenQuanYi Zen Hei calls itself 500), so matplotlib finds it without complaint.
@@ -93,7 +97,7 @@ def charts_svg(report: Report, font_files: tuple[str, ...] = CHART_FONT_FILES) -
 
     found = chart_font((Settings.from_environment().pdf_font or "", *font_files))
     name, weight = found or ("DejaVu Sans", 400)
-    rc = {
+    rc: dict[RcKeyType, Any] = {
         "svg.fonttype": "none",
         "svg.hashsalt": "jobmatch",
         "font.family": ["sans-serif"],
@@ -172,7 +176,7 @@ def _draw_bars(axes, title: str, items: list[tuple[str, int]], horizontal: bool,
     axes.bar_label(bars, padding=3)
 
 
-def _inline_svg(raw: str, key: str, title: str, weight: int) -> str:
+def _inline_svg(raw: str, key: str, title: str, weight: int | str) -> str:
     """matplotlib's SVG made fit to inline in a page under its CSP: style="" becomes presentation attributes, the
     <style> and metadata go, ids nothing points at go and the rest get the chart's prefix (several charts share a
     page), and a <title> names the chart for screen readers."""
@@ -201,9 +205,9 @@ def _inline_svg(raw: str, key: str, title: str, weight: int) -> str:
         if href is not None:
             element.set("href", f"#chart-{key}-{href[1:]}" if href.startswith("#") else href)
         for attribute in ("clip-path", "mask", "filter"):
-            value = element.get(attribute)
-            if value and value.startswith("url(#"):
-                element.set(attribute, f"url(#chart-{key}-{value[5:]}")
+            url = element.get(attribute)
+            if url and url.startswith("url(#"):
+                element.set(attribute, f"url(#chart-{key}-{url[5:]}")
     for attribute in ("width", "height"):
         root.attrib.pop(attribute, None)  # the page's CSS sizes the chart; the viewBox keeps its shape
     root.set("role", "img")

@@ -43,7 +43,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import ColumnElement, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from .. import lifecycle
@@ -157,7 +157,7 @@ class Report:
         return f"fair-{self.fair_id}" if self.scope == "fair" else f"month-{self.month}"
 
 
-def month_range(month: str) -> tuple[datetime, datetime]:
+def month_range(month: str | None) -> tuple[datetime, datetime]:
     """[start, end) of a "YYYY-MM" calendar month in Beijing time; Invalid for anything else."""
     match = MONTH.fullmatch(month or "")
     if not match:
@@ -173,6 +173,11 @@ def build_report(session: Session, taxonomy, *, fair_id: int | None = None, mont
     if (fair_id is None) == (month is None):
         message = "请选一场集市或一个月份，只选一样 (give fair_id or month, exactly one)"
         raise Invalid(message, {"fair_id": ["give fair_id or month"], "month": ["give fair_id or month"]})
+    profiles: ColumnElement[bool]
+    jobs: ColumnElement[bool]
+    outcomes: ColumnElement[bool]
+    fair_name: str | None
+    fair_date: str | None
     if fair_id is not None:
         fair = get_fair(session, fair_id)
         profiles = Profile.fair_id == fair.id
@@ -229,9 +234,11 @@ def _residents(session: Session, where) -> tuple[list[CommunityRow], list[AgeRow
 
 
 def _place_label(town: str | None, community: str | None) -> str:
-    if not (town or community):
-        return UNFILLED
-    return f"{town} {community}" if town and community else (f"{town}（未填社区）" if town else community)
+    if town and community:
+        return f"{town} {community}"
+    if town:
+        return f"{town}（未填社区）"
+    return community or UNFILLED
 
 
 def _in_band(age: int | None, low: int | None, high: int | None) -> bool:

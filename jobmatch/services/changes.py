@@ -100,8 +100,8 @@ def store_coding(coder, obj) -> dict:
             id="", title=obj.title or "", description=obj.description or "", skills=tuple(obj.skills or ())
         )
         return coding_to_json(code_job(coder, record), coder.fingerprint)
-    record = ProfileRecord(id="", experience=obj.experience or "", desired=obj.desired or "")
-    return coding_to_json(code_profile(coder, record), coder.fingerprint)
+    profile = ProfileRecord(id="", experience=obj.experience or "", desired=obj.desired or "")
+    return coding_to_json(code_profile(coder, profile), coder.fingerprint)
 
 
 def read_version(session: Session) -> int:

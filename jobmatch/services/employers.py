@@ -55,5 +55,5 @@ def employer_by_name(session: Session, name: str, phone: str | None = None, town
                 employer = Employer(name=name, contact_phone=phone, town=town)
                 session.add(employer)
         except IntegrityError:  # another worker created it a moment ago
-            employer = session.scalar(select(Employer).where(Employer.name == name))
+            employer = session.scalars(select(Employer).where(Employer.name == name)).one()
     return employer

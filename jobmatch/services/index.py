@@ -133,6 +133,7 @@ class MatchIndex:
                 if version != self.version or self.matcher is None:
                     if self.matcher is None or not self._apply_changes(session, version):
                         self.rebuild(session, version)
+        assert self.matcher is not None  # built above when it was not
         return self.matcher
 
     def rebuild(self, session: Session, version: int | None = None) -> None:
@@ -177,6 +178,7 @@ class MatchIndex:
 
     def _apply_changes(self, session: Session, version: int) -> bool:
         """Bring the index from self.version to `version` from the change log; False when only a rebuild can."""
+        assert self.matcher is not None and self.version is not None  # refresh applies changes to a built index
         if version < self.version:  # a restored backup: the log describes another history
             return False
         rows = session.execute(

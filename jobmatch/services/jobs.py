@@ -52,7 +52,7 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     fill_from_text(job, given_groups(data), given=data)
 
 
-_GROUP_DEFAULTS = {
+_GROUP_DEFAULTS: dict[str, object] = {
     "wage_min": None,
     "wage_max": None,
     "wage_unit": "month",
@@ -150,7 +150,7 @@ def preview_summary(data: dict) -> list[str]:
         },
         perks=list(data.get("perks") or []),
     )
-    job.wage_unit = data.get("wage_unit")
+    job.wage_unit = data.get("wage_unit") or "month"  # what fill_from_text gives a row that names no unit
     fill_from_text(job, given_groups(data))
     return text_summary(job)
 

@@ -27,7 +27,8 @@ def _lock_resident(session: Session, profile_id: int) -> None:
         .values(id=Profile.id)
         .execution_options(synchronize_session=False)
     )
-    if done.rowcount == 0:
+    # An UPDATE gives a CursorResult; Session.execute is typed as returning the Result base class.
+    if done.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound(f"居民 {profile_id} 不存在 (profile not found)", {"profile_id": ["not found"]})
 
 
@@ -129,6 +130,7 @@ def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Out
         raise Conflict(f"{chinese} ({english})", {"outcome_id": [english]})
     if outcome.status == lifecycle.HIRED:
         job = session.get(Job, outcome.job_id)
+        assert job is not None  # an outcome's vacancy is never deleted
         job.openings += 1
         if not job.is_open:
             job.is_open, job.closed_at = True, None
@@ -216,8 +218,8 @@ def profiles_under_way(session: Session, job_id: int) -> set[int]:
 def every_outcome(session: Session) -> list[tuple[Outcome, Job]]:
     """Every outcome with its vacancy, oldest first: for the office's export (no names or phones)."""
     return [
-        tuple(row)
-        for row in session.execute(
+        (outcome, job)
+        for outcome, job in session.execute(
             select(Outcome, Job).join(Job, Job.id == Outcome.job_id).order_by(Outcome.created_at)
         )
     ]

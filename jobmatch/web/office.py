@@ -68,7 +68,7 @@ def _attempt(save) -> list[str]:
         save()
         return []
     except ValidationError as err:
-        return chinese_errors(err.messages)
+        return chinese_errors(err.messages_dict)
     except JobmatchError as err:
         db.session.rollback()
         return [err.chinese]

@@ -180,7 +180,7 @@ def _report_query() -> tuple[reports.Report | None, str | None, int]:
     try:
         query = ReportQuery().load(request.args)
     except ValidationError as err:
-        messages = [m for value in err.messages.values() for m in (value if isinstance(value, list) else [value])]
+        messages = [m for value in err.messages_dict.values() for m in (value if isinstance(value, list) else [value])]
         return None, split_message(str(messages[0]))[0], 422
     if not query:
         return None, None, 200

@@ -95,8 +95,10 @@ def staff_record_outcome(profile_id: int):
         form = OutcomeForm().load(request.form.to_dict())
     except ValidationError:
         abort(400)
+    user = current_user()
+    assert user is not None  # login_required let the request in
     services.record_outcome(
-        db.session, profile_id, form["job_id"], form["status"], user_id=current_user().id, recorder=page_recorder()
+        db.session, profile_id, form["job_id"], form["status"], user_id=user.id, recorder=page_recorder()
     )
     return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
 

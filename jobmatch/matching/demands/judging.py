@@ -63,11 +63,12 @@ def unmet(demands: Demands, limits: Limits) -> list[Unmet]:
                 reason = f"{demand_name(label)}，您说{_their_words(said, LIMIT_NAMES[said.label])}"
                 out.append(Unmet(label, reason, demand.words, said.words))
         elif label == "licence" or label.startswith("licence:"):
-            reason = _licence_unmet(label, limits)
-            if reason:
+            licence_reason = _licence_unmet(label, limits)
+            if licence_reason:
                 said = next((s for s in (*limits.holds, *limits.lacks) if s.label.startswith("licence")), None)
-                out.append(Unmet(label, reason, demand.words, said.words if said else ""))
+                out.append(Unmet(label, licence_reason, demand.words, said.words if said else ""))
         elif label.startswith("cert:"):
-            if label in limits.lacking and label not in limits.held:
-                out.append(Unmet(label, f"{demand_name(label)}，您说没有证", demand.words, limits.said(label).words))
+            said = limits.said(label)  # there is one whenever the label is in limits.lacking
+            if said and label in limits.lacking and label not in limits.held:
+                out.append(Unmet(label, f"{demand_name(label)}，您说没有证", demand.words, said.words))
     return out

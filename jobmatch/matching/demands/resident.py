@@ -128,7 +128,7 @@ def _about_someone_else(text: _Text, start: int) -> bool:
     other = None
     for other in _OTHER_PERSON.finditer(before):
         pass
-    return bool(other) and not _SELF.search(before, other.end())
+    return other is not None and not _SELF.search(before, other.end())
 
 
 def _recovered(text: _Text, start: int, end: int) -> bool:
@@ -209,10 +209,10 @@ def read_limits(experience: str | None, desired: str | None = "") -> Limits:
 
     # Certificates named, then a bare "证是齐的" / "就是没证" about the machine or trade the resident names nearest.
     named_spans = []
-    for kind, pattern in _CERT_NAMED_RE.items():
+    for named, pattern in _CERT_NAMED_RE.items():
         for m in pattern.finditer(plain):
             named_spans.append((m.start(), m.end()))
-            say(holds if _cert_holding(text, m.start(), m.end()) else lacks, f"cert:{kind}", m.start(), m.end())
+            say(holds if _cert_holding(text, m.start(), m.end()) else lacks, f"cert:{named}", m.start(), m.end())
     for m in _CERT_GENERIC.finditer(plain):
         named_spans.append((m.start(), m.end()))
         kind = _nearest_kind(text, m.start(), 0)

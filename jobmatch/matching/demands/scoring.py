@@ -44,8 +44,8 @@ def score_reading(jobs: list[dict], profiles: list[dict], labels: list[dict]) ->
         gold = by_job.get(str(job["id"]))
         if gold is None:
             continue
-        read = read_demands(job.get("title") or "", job.get("description") or "")
-        add("demands", str(job["id"]), set(gold.get("demands") or ()), set(read.required))
+        demands = read_demands(job.get("title") or "", job.get("description") or "")
+        add("demands", str(job["id"]), set(gold.get("demands") or ()), set(demands.required))
     for profile in profiles:
         gold = by_profile.get(str(profile["id"]))
         if gold is None:
@@ -56,6 +56,6 @@ def score_reading(jobs: list[dict], profiles: list[dict], labels: list[dict]) ->
         add("holds", pid, set(gold.get("holds") or ()), set(read.held))
         add("lacks", pid, set(gold.get("lacks") or ()), set(read.lacking))
         add("new_to", pid, {"new_to"} if gold.get("new_to") else set(), {"new_to"} if read.is_new else set())
-    result = {kind: _counts(rows) for kind, rows in pairs.items()}
+    result: dict[str, dict | list] = {kind: _counts(rows) for kind, rows in pairs.items()}
     result["errors"] = errors
     return result

@@ -296,9 +296,9 @@ def read_demands(title: str | None, description: str | None = "") -> Demands:
             note("licence", _modality(text, m.start(), m.end(), "licence", False), m.start(), m.end())
 
     # Certificates: named ones, then bare "持证上岗" / "无证勿扰" given a kind by the words around them.
-    for kind, pattern in _CERT_NAMED_RE.items():
+    for named, pattern in _CERT_NAMED_RE.items():
         for m in pattern.finditer(plain):
-            note(f"cert:{kind}", _modality(text, m.start(), m.end(), "cert", False), m.start(), m.end())
+            note(f"cert:{named}", _modality(text, m.start(), m.end(), "cert", False), m.start(), m.end())
     for pattern, strong in ((_CERT_GENERIC, False), (_BARE_CERT, False)):
         for m in pattern.finditer(plain):
             c_start, c_end = text.clause(m.start())
