@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     for kind in ("demands", "limits", "holds", "lacks", "new_to"):
         for label, row in result[kind].items():
             print(
-                f"{kind:8} {label:16} {_figure(row['precision']):>9} {_figure(row['recall']):>7} {row['tp']:>4} {row['fp']:>4} {row['fn']:>4}"
+                f"{kind:8} {label:16} {_figure(row['precision']):>9} {_figure(row['recall']):>7} "
+                f"{row['tp']:>4} {row['fp']:>4} {row['fn']:>4}"
             )
     if args.errors:
         for error in result["errors"]:

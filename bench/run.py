@@ -495,7 +495,8 @@ def table(report: dict) -> str:
         rows.append(
             (
                 f"HTTP {backend}: match ÷ trivial",
-                f"{h['ratio_to_trivial']['jobs for a profile']} (jobs) / {h['ratio_to_trivial']['profiles for a job']} (profiles)",
+                f"{h['ratio_to_trivial']['jobs for a profile']} (jobs) / "
+                f"{h['ratio_to_trivial']['profiles for a job']} (profiles)",
             )
         )
         memory = h["memory_mb"]

@@ -38,7 +38,8 @@ def sewing_job(job_id: str, town: str, wage: int):
 
 def fair(towns, outcome, per_home: int = 5, seed: int = 0) -> list[LabelledPair]:
     """Seamstresses in eight towns, each shown four sewing jobs: in her own town or in the nearest other one (1.1-1.4
-    times as far as she said she would travel), paying under or over her hope. `outcome(near, well_paid, rng)` decides."""
+    times as far as she said she would travel), paying under or over her hope. `outcome(near, well_paid, rng)`
+    decides."""
     rng = np.random.default_rng(seed)
     pairs = []
     for h, home in enumerate(HOMES):

@@ -28,7 +28,8 @@ def test_backup_and_restore_round_trip(tmp_path, cli_env, database_url):
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO outcomes (profile_id, job_id, status, note, created_at) VALUES (1, 1, 'hired', '', CURRENT_TIMESTAMP)"
+                "INSERT INTO outcomes (profile_id, job_id, status, note, created_at) "
+                "VALUES (1, 1, 'hired', '', CURRENT_TIMESTAMP)"
             )
         )
     before = snapshot(database_url)
@@ -41,7 +42,8 @@ def test_backup_and_restore_round_trip(tmp_path, cli_env, database_url):
         conn.execute(text("UPDATE profiles SET name = 'X'"))
         conn.execute(
             text(
-                "INSERT INTO fairs (name, date, town, communities, created_at) VALUES ('后来的集市', '2026-12-01', '东流镇', '[]', CURRENT_TIMESTAMP)"
+                "INSERT INTO fairs (name, date, town, communities, created_at) "
+                "VALUES ('后来的集市', '2026-12-01', '东流镇', '[]', CURRENT_TIMESTAMP)"
             )
         )
     engine.dispose()
@@ -108,7 +110,8 @@ def test_the_postgresql_password_never_reaches_pg_dump_argv(tmp_path, cli_env, b
         real = shutil.which(tool)
         wrapper = bin_dir / tool
         wrapper.write_text(
-            f'#!/bin/sh\nprintf "%s\\n" "{tool}" "$@" "password-env:${{PGPASSWORD:+set}}" >> "{seen}"\nexec "{real}" "$@"\n'
+            f'#!/bin/sh\nprintf "%s\\n" "{tool}" "$@" "password-env:${{PGPASSWORD:+set}}" >> "{seen}"\n'
+            f'exec "{real}" "$@"\n'
         )
         wrapper.chmod(0o755)
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"

@@ -90,7 +90,9 @@ def axe_violations(driver) -> list[dict]:
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)), e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', description: String(e)}])));"
+        "axe.run(document, {resultTypes: ['violations']}).then("
+        "r => done(JSON.stringify(r.violations)), "
+        "e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', description: String(e)}])));"
     )
     return [v for v in json.loads(result) if v.get("impact") in ("serious", "critical")]
 

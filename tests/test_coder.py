@@ -112,7 +112,8 @@ def test_a_job_named_only_by_the_classification_is_coded(artefacts, title, code)
 
 
 def test_a_resident_who_names_a_classification_occupation_matches_it(artefacts):
-    """报关员 is in no curated alias list; the classification names it (报关人员), so the resident and the vacancy meet."""
+    """报关员 is in no curated alias list; the classification names it (报关人员), so the resident and the vacancy
+    meet."""
     matcher = artefacts.matcher()
     jobs = [JobRecord(id="customs", title="急聘报关员（双休）"), JobRecord(id="cleaner", title="保洁员")]
     resident = ProfileRecord(id="r", experience="在宁波做过五年报关员", desired="还想做报关")

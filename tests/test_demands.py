@@ -463,6 +463,9 @@ def test_reading_is_fast():
 
 
 def test_the_reader_does_not_import_flask_or_sqlalchemy():
-    code = "import sys, jobmatch.matching.demands as d; d.read_demands('叉车工', '持证上岗'); print('flask' in sys.modules or 'sqlalchemy' in sys.modules)"
+    code = (
+        "import sys, jobmatch.matching.demands as d; d.read_demands('叉车工', '持证上岗'); "
+        "print('flask' in sys.modules or 'sqlalchemy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

@@ -178,7 +178,8 @@ def test_no_acknowledged_submission_is_lost_when_a_worker_dies(loaded_server, da
                 "ok"
                 if conn.execute(
                     text(
-                        "SELECT count(*) FROM profiles p LEFT JOIN fairs f ON p.fair_id = f.id WHERE p.fair_id IS NOT NULL AND f.id IS NULL"
+                        "SELECT count(*) FROM profiles p LEFT JOIN fairs f ON p.fair_id = f.id "
+                        "WHERE p.fair_id IS NOT NULL AND f.id IS NULL"
                     )
                 ).scalar()
                 == 0

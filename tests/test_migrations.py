@@ -58,7 +58,8 @@ def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"
+                "INSERT INTO employers (id, name, created_at, updated_at) "
+                "VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"
             )
         )
         conn.execute(
@@ -88,24 +89,28 @@ def test_the_old_declined_button_becomes_a_decline_by_the_resident(tmp_path):
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO employers (id, name, created_at, updated_at) VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"
+                "INSERT INTO employers (id, name, created_at, updated_at) "
+                "VALUES (1, '东流服饰', '2026-01-01', '2026-01-01')"
             )
         )
         conn.execute(
             text(
-                "INSERT INTO jobs (id, employer_id, title, description, skills, openings, wage_unit, shift, perks, is_open, "
-                "created_at, updated_at) VALUES (1, 1, '平车工', '', '[]', 1, 'month', 'day', '[]', 1, '2026-01-01', '2026-01-01')"
+                "INSERT INTO jobs (id, employer_id, title, description, skills, openings, wage_unit, shift, perks, "
+                "is_open, created_at, updated_at) "
+                "VALUES (1, 1, '平车工', '', '[]', 1, 'month', 'day', '[]', 1, '2026-01-01', '2026-01-01')"
             )
         )
         conn.execute(
             text(
-                "INSERT INTO profiles (id, experience, desired, availability, created_at) VALUES (1, '', '', 'any', '2026-01-01')"
+                "INSERT INTO profiles (id, experience, desired, availability, created_at) "
+                "VALUES (1, '', '', 'any', '2026-01-01')"
             )
         )
         for status in ("declined", "hired"):
             conn.execute(
                 text(
-                    "INSERT INTO outcomes (profile_id, job_id, status, note, created_at) VALUES (1, 1, :s, '', '2026-01-02')"
+                    "INSERT INTO outcomes (profile_id, job_id, status, note, created_at) "
+                    "VALUES (1, 1, :s, '', '2026-01-02')"
                 ),
                 {"s": status},
             )

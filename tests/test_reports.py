@@ -248,13 +248,15 @@ class Counts:
     def pairs(self, statuses: tuple[str, ...] | None = None) -> int:
         among = "" if statuses is None else "AND o.status IN (" + ", ".join(f"'{s}'" for s in statuses) + ")"
         return self.one(
-            f"SELECT COUNT(*) FROM (SELECT DISTINCT o.profile_id, o.job_id FROM outcomes o WHERE {self.outcomes} {among}) t"
+            "SELECT COUNT(*) FROM (SELECT DISTINCT o.profile_id, o.job_id FROM outcomes o "
+            f"WHERE {self.outcomes} {among}) t"
         )
 
     def hire_days(self) -> list[int]:
         statement = text(
             f"SELECT o.created_at AS hired, p.created_at AS registered, f.date AS fair_day FROM outcomes o "
-            f"JOIN profiles p ON p.id = o.profile_id LEFT JOIN fairs f ON f.id = p.fair_id WHERE o.status = 'hired' AND {self.outcomes}"
+            "JOIN profiles p ON p.id = o.profile_id LEFT JOIN fairs f ON f.id = p.fair_id "
+            f"WHERE o.status = 'hired' AND {self.outcomes}"
         ).columns(hired=UTCDateTime(), registered=UTCDateTime(), fair_day=Date())
         typed = [bindparam(name, type_=UTCDateTime()) for name in ("start", "end") if name in self.params]
         rows = self.session.execute(statement.bindparams(*typed) if typed else statement, self.params).all()

@@ -234,7 +234,11 @@ def test_import_xlsx_previews_then_saves_only_confirmed_rows(clerk, app):
 
 
 def test_import_gbk_csv(clerk, app):
-    text = "岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n缝纫工,东流服饰,8,4000,6000,元/月,长白班\n采茶工,张溪茶业,20,120,160,天,时间灵活\n"
+    text = (
+        "岗位名称,企业名称,招聘人数,最低工资,最高工资,工资单位,班次\n"
+        "缝纫工,东流服饰,8,4000,6000,元/月,长白班\n"
+        "采茶工,张溪茶业,20,120,160,天,时间灵活\n"
+    )
     page = upload(clerk, "清单.csv", text.encode("gbk")).get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     clerk.post(

@@ -15,7 +15,8 @@ LEARNED_CODES = 2  # CSCO codes kept from the title coder
 
 # (wanted or done occupations, occupations turned down, evidence: occupation -> (want|done|both, words))
 ProfileCoding = tuple[dict[str, float], dict[str, float], dict[str, tuple[str, str]]]
-# Evidence kinds: asked for, done, or both (asked for and done: the reason says 想做, the resident is no newcomer to it).
+# Evidence kinds: asked for, done, or both (asked for and done: the reason says 想做, the resident is no newcomer
+# to it).
 DONE_KINDS = ("done", "both")
 
 

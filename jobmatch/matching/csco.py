@@ -108,7 +108,8 @@ class Classification:
 
 
 def coder_text(title: str) -> str:
-    """What the title coder reads: the cleaned occupation, or the whole normalised title when cleaning leaves nothing."""
+    """What the title coder reads: the cleaned occupation, or the whole normalised title when cleaning leaves
+    nothing."""
     return clean_title(title) or normalise(title)
 
 

@@ -206,7 +206,8 @@ def build(
             "classifier": "LinearSVC",
             "C": coder.C,
             "weights_kept": f"|w| >= {coder.min_weight}",
-            "calibration": "P(right) = sigmoid(a·score + b·(score − best) + c), fitted on the held-out folds' 3 best codes",
+            "calibration": "P(right) = sigmoid(a·score + b·(score − best) + c), "
+            "fitted on the held-out folds' 3 best codes",
             "classes": len(coder.classes_),
             "alias_weight": ALIAS_WEIGHT,
             "alias_rules": f"codes the alias rules read add {coder.hint_weight} to their score"

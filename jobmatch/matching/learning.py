@@ -221,8 +221,8 @@ def learn_from_outcomes(
         short.append(f"{n_pos} hired or interviewed and {n_neg} declined or ignored, need some of both")
     if counts["comparable_residents"] < min_residents:
         short.append(
-            f"{counts['comparable_residents']} residents with both a hire or interview and a decline or ignored vacancy, "
-            f"need at least {min_residents}"
+            f"{counts['comparable_residents']} residents with both a hire or interview and a decline or ignored "
+            f"vacancy, need at least {min_residents}"
         )
     if short:
         reason = "Kept the current weights: not enough recorded outcomes to learn from (" + "; ".join(short) + ")."
@@ -278,10 +278,10 @@ def learn_from_outcomes(
     }
     replace = low > 0
     how = (
-        f"on {counts['comparable_residents']} residents held out in turn, the new weights put a hire or interview above "
-        f"a decline or ignored vacancy in {acc_new:.1%} of {figures['comparisons']} comparisons, the current weights in "
-        f"{acc_now:.1%} (difference {100 * (acc_new - acc_now):+.1f} points, 95% interval {100 * low:+.1f} to "
-        f"{100 * high:+.1f})"
+        f"on {counts['comparable_residents']} residents held out in turn, the new weights put a hire or interview "
+        f"above a decline or ignored vacancy in {acc_new:.1%} of {figures['comparisons']} comparisons, the current "
+        f"weights in {acc_now:.1%} (difference {100 * (acc_new - acc_now):+.1f} points, "
+        f"95% interval {100 * low:+.1f} to {100 * high:+.1f})"
     )
     if replace:
         reason = f"Use the new weights: {how}."

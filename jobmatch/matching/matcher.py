@@ -161,7 +161,8 @@ class Matcher(Rows):
         }
 
     def _near(self, stored: OccupationPostings, occupations: np.ndarray, n: int) -> np.ndarray:
-        """Rows naming one of `occupations` or a neighbour of one (links are symmetric, so either side may be stored)."""
+        """Rows naming one of `occupations` or a neighbour of one (links are symmetric, so either side may be
+        stored)."""
         named = (occupations > 0).astype(float)
         return stored.overlap(np.maximum(named, spread(self._neighbours, named)), n) > 0
 

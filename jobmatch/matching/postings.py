@@ -175,7 +175,8 @@ _OFFICE_HOURS = re.compile(
 
 
 def read_shift(text: str) -> str | None:
-    """What shift the posting states (长白班, 早八晚五 day; 两班倒; 三班倒; 兼职 part-time; 日结 flexible), else None."""
+    """What shift the posting states (长白班, 早八晚五 day; 两班倒; 三班倒; 兼职 part-time; 日结 flexible), else
+    None."""
     found = shift_from_text(text)
     if found is None and _OFFICE_HOURS.search(text):
         return "day"
@@ -184,8 +185,8 @@ def read_shift(text: str) -> str | None:
 
 # --- the occupation, with the noise around it removed ----------------------------------------------------------
 
-# A firm or a place before a recruiting word: 重庆金沙店绿茶餐厅诚聘各岗, 茨坝仓招货运司机. A lone 招 cuts only where it is
-# not part of a word (招商, 招生, 招标, 招待).
+# A firm or a place before a recruiting word: 重庆金沙店绿茶餐厅诚聘各岗, 茨坝仓招货运司机. A lone 招 cuts only where it
+# is not part of a word (招商, 招生, 招标, 招待).
 _RECRUITING = re.compile(
     r"^.*?(?:诚聘|急聘|招聘|直招|直聘|高薪聘请?|聘请|招募|急招|热招|诚招|高薪招)(?!专员|主管|经理|助理|顾问|官|负责人|总监|hr)"
     r"|^(?:.{2,}?)?招(?![商生标待牌聘募收])"

@@ -11,8 +11,8 @@ _PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň�
 # 时(shí) or 時（shí） pasted from annotated web pages: drop the reading, keep the character.
 _PINYIN_ANNOTATION = re.compile(rf"(?<=[{_HAN}])\(\s*[{_PINYIN_LETTERS}]+[1-5]?\s*\)")
 _SPACES = re.compile(r"\s+")
-# Emoji, pictographs and decorations that real postings carry (🔥, ➕, ✅, ★, ▲, →): they say nothing about the work, and
-# neither the PDF font nor every kiosk browser can draw them. Also the invisible joiners, variation selectors and
+# Emoji, pictographs and decorations that real postings carry (🔥, ➕, ✅, ★, ▲, →): they say nothing about the work,
+# and neither the PDF font nor every kiosk browser can draw them. Also the invisible joiners, variation selectors and
 # keycap marks that build emoji sequences.
 PICTOGRAPHS = re.compile(
     "[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299"
@@ -128,12 +128,14 @@ def _replace_chinese_numerals(text: str) -> str:
 
 
 def arabic_numbers(text: str) -> str:
-    """Rewrite numbers as plain Arabic digits: 三千五 3500, 3k 3000, 4.5千 4500, 1万2 12000, 5-6k 5000-6000, 五六千 5000-6000."""
+    """Rewrite numbers as plain Arabic digits: 三千五 3500, 3k 3000, 4.5千 4500, 1万2 12000, 5-6k 5000-6000,
+    五六千 5000-6000."""
     text = unicodedata.normalize("NFKC", text)
     text = _CN_APPROX_RANGE.sub(lambda m: f"{m.group(1)}{m.group(3)}到{m.group(2)}{m.group(3)}", text)
     text = _MIXED_RANGE.sub(
         lambda m: (
-            f"{_number(float(m.group(1)) * _SCALE[m.group(4)])}{m.group(2)}{_number(float(m.group(3)) * _SCALE[m.group(4)])}"
+            f"{_number(float(m.group(1)) * _SCALE[m.group(4)])}{m.group(2)}"
+            f"{_number(float(m.group(3)) * _SCALE[m.group(4)])}"
         ),
         text,
     )

@@ -153,9 +153,11 @@ def report_pdf(report: Report) -> bytes:
         [left + gap, right],
     )
     hire_line = (
-        f"录用用时（从集市当天，或没有集市时从登记当天，到记为录用）：{days.count} 人次，中位数 {cell_text(days.median)} 天，"
+        f"录用用时（从集市当天，或没有集市时从登记当天，到记为录用）：{days.count} 人次，"
+        f"中位数 {cell_text(days.median)} 天，"
         f"平均 {cell_text(days.mean)} 天，最短 {cell_text(days.min)} 天，最长 {cell_text(days.max)} 天。"
-        f"推荐过的居民-岗位对共 {f.pairs} 对；本人不去 {f.declined_by_resident} 对，企业未录用 {f.declined_by_firm} 对，未到场 {f.no_show} 对。"
+        f"推荐过的居民-岗位对共 {f.pairs} 对；本人不去 {f.declined_by_resident} 对，"
+        f"企业未录用 {f.declined_by_firm} 对，未到场 {f.no_show} 对。"
     )
     scope = SCOPE_TEXT[report.scope]
     story = [

@@ -15,7 +15,8 @@ _DRIVING_TEXT = re.compile(r"驾照|驾驶证|驾证|驾龄|司机|开车|本子
 _LICENCE_CONTEXT = re.compile(r"驾|照|本|证|车|司机|开|考")
 _CERT_NAMED = {
     # "本子" is how many say a certificate ("电工本子有"); N1 is the forklift's code on the special-equipment card.
-    "forklift": r"(?:叉车|铲车|插车|堆高车)(?:司机)?(?:操作|上岗|作业)?(?:证|证书|执照|本子)|(?<![a-z0-9])n1(?:操作|作业)?(?:证|证书)",
+    "forklift": r"(?:叉车|铲车|插车|堆高车)(?:司机)?(?:操作|上岗|作业)?(?:证|证书|执照|本子)"
+    r"|(?<![a-z0-9])n1(?:操作|作业)?(?:证|证书)",
     "electric": r"(?:低压|高压|特种作业)?电工(?:操作|上岗|作业|特种作业)?(?:证|证书|本子)",
     "weld": r"(?:电焊|焊工|焊接|气焊|氩弧焊|二保焊|熔化焊)(?:工)?(?:与热切割)?(?:操作|上岗|作业)?(?:证|证书|本子)",
 }
@@ -37,7 +38,8 @@ _OTHER_CERT = re.compile(
 
 
 def _nearest_kind(text: _Text, pos: int, title_end: int, kinds=_KIND_WORDS) -> str | None:
-    """The certificate kind named nearest to a bare "持证上岗": in its clause, its sentence, the title, then anywhere."""
+    """The certificate kind named nearest to a bare "持证上岗": in its clause, its sentence, the title, then
+    anywhere."""
     plain = text.plain
     for lo, hi in (text.clause(pos), text.sentence(pos), (0, title_end), (0, len(plain))):
         best = None

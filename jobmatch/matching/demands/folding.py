@@ -74,7 +74,8 @@ class _Text:
 
 
 def _balanced(words: str) -> str:
-    """Words without separators at their ends, nor a bracket left open or closed alone: "持有效叉车证（N1）" stays whole."""
+    """Words without separators at their ends, nor a bracket left open or closed alone: "持有效叉车证（N1）" stays
+    whole."""
     words = words.strip(" ,，、:：;；。")
     if words[:1] in "(（" and not any(c in words for c in ")）"):
         words = words[1:]

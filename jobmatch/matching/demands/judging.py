@@ -10,8 +10,8 @@ from .records import Demands, Limits, Said
 
 @dataclass(frozen=True)
 class Unmet:
-    """A required demand the resident said they cannot meet: the demand, the reason in plain Chinese, the vacancy's words
-    and the resident's."""
+    """A required demand the resident said they cannot meet: the demand, the reason in plain Chinese, the vacancy's
+    words and the resident's."""
 
     label: str
     reason: str

@@ -1,13 +1,14 @@
 """The labels demands and limits are read to, how each is said, and which licence covers which.
 
-Names a clerk or a resident sees ("要B2驾照", "干不了重活"), the structured choices an office or the kiosk may set, and the
-order readings are listed in.
+Names a clerk or a resident sees ("要B2驾照", "干不了重活"), the structured choices an office or the kiosk may set, and
+the order readings are listed in.
 """
 
 from __future__ import annotations
 
 LICENCE_CLASSES = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3")
-# Which classes each class entitles its holder to drive (公安部《机动车驾驶证申领和使用规定》 准驾车型), itself included.
+# Which classes each class entitles its holder to drive, itself included (公安部《机动车驾驶证申领和使用规定》
+# 准驾车型).
 _ENTITLES = {
     "A1": {"A1", "A3", "B1", "B2", "C1", "C2", "C3"},
     "A2": {"A2", "B1", "B2", "C1", "C2", "C3"},

@@ -24,7 +24,10 @@ _SELF = re.compile(r"我|自己|本人")
 _HEAVY_THING = r"(?:重活|重的|重东西|重物|力气活|体力活|累活|粗活|苦力|重体力|太重的?|大件)"
 # Tiring work counts only when said to be beyond them ("太累的干不了"), not as a wish ("别太累").
 _TIRING = r"(?:太累的?|累的)"
-_CANNOT = r"(?:干不|做不|搞不|弄不|搬不|扛不|抬不|抱不|提不|拎不|背不|碰不|吃不消|受不了|不行|够呛|不能|不敢|不碰|不让|不了|不动|不得)"
+_CANNOT = (
+    r"(?:干不|做不|搞不|弄不|搬不|扛不|抬不|抱不|提不|拎不|背不|碰不"
+    r"|吃不消|受不了|不行|够呛|不能|不敢|不碰|不让|不了|不动|不得)"
+)
 _LIMIT_SOURCES = {
     "light_only": [
         rf"(?:{_HEAVY_THING}|{_TIRING})[^,。;不没]{{0,4}}?{_CANNOT}|{_HEAVY_THING}(?:就|是|可|也|都|还|先|再)?(?:不|别)(?:碰|干|做|搬|拿|提|行|能)",
@@ -122,7 +125,8 @@ _DRIVING = re.compile(r"开车|驾|司机|货车|大车|小车|客车|面包车|
 
 
 def _about_someone_else(text: _Text, start: int) -> bool:
-    """ "孩子腰不好", "我家老头子腰不好": the clause names another person before the words, and not the speaker after."""
+    """ "孩子腰不好", "我家老头子腰不好": the clause names another person before the words, and not the speaker
+    after."""
     c_start, _ = text.clause(start)
     before = text.plain[c_start:start]
     other = None
@@ -138,7 +142,8 @@ def _recovered(text: _Text, start: int, end: int) -> bool:
 
 
 def _cert_holding(text: _Text, start: int, end: int) -> bool:
-    """Whether a named certificate is held ("叉车证拿了十年", "叉车证还没过期") or lacking ("电工证一直没去考", "想考叉车证")."""
+    """Whether a named certificate is held ("叉车证拿了十年", "叉车证还没过期") or lacking ("电工证一直没去考",
+    "想考叉车证")."""
     c_start, c_end = text.clause(start)
     before, after = text.plain[c_start:start], text.plain[end:c_end]
     if _CERT_VALID.match(after):

@@ -18,10 +18,14 @@ from .records import Demand, Demands
 
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半几百]+)"
 
-# Each label: (pattern, strong). A strong pattern says the demand outright ("学徒不收", "一站一整天", "无证勿扰"): only a
-# negation before it ("不用一直站着") or a plus ("...优先") changes it. A weak one ("经验", "电脑", "搬运") is a demand
-# unless the words around it say it is not needed ("不用会电脑", "经验不限", "偶尔搬箱子，活不重") or only a plus.
-_REFUSE = r"(?:的|者|人员?)?(?:一律|概)?(?:不要(?!紧)|不收|勿扰|免谈|不考虑|不予考虑|不招|别来|莫来|请勿|勿来|不用来|谢绝|不录用|绕道|绕行)"
+# Each label: (pattern, strong). A strong pattern says the demand outright ("学徒不收", "一站一整天", "无证勿扰"):
+# only a negation before it ("不用一直站着") or a plus ("...优先") changes it. A weak one ("经验", "电脑", "搬运") is a
+# demand unless the words around it say it is not needed ("不用会电脑", "经验不限", "偶尔搬箱子，活不重") or only a
+# plus.
+_REFUSE = (
+    r"(?:的|者|人员?)?(?:一律|概)?"
+    r"(?:不要(?!紧)|不收|勿扰|免谈|不考虑|不予考虑|不招|别来|莫来|请勿|勿来|不用来|谢绝|不录用|绕道|绕行)"
+)
 # Loading and unloading, heavy by its nature when done by hand.
 _LOADING = re.compile(r"装卸(?:工|货|车|搬运)?|装车卸车|装(?:货|车)[、和与及,]?卸(?:货|车)|卸(?:货|车)(?:工|员)?")
 _DEMAND_SOURCES: dict[str, list[tuple[str, bool]]] = {
