@@ -2,9 +2,10 @@
 
 from .matcher import Matcher, rank
 from .model import ScoreModel, default_model
-from .occupations import OccupationCoder, Taxonomy
+from .occupations import OccupationCoder
 from .places import Gazetteer
 from .records import JobRecord, Match, ProfileRecord, job_from_dict, profile_from_dict
+from .taxonomy import Taxonomy
 
 __all__ = [
     "Gazetteer",

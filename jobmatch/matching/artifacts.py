@@ -11,8 +11,9 @@ from .fit import FitScale
 from .lexicon import Lexicon, load_syllables
 from .matcher import Matcher
 from .model import ScoreModel, default_model
-from .occupations import OccupationCoder, Taxonomy
+from .occupations import OccupationCoder
 from .places import Gazetteer
+from .taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
 

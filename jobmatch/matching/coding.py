@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .occupations import Coding, OccupationCoder, Taxonomy
+from .occupations import Coding, OccupationCoder
 from .postings import clean_title
 from .records import JobRecord, ProfileRecord
+from .taxonomy import Taxonomy
 from .text import normalise
 
 # How much each part of a text says about the occupation.

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .csco import Classification, TitleCoder, minor_group, plain_name
-from .occupations import Taxonomy
+from .taxonomy import Taxonomy
 from .text import normalise
 
 # How much one of the project's colloquial names (labelled with its occupation's code) counts against one labelled

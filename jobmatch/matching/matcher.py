@@ -35,7 +35,7 @@ from .features import (
 )
 from .fit import FitScale
 from .model import ScoreModel, default_model, design_matrix
-from .occupations import OccupationCoder, Taxonomy
+from .occupations import OccupationCoder
 from .parallel import fork_map  # noqa: F401
 from .places import Gazetteer
 from .postings import clean_title
@@ -46,6 +46,7 @@ from .rows import (
     Rows,
 )
 from .store import OccupationPostings
+from .taxonomy import Taxonomy
 
 SCORE_CHUNK = 32_768  # pairs scored at once
 PRUNE_FROM = 512  # below this many candidates, scoring them all is cheaper than deciding which to skip

@@ -11,10 +11,11 @@ from scipy import sparse
 
 from .coding import ProfileCoding, code_job, code_profile, done_codes, job_text, profile_text
 from .features import JobTable, ProfileTable, completed_job, completed_profile, employer_key
-from .occupations import OccupationCoder, Taxonomy
+from .occupations import OccupationCoder
 from .places import Gazetteer
 from .records import JobRecord, ProfileRecord
 from .store import Columns, Growable, OccupationPostings, TextPostings
+from .taxonomy import Taxonomy
 from .vectoriser import CharTfidf
 
 FIT_CHUNK = 32_768  # rows transformed at once while fitting: bounds the memory a build needs
