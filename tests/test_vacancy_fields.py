@@ -103,7 +103,8 @@ assert source.count("VACANCY_FIELDS = (\\n") == 1
 vacancy = types.ModuleType("jobmatch.vacancy")
 vacancy.__file__ = str(path)
 sys.modules["jobmatch.vacancy"] = jobmatch.vacancy = vacancy
-exec(compile(source.replace("VACANCY_FIELDS = (\\n", "VACANCY_FIELDS = (\\n" + sys.argv[1]), str(path), "exec"), vacancy.__dict__)
+added = source.replace("VACANCY_FIELDS = (\\n", "VACANCY_FIELDS = (\\n" + sys.argv[1])
+exec(compile(added, str(path), "exec"), vacancy.__dict__)
 
 from marshmallow import ValidationError
 

@@ -26,7 +26,7 @@ from .employers import employer_by_name, get_employer
 from .fairs import get_fair
 from .paging import Page, get_or_not_found, paginate
 
-_JOB_FIELDS = {f.column for f in STORED}  # the firm and the demands are set on their own
+_JOB_FIELDS = {f.column for f in STORED if f.column}  # the firm and the demands are set on their own
 
 
 def _resolve_employer(session: Session, data: dict) -> Employer:
