@@ -48,7 +48,7 @@ def true_labels(pool: Path, profiles: Path, titles: Path) -> dict:
     """The pool ranked with each vacancy's occupation being its title's label in csco-titles.csv, and nothing else."""
     from jobmatch.matching import job_from_dict, profile_from_dict
     from jobmatch.matching.artifacts import Artefacts
-    from jobmatch.matching.evaluation import load_qrels, matcher_rankings, metrics
+    from jobmatch.matching.fitting.evaluation import load_qrels, matcher_rankings, metrics
 
     with open(titles, encoding="utf-8-sig", newline="") as f:
         label = {row["job_name"]: row["expected_code"] for row in csv.DictReader(f)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jobmatch.matching.learning import LabelledPair
+from jobmatch.matching.fitting.outcomes import LabelledPair
 from jobmatch.matching.model import FEATURES, ScoreModel
 from jobmatch.matching.places import haversine_km
 from jobmatch.matching.records import job_from_dict, profile_from_dict

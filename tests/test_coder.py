@@ -11,9 +11,9 @@ import pytest
 from helpers import JOBMATCH
 
 from jobmatch.config import DEFAULT_MODELS_DIR
-from jobmatch.matching import csco_training
 from jobmatch.matching.artifacts import Artefacts
 from jobmatch.matching.csco import TitleCoder, minor_group
+from jobmatch.matching.fitting import coder as csco_training
 from jobmatch.matching.occupations import Taxonomy
 from jobmatch.matching.records import JobRecord, ProfileRecord
 

@@ -9,10 +9,11 @@ import pytest
 from helpers import login, make_job, make_profile
 from sqlalchemy import update
 
-from jobmatch import followup, services
+from jobmatch import services
 from jobmatch.db import db
 from jobmatch.localtime import LOCAL, local_today
 from jobmatch.models import AuditEvent, Job
+from jobmatch.services import followup
 
 SEWING = {"experience": "在服装厂踩了十几年平车", "desired": "想找个缝纫的活，白天上班"}
 

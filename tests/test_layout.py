@@ -108,8 +108,9 @@ def test_the_cycle_finder_finds_a_cycle():
     assert _strongly_connected({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-# The model's own commands (rank, evaluate, calibrate-fit, train in cli/model.py) drive the model on batch files and
-# use no database: they are the one surface that calls the matcher itself.
+# The model's own commands (rank, evaluate and calibrate-fit in cli/model.py, train in cli/training.py, with the batch
+# files read by cli/batchfiles.py) drive the model on batch files: they are the one surface that calls the matcher
+# itself. Training from outcomes reads the database through services.training.
 @pytest.mark.parametrize(
     "package",
     [

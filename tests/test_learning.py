@@ -10,8 +10,8 @@ from stories import NEGATIVE, by_chance, by_distance, distance_weight, fair
 
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.matching.artifacts import Artefacts
-from jobmatch.matching.evaluation import load_qrels
-from jobmatch.matching.learning import LabelledPair, furthest, label, learn_from_outcomes
+from jobmatch.matching.fitting.evaluation import load_qrels
+from jobmatch.matching.fitting.outcomes import LabelledPair, furthest, label, learn_from_outcomes
 from jobmatch.matching.model import ScoreModel, default_model
 from jobmatch.matching.records import job_from_dict, profile_from_dict
 

@@ -11,12 +11,13 @@ from helpers import make_job, make_profile
 from sqlalchemy import update
 from stories import by_chance, by_distance, distance_weight, fair
 
-from jobmatch import services, training
+from jobmatch import services
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.db import db
 from jobmatch.erasures import ErasureLog
 from jobmatch.matching.model import ScoreModel
 from jobmatch.models import Outcome
+from jobmatch.services import training
 
 LONG_AGO = datetime.now(timezone.utc) - timedelta(days=30)
 

@@ -1,4 +1,4 @@
-"""The model: rank, evaluate, calibrate-fit and train. All but `train` from outcomes read batch files (JSON Lines
+"""The model: rank, evaluate and calibrate-fit. They read batch files (JSON Lines
 vacancies and profiles, TSV judgements) and need no database.
 
 The imports inside the functions stay there because every command module loads with every command; the figure beside
@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import ScriptInfo
 
-from ..config import ConfigError, Settings
 from .base import fail, main
+from .batchfiles import load_artefacts, load_jobs, load_records, models_dir, qrels_or_fail
 
 
 @main.command("rank", with_appcontext=False)
@@ -33,8 +32,8 @@ def rank_command(jobs_file: str, profiles_file: str, top: int, output: str | Non
     # lazy: 0.4 s
     from ..matching.matcher import fork_map
 
-    jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was written")
-    matcher = _artefacts().matcher()
+    jobs, profiles = load_records(jobs_file, profiles_file, "nothing was written")
+    matcher = load_artefacts().matcher()
     # Reading the texts and ranking are independent per record: both run on every core.
     job_codings = [c for part in fork_map(lambda i: matcher.code_job(jobs[i]), len(jobs)) for c in part]
     profile_codings = []
@@ -105,21 +104,21 @@ def evaluate_command(
     """Score jobmatch and two baselines (TF-IDF, BM25) on graded data, and check script invariance; --pool scores
     further vacancy pools for the same profiles in the same run; --counsellor scores demands-and-limits sets."""
     # lazy: 0.4 s
-    from ..matching.evaluation import evaluate, load_qrels
+    from ..matching.fitting.evaluation import evaluate, load_qrels
 
-    jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was evaluated")
+    jobs, profiles = load_records(jobs_file, profiles_file, "nothing was evaluated")
     extra = {}
     for pool_jobs, pool_qrels in pools:
         if not Path(pool_qrels).is_file():
             fail(f"{pool_qrels}: no such file; nothing was evaluated")
-        graded = _qrels(pool_qrels, load_qrels)
+        graded = qrels_or_fail(pool_qrels, load_qrels)
         if not set(graded) & {p.id for p in profiles}:
             fail(
                 f"{pool_qrels}: its judgements name none of the profiles in {profiles_file}; a pool is graded for the same profiles"
             )
-        extra[_pool_name(pool_jobs)] = (_load_jobs(pool_jobs, "nothing was evaluated"), graded)
-    artefacts = _artefacts()
-    report = evaluate(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels), pools=extra)
+        extra[_pool_name(pool_jobs)] = (load_jobs(pool_jobs, "nothing was evaluated"), graded)
+    artefacts = load_artefacts()
+    report = evaluate(artefacts.matcher, jobs, profiles, qrels_or_fail(qrels, load_qrels), pools=extra)
     coder = artefacts.title_coder.metadata.get("cross_validation", {}) if artefacts.title_coder else {}
     if coder:
         report["title_coder"] = {
@@ -167,16 +166,14 @@ def calibrate_fit_command(folders: tuple, output: str | None):
     """Set the score thresholds of the words good / possible / weak from graded sets: each FOLDER holds jobs.jsonl,
     profiles.jsonl and qrels.tsv. Each resident's top 5, as the kiosk shows them, are compared with their grades."""
     # lazy: 0.4 s for these
-    from ..matching.evaluation import load_qrels
     from ..matching.fit import FitScale
+    from ..matching.fitting.evaluation import load_qrels
 
     scored, names = [], []
-    artefacts = _artefacts()
+    artefacts = load_artefacts()
     for folder in map(Path, folders):
-        jobs, profiles = _load_records(
-            str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was written"
-        )
-        grades = _qrels(str(folder / "qrels.tsv"), load_qrels)
+        jobs, profiles = load_records(str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was written")
+        grades = qrels_or_fail(str(folder / "qrels.tsv"), load_qrels)
         matcher = artefacts.matcher().fit(jobs, profiles)
         with click.progressbar(profiles, label=f"ranking {folder.name}", file=sys.stderr) as bar:
             for profile in bar:
@@ -184,7 +181,7 @@ def calibrate_fit_command(folders: tuple, output: str | None):
                     scored.append((m.score, m.eligible, grades.get(profile.id, {}).get(m.job_id, 0)))
         names.append(f"{folder.name} ({len(profiles)} profiles)")
     scale = FitScale.calibrate(scored, description=", ".join(names))
-    target = Path(output) if output else Path(_models_dir()) / "fit.json"
+    target = Path(output) if output else Path(models_dir()) / "fit.json"
     scale.save(target)
     meta = scale.metadata
     click.echo(
@@ -197,10 +194,10 @@ def _counsellor_report(artefacts, folder: Path) -> dict:
     """One demands-and-limits set: nDCG and both baselines, the counsellor's metrics, and the reader's figures."""
     # lazy: 0.5 s for these
     from ..matching.demands import score_reading
-    from ..matching.evaluation import compare, counsellor_metrics, load_conflicts, load_qrels
+    from ..matching.fitting.evaluation import compare, counsellor_metrics, load_conflicts, load_qrels
 
-    jobs, profiles = _load_records(str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was evaluated")
-    graded = _qrels(str(folder / "qrels.tsv"), load_qrels)
+    jobs, profiles = load_records(str(folder / "jobs.jsonl"), str(folder / "profiles.jsonl"), "nothing was evaluated")
+    graded = qrels_or_fail(str(folder / "qrels.tsv"), load_qrels)
     missing = [name for name in ("conflicts.tsv", "labels.jsonl") if not (folder / name).is_file()]
     if missing:
         fail(
@@ -208,7 +205,7 @@ def _counsellor_report(artefacts, folder: Path) -> dict:
         )
     systems, _ = compare(artefacts.matcher, jobs, profiles, graded)
     matcher = artefacts.matcher().fit(jobs, profiles)
-    conflicts = _qrels(str(folder / "conflicts.tsv"), load_conflicts)
+    conflicts = qrels_or_fail(str(folder / "conflicts.tsv"), load_conflicts)
 
     def rows(name):
         lines = (folder / name).read_text(encoding="utf-8").splitlines()
@@ -241,195 +238,3 @@ def _print_systems(heading: str, systems: dict) -> None:
     click.echo(f"{'system':<16}{'nDCG@5':>8}{'nDCG@10':>9}{'MRR':>8}{'P@1':>8}")
     for name, m in systems.items():
         click.echo(f"{name:<16}{m['ndcg5']:>8.4f}{m['ndcg10']:>9.4f}{m['mrr']:>8.4f}{m['p1']:>8.4f}")
-
-
-@main.command("train", with_appcontext=False)
-@click.option("--jobs", "jobs_file", type=click.Path(dir_okay=False), help="Graded mode: vacancies, JSON Lines.")
-@click.option("--profiles", "profiles_file", type=click.Path(dir_okay=False), help="Graded mode: profiles, JSON Lines.")
-@click.option("--qrels", type=click.Path(exists=True, dir_okay=False), help="Graded mode: judgements (TSV).")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Graded mode: default weights.json in the models folder.",
-)
-@click.option("--coder", is_flag=True, help="Build the occupation title coder instead (needs --csco and --titles).")
-@click.option(
-    "--csco", "csco_file", type=click.Path(dir_okay=False), help="Coder: the CSCO 2022 classification (csco22.csv)."
-)
-@click.option(
-    "--titles",
-    "titles_file",
-    type=click.Path(dir_okay=False),
-    help="Coder: real titles labelled with CSCO codes (csco-titles.csv).",
-)
-def train_command(
-    jobs_file: str | None,
-    profiles_file: str | None,
-    qrels: str | None,
-    output: str | None,
-    coder: bool,
-    csco_file: str | None,
-    titles_file: str | None,
-):
-    """Fit the score weights: from the outcomes recorded in the database (default), replacing the weights only when
-    they do better on held-out residents; or, given --jobs, --profiles and --qrels, from graded files. With --coder,
-    build the occupation title coder from the classification and labelled titles instead."""
-    graded = [jobs_file, profiles_file, qrels]
-    if coder or csco_file or titles_file:
-        if any(graded) or output:
-            fail("--coder builds the title coder; give graded files in a separate run")
-        if not (coder and csco_file and titles_file):
-            fail("building the title coder needs --coder, --csco FILE and --titles FILE together")
-        _train_coder(csco_file, titles_file)
-    elif any(graded):
-        if not (jobs_file and profiles_file and qrels):
-            fail(
-                "graded training needs --jobs, --profiles and --qrels together (without them, train learns from outcomes)"
-            )
-        _train_graded(jobs_file, profiles_file, qrels, output)
-    else:
-        if output:
-            fail("--output is for graded training; learning from outcomes writes weights.json in the models folder")
-        _train_outcomes()
-
-
-def _train_graded(jobs_file: str, profiles_file: str, qrels: str, output: str | None) -> None:
-    # lazy: 0.4 s for these
-    from ..matching.evaluation import load_qrels
-    from ..matching.train import train
-
-    jobs, profiles = _load_records(jobs_file, profiles_file, "nothing was trained")
-    artefacts = _artefacts()
-    description = f"{Path(jobs_file).name}, {Path(profiles_file).name}, {Path(qrels).name} ({len(jobs)} jobs, {len(profiles)} profiles)"
-    model = train(artefacts.matcher, jobs, profiles, _qrels(qrels, load_qrels), description)
-    target = Path(output) if output else Path(_models_dir()) / "weights.json"
-    model.save(target)
-    meta = model.metadata
-    click.echo(
-        f"wrote {target}: C={meta['C']}, cross-validated nDCG@5 {meta['cv_ndcg5']:.4f} "
-        f"(hand-set default {meta['hand_set_default_ndcg5']:.4f}), P@1 {meta['cv_p1']:.4f}, {meta['pairs']} pairs"
-    )
-
-
-def _train_coder(csco_file: str, titles_file: str) -> None:
-    # lazy: 0.4 s for these
-    from ..matching.artifacts import CLASSIFICATION, LEXICON, OCCUPATIONS, SYLLABLES, TITLE_CODER
-    from ..matching.csco_training import FOLDS, CoderDataError, build
-    from ..matching.lexicon import Lexicon, load_syllables
-    from ..matching.occupations import OccupationCoder, Taxonomy
-
-    folder = Path(_models_dir())
-    taxonomy = Taxonomy.load(folder / OCCUPATIONS) if (folder / OCCUPATIONS).exists() else None
-
-    def hints_for(classification):
-        # The alias rules as they will run: the curated taxonomy with the new classification's names.
-        with_codes = Taxonomy.load(folder / OCCUPATIONS, classification) if taxonomy else Taxonomy({}, classification)
-        lexicon = Lexicon.load(folder / LEXICON) if (folder / LEXICON).exists() else None
-        syllables = load_syllables(folder / SYLLABLES) if (folder / SYLLABLES).exists() else None
-        return OccupationCoder(with_codes, lexicon, syllables).title_hints
-
-    try:
-        with click.progressbar(
-            length=FOLDS + 1, label="cross-validating and fitting the title coder", file=sys.stderr
-        ) as bar:
-            classification, coder = build(csco_file, titles_file, taxonomy, progress=bar.update, hints_for=hints_for)
-        classification.save(folder / CLASSIFICATION)
-        coder.save(folder / TITLE_CODER)
-    except CoderDataError as err:
-        fail(f"{err}; nothing was written")
-    except OSError as err:
-        fail(f"cannot write to {folder}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy")
-    cv = coder.metadata["cross_validation"]
-    used = coder.metadata["trained_on"]["titles"]
-    click.echo(
-        f"wrote {folder / CLASSIFICATION} ({len(classification)} codes) and {folder / TITLE_CODER} "
-        f"({len(coder.classes_)} codes, {used['used']} labelled titles, {used['left_out']} left out)"
-    )
-    click.echo(f"cross-validated top-1, split by title ({cv['folds']} folds):")
-    click.echo(
-        f"  detailed occupation {cv['mean_top1_detailed']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_detailed'])}"
-    )
-    click.echo(
-        f"  minor group         {cv['mean_top1_minor_group']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_minor_group'])}"
-    )
-
-
-def _train_outcomes() -> None:
-    # lazy: 0.8 s for these
-    from ..db import db
-    from ..training import train_from_outcomes
-
-    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
-    models_dir = Path(app.config["MODELS_DIR"])
-    with app.app_context():
-        try:
-            decision, written = train_from_outcomes(db.session, models_dir)
-        except OSError as err:  # e.g. a read-only models folder in a container
-            fail(
-                f"cannot write the new weights to {models_dir}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy"
-            )
-    m = decision.metrics
-    if "candidate" in m:
-        click.echo(
-            f"held-out pairwise accuracy: current {m['current']:.3f}, new {m['candidate']:.3f}, "
-            f"gain 95% interval {m['ci95'][0]:+.3f} to {m['ci95'][1]:+.3f}"
-        )
-    click.echo(decision.reason)
-    if written is not None:
-        click.echo(f"wrote {written} (weights {decision.model.version}); restart `jobmatch serve` to rank with them")
-
-
-def _load_batch(path: str, kind: str, consequence: str) -> list[dict]:
-    """Validated records of one batch file, each with its id; exits with the line and field of the first error."""
-    # lazy: 0.6 s for these
-    from ..batch import BatchError, read_jsonl
-    from ..schemas import JobSchema, ProfileSchema
-
-    try:
-        records = read_jsonl(path, JobSchema() if kind == "job" else ProfileSchema())
-    except BatchError as err:
-        fail(f"{err} ({consequence})")
-    for number, record in enumerate(records, start=1):
-        if not record.get("external_id"):
-            fail(f"{path}: record {number}: field 'id': every {kind} needs an id ({consequence})")
-    return [{**record, "id": record["external_id"]} for record in records]
-
-
-def _load_jobs(jobs_file: str, consequence: str):
-    # lazy: 0.4 s
-    from ..matching import job_from_dict
-
-    return [job_from_dict(j) for j in _load_batch(jobs_file, "job", consequence)]
-
-
-def _load_records(jobs_file: str, profiles_file: str, consequence: str):
-    """Validated job and profile records from two batch files."""
-    # lazy: 0.4 s
-    from ..matching import profile_from_dict
-
-    jobs = _load_jobs(jobs_file, consequence)
-    return jobs, [profile_from_dict(p) for p in _load_batch(profiles_file, "profile", consequence)]
-
-
-def _qrels(path: str, load):
-    try:
-        return load(path)
-    except ValueError as err:
-        fail(str(err))
-
-
-def _artefacts():
-    # lazy: 0.4 s
-    from ..matching.artifacts import Artefacts
-
-    return Artefacts.load(_models_dir())
-
-
-def _models_dir() -> str:
-    """The models folder of the settings; the batch commands start no app, so they need no secret."""
-    try:
-        return Settings.from_environment(serving=False).models_dir
-    except ConfigError as err:
-        fail(f"cannot start: {err}")

@@ -6,13 +6,14 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from .. import followup, lifecycle, services
+from .. import lifecycle, services
 from ..auth import audit, current_user, login_required, page_recorder, refuse_cross_site
 from ..db import db
 from ..erasures import ErasureLog
 from ..localtime import local_today
 from ..printing import job_shortlist, qr_svg, shortlists_pdf
 from ..schemas import OutcomeForm
+from ..services import followup
 from .blueprint import bp, match_index, page_number, pdf_response, shortlist_of
 
 

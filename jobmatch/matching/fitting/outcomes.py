@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from ..matcher import Matcher
+from ..model import FEATURES, ScoreModel
+from ..records import JobRecord, ProfileRecord
 from .evaluation import Qrels
-from .matcher import Matcher
-from .model import FEATURES, ScoreModel
-from .records import JobRecord, ProfileRecord
-from .train import design
+from .graded import design
 
 # Grades on the development set's scale, so outcomes and the prior feed the same ordinal model: a hire is a grade-3
 # pair, an interview at least a grade-2 one, and a decline or an ignored shortlist a pair that did not fit.

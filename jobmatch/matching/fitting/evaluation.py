@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .matcher import Matcher
-from .records import JobRecord, ProfileRecord
-from .text import normalise
+from ..matcher import Matcher
+from ..records import JobRecord, ProfileRecord
+from ..text import normalise
 
 Rankings = dict[str, list[str]]
 Qrels = dict[str, dict[str, int]]

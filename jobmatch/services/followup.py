@@ -9,11 +9,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from . import lifecycle
-from .localtime import LOCAL, local_date, local_today
-from .matching import Match
-from .models import Fair, Job, Outcome, Profile
-from .services import MatchIndex, Ranker, jobs_by_id
+from .. import lifecycle
+from ..localtime import LOCAL, local_date, local_today
+from ..matching import Match
+from ..models import Fair, Job, Outcome, Profile
+from .index import MatchIndex
+from .jobs import jobs_by_id
+from .ranking import Ranker
 
 # The weakest match worth a phone call: about what the rubric's grade 1 (right kind of work, something bent) scores.
 CALL_MIN_SCORE = 0.25

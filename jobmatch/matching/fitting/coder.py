@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .csco import Classification, TitleCoder, minor_group, plain_name
-from .taxonomy import Taxonomy
-from .text import normalise
+from ..csco import Classification, TitleCoder, minor_group, plain_name
+from ..taxonomy import Taxonomy
+from ..text import normalise
 
 # How much one of the project's colloquial names (labelled with its occupation's code) counts against one labelled
 # real title. The classification's own names and aliases are not examples: the alias coder matches them exactly.

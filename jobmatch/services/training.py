@@ -1,6 +1,6 @@
 """`jobmatch train` from recorded outcomes: read the pairs, learn with the graded prior, keep or replace the weights.
 
-The matching package does the learning (matching/learning.py); this module only reads the database and the files.
+The matching package does the learning (matching/fitting/outcomes.py); this module only reads the database and the files.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import lifecycle
-from .matching.artifacts import WEIGHTS, Artefacts
-from .matching.learning import Decision, LabelledPair, furthest, learn_from_outcomes
-from .models import Job, Outcome, Profile
-from .services import job_record, profile_record
+from .. import lifecycle
+from ..matching.artifacts import WEIGHTS, Artefacts
+from ..matching.fitting.outcomes import Decision, LabelledPair, furthest, learn_from_outcomes
+from ..models import Job, Outcome, Profile
+from .index import job_record, profile_record
 
 # A vacancy shown and left alone this long counts as ignored; younger ones may still be followed up.
 IGNORED_AFTER = timedelta(days=14)
@@ -52,10 +52,10 @@ def labelled_pairs(session: Session, now: datetime | None = None) -> list[Labell
 
 def load_prior(models_dir: Path):
     """The graded development pairs shipped in models/prior, or None when they are missing."""
-    from .batch import read_jsonl
-    from .matching import job_from_dict, profile_from_dict
-    from .matching.evaluation import load_qrels
-    from .schemas import JobSchema, ProfileSchema
+    from ..batch import read_jsonl
+    from ..matching import job_from_dict, profile_from_dict
+    from ..matching.fitting.evaluation import load_qrels
+    from ..schemas import JobSchema, ProfileSchema
 
     folder = Path(models_dir) / PRIOR_FOLDER
     if not all((folder / name).exists() for name in ("jobs.jsonl", "profiles.jsonl", "qrels.tsv")):

@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from ..matcher import Matcher
+from ..model import ScoreModel, default_model
+from ..records import JobRecord, ProfileRecord
 from .evaluation import Qrels, metrics
-from .matcher import Matcher
-from .model import ScoreModel, default_model
-from .records import JobRecord, ProfileRecord
 
 
 def design(matcher: Matcher, profiles: Sequence[ProfileRecord], qrels: Qrels):
