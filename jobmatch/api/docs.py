@@ -45,11 +45,11 @@ def load_body(schema, partial: bool = False) -> dict:
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # JSON nested thousands deep: the parser gives up before it is done
-        raise JobmatchError("请求体嵌套太深 (body nested too deeply)") from None
+        raise JobmatchError("请求体嵌套太深", english="body nested too deeply") from None
     if data is None:
-        raise JobmatchError("请求体必须是 JSON (body must be JSON with Content-Type: application/json)")
+        raise JobmatchError("请求体必须是 JSON", english="body must be JSON with Content-Type: application/json")
     if not isinstance(data, dict):
-        raise JobmatchError("请求体必须是 JSON 对象 (body must be a JSON object)")
+        raise JobmatchError("请求体必须是 JSON 对象", english="body must be a JSON object")
     return schema.load(data, partial=partial)
 
 

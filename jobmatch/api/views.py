@@ -228,7 +228,7 @@ def get_job(job_id: int):
     job = services.get_job(db.session, job_id)
     if not job.is_open and "office" not in ROLE_GRANTS.get(api_role(), set()):
         # The public sees open vacancies only, here as in the list.
-        raise NotFound(f"没有编号为 {job_id} 的岗位 (job not found)", {"job_id": ["not found"]})
+        raise NotFound(f"没有编号为 {job_id} 的岗位", english="job not found", fields={"job_id": ["not found"]})
     return s.JobOut().dump(job)
 
 
@@ -274,7 +274,9 @@ def create_profile():
     consented = bool(data.pop("consent", None))
     if api_role() == "kiosk" and not consented:
         raise Invalid(
-            "请居民先同意保存和推荐，再提交 (consent is required)", {"consent": ["must be true: the resident agreed"]}
+            "请居民先同意保存和推荐，再提交",
+            english="consent is required",
+            fields={"consent": ["must be true: the resident agreed"]},
         )
     if api_role() == "kiosk":  # a kiosk's place comes from its picker, so anything else was tampered with
         services.check_kiosk_place(_index().artefacts.gazetteer, data.get("town"), data.get("community"))
