@@ -12,14 +12,6 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
-def split_message(text: str) -> tuple[str, str]:
-    """A message written "中文 (english)" as its Chinese and its English; a message without the English keeps "" there."""
-    if text.endswith(")") and " (" in text:
-        chinese, english = text[:-1].rsplit(" (", 1)
-        return chinese, english
-    return text, ""
-
-
 def in_both(chinese: str, english: str) -> str:
     """A message as the API and the commands give it: "中文 (english)", or the Chinese alone when there is no English."""
     return f"{chinese} ({english})" if english else chinese
