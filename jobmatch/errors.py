@@ -12,24 +12,22 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 
-def split_message(text: str) -> tuple[str, str]:
-    """A message written "中文 (english)" as its Chinese and its English; a message without the English keeps "" there."""
-    if text.endswith(")") and " (" in text:
-        chinese, english = text[:-1].rsplit(" (", 1)
-        return chinese, english
-    return text, ""
+def in_both(chinese: str, english: str) -> str:
+    """A message as the API and the commands give it: "中文 (english)", or the Chinese alone when there is no English."""
+    return f"{chinese} ({english})" if english else chinese
 
 
 class JobmatchError(Exception):
-    """A domain error: its Chinese text for pages and people, its English beside it in the API's message."""
+    """A domain error: its Chinese text for pages and people, its English beside it in the API's message.
+    Raised as JobmatchError("中文", english="english", fields={"field": ["what is wrong"]})."""
 
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict | None = None, *, english: str | None = None):
-        self.chinese, said = (message, english) if english is not None else split_message(message)
-        self.english = said or ""
-        self.message = f"{self.chinese} ({self.english})" if self.english else self.chinese
+    def __init__(self, chinese: str, fields: dict | None = None, *, english: str = ""):
+        self.chinese = chinese
+        self.english = english
+        self.message = in_both(chinese, english)
         super().__init__(self.message)
         self.fields = fields or {}
         self.headers: dict[str, str] = {}
@@ -66,8 +64,8 @@ class TooManyAttempts(JobmatchError):
     status = 429
     code = "too_many_attempts"
 
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
+    def __init__(self, chinese: str, retry_after: int, *, english: str = ""):
+        super().__init__(chinese, english=english)
         self.retry_after = retry_after
         self.headers = {"Retry-After": str(retry_after)}
 
@@ -80,7 +78,7 @@ class StorageUnavailable(JobmatchError):
     code = "unavailable"
 
     def __init__(self, reason: str, retry_after: int = 5):
-        super().__init__("系统正忙，请稍等一会儿再试 (storage unavailable, try again shortly)")
+        super().__init__("系统正忙，请稍等一会儿再试", english="storage unavailable, try again shortly")
         self.reason = reason
         self.retry_after = retry_after
 
@@ -221,18 +219,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(IntegrityError)
     def _integrity(err: IntegrityError):
         _rollback()
-        message = "与已有记录冲突，请刷新后再试 (conflicts with an existing record)"
-        if _wants_page():
-            return _page(409, split_message(message)[0])
-        return error_body("conflict", message), 409
+        return _domain(Conflict("与已有记录冲突，请刷新后再试", english="conflicts with an existing record"))
 
     @app.errorhandler(DataError)
     def _data(err: DataError):
         _rollback()
-        message = "数据超出允许范围 (value out of range)"
-        if _wants_page():
-            return _page(422, split_message(message)[0])
-        return error_body("invalid", message), 422
+        return _domain(Invalid("数据超出允许范围", english="value out of range"))
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from marshmallow import ValidationError
 
-from .schemas import JobCreateSchema
+from .schemas import JobCreateSchema, Message
 from .spreadsheet import looks_like_formula, workbook
 from .vacancy import TEMPLATE, VACANCY_FIELDS
 
@@ -74,7 +74,9 @@ MAX_ROWS = 5000
 MAX_SHEET_ROWS = 10 * MAX_ROWS  # blank rows included: a sheet of empty formatted rows is refused too
 MAX_UNPACKED = 64 * 2**20  # bytes an XLSX may unpack to (a full list of 5,000 rows is a few MB)
 MAX_COLUMNS = 100  # a vacancy list has about twenty; a sheet claiming 16,384 columns is not padded out to them
-FORMULA = "Looks like a spreadsheet formula."
+FORMULA = Message(
+    "Looks like a spreadsheet formula.", "以“=”等符号开头，像是表格公式（误填或恶意链接），请改成普通文字"
+)
 # A preview waits this long for the clerk's confirmation, then it is deleted.
 PREVIEW_SECONDS = 24 * 60 * 60
 PREVIEW_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -265,7 +267,9 @@ def parse(filename: str, data: bytes) -> list[Row]:
         key = row.data.get("external_id") if row.data else None
         if key:
             if key in seen:
-                row.errors = {"id": [f"与第 {seen[key]} 行的岗位编号重复"]}
+                row.errors = {
+                    "id": [Message(f"duplicate id (first on row {seen[key]})", f"与第 {seen[key]} 行的岗位编号重复")]
+                }
             seen.setdefault(key, row.number)
     return parsed
 

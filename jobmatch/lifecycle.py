@@ -41,12 +41,12 @@ def next_steps(current: str | None) -> tuple[str, ...]:
     return (*later, *DECLINED, *((NO_SHOW,) if current != SHOWN else ()))
 
 
-def why_not(current: str | None, new: str) -> str | None:
-    """None when `new` may follow `current`, else the reason in words a clerk understands (Chinese, then English)."""
+def why_not(current: str | None, new: str) -> tuple[str, str] | None:
+    """None when `new` may follow `current`, else the reason in words a clerk understands: (Chinese, English)."""
     if new in next_steps(current):
         return None
     if current in FINAL:
-        return f"这一对已经是「{LABELS[current]}」，不能再改为「{LABELS[new]}」 ({current} is final)"
+        return f"这一对已经是「{LABELS[current]}」，不能再改为「{LABELS[new]}」", f"{current} is final"
     if current is None:
-        return f"还没有联系或面试，不能记为「{LABELS[new]}」 ({new} needs an appointment first)"
-    return f"已经是「{LABELS[current]}」，不能改为「{LABELS[new]}」 ({new} cannot follow {current})"
+        return f"还没有联系或面试，不能记为「{LABELS[new]}」", f"{new} needs an appointment first"
+    return f"已经是「{LABELS[current]}」，不能改为「{LABELS[new]}」", f"{new} cannot follow {current}"

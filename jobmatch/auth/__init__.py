@@ -20,7 +20,7 @@ from .access import (
     refuse_cross_site,
 )
 from .actors import api_recorder, audit, page_recorder
-from .logins import BAD_LOGIN, LOCK_AFTER, LOCK_FIRST, LOCK_MAX, UNKNOWN_NAME_MEMORY, log_in
+from .logins import LOCK_AFTER, LOCK_FIRST, LOCK_MAX, UNKNOWN_NAME_MEMORY, log_in
 from .sessions import (
     SESSION_IDLE,
     SESSION_KEY,
@@ -45,7 +45,6 @@ from .users import (
 
 __all__ = [
     "ACCESS_LEVELS",
-    "BAD_LOGIN",
     "LOCK_AFTER",
     "LOCK_FIRST",
     "LOCK_MAX",

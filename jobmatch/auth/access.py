@@ -29,9 +29,9 @@ def api_access(*levels: str):
             if "public" not in levels:
                 role = api_role()
                 if role is None:
-                    raise Unauthorised("需要有效的访问令牌 (send Authorization: Bearer <token>)")
+                    raise Unauthorised("需要有效的访问令牌", english="send Authorization: Bearer <token>")
                 if not ROLE_GRANTS[role] & set(levels):
-                    raise Forbidden("这个令牌没有权限 (this token's role may not do this)")
+                    raise Forbidden("这个令牌没有权限", english="this token's role may not do this")
             return view(*args, **kwargs)
 
         wrapped.access = frozenset(levels)
@@ -88,7 +88,7 @@ def from_this_site() -> bool:
 def refuse_cross_site() -> None:
     """GETs that print or export personal data also write the audit trail: another site's link may do neither."""
     if not from_this_site():
-        raise Forbidden("请在本站的页面上点“打印”或“导出”，不要从别处的链接打开 (cross-site request refused)")
+        raise Forbidden("请在本站的页面上点“打印”或“导出”，不要从别处的链接打开", english="cross-site request refused")
 
 
 def local_target(target: str | None) -> str | None:

@@ -28,8 +28,6 @@ LOCK_MAX = 15 * 60
 # How long the rate-limit storage remembers wrong passwords for a name that is no account.
 UNKNOWN_NAME_MEMORY = 24 * 3600
 
-BAD_LOGIN = "用户名或密码不对，请再试一次 (wrong username or password)"
-
 
 @functools.cache
 def _unknown_user_hash() -> str:
@@ -44,10 +42,15 @@ def _lock_seconds(failures: int) -> int:
     return min(LOCK_FIRST * 2 ** min(failures - LOCK_AFTER, 16), LOCK_MAX)
 
 
+def bad_login() -> Unauthorised:
+    """The refusal of a wrong name or password: the same words for both, so a name cannot be tested."""
+    return Unauthorised("用户名或密码不对，请再试一次", english="wrong username or password")
+
+
 def lock_error(seconds: int) -> TooManyAttempts:
     """The refusal during a lock, with the wait in seconds or minutes."""
     wait = f"{seconds} 秒" if seconds < 90 else f"{math.ceil(seconds / 60)} 分钟"
-    return TooManyAttempts(f"密码错误次数太多，这个账号暂时锁定，请 {wait}后再试 (account locked)", seconds)
+    return TooManyAttempts(f"密码错误次数太多，这个账号暂时锁定，请 {wait}后再试", seconds, english="account locked")
 
 
 def seconds_until(moment: datetime | None) -> int:
@@ -75,12 +78,12 @@ def log_in(session_: Session, username: str, password: str) -> User:
             count_failure(session_, username)
         else:
             _unknown_name_failed(username)
-        raise Unauthorised(BAD_LOGIN)
+        raise bad_login()
     if not check_password_hash(user.password_hash, password):
         count_failure(session_, username)
-        raise Unauthorised(BAD_LOGIN)
+        raise bad_login()
     if user.disabled_at is not None:
-        raise Forbidden("这个账号已停用，请联系管理员 (account disabled)")
+        raise Forbidden("这个账号已停用，请联系管理员", english="account disabled")
     if user.failed_logins or user.locked_until is not None:
         user.failed_logins, user.locked_until = 0, None
     return user

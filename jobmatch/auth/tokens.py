@@ -24,12 +24,14 @@ def create_token(session_: Session, name: str, role: str) -> str:
     """A new API token for `role`; the plain token is returned once and never stored."""
     if role not in TOKEN_ROLES:
         raise Invalid(
-            f"角色只能是 {', '.join(TOKEN_ROLES)} (unknown role)", {"role": [f"one of {', '.join(TOKEN_ROLES)}"]}
+            f"角色只能是 {', '.join(TOKEN_ROLES)}",
+            english="unknown role",
+            fields={"role": [f"one of {', '.join(TOKEN_ROLES)}"]},
         )
     if not name or len(name) > 50:
-        raise Invalid("名称要 1 到 50 个字 (bad name)", {"name": ["1-50 characters"]})
+        raise Invalid("名称要 1 到 50 个字", english="bad name", fields={"name": ["1-50 characters"]})
     if session_.scalar(select(ApiToken.id).where(ApiToken.name == name)):
-        raise Conflict(f"令牌「{name}」已存在 (token name exists)", {"name": ["already exists"]})
+        raise Conflict(f"令牌「{name}」已存在", english="token name exists", fields={"name": ["already exists"]})
     token = "jm_" + secrets.token_urlsafe(32)
     session_.add(ApiToken(name=name, token_hash=digest(token), role=role))
     session_.commit()
@@ -39,7 +41,7 @@ def create_token(session_: Session, name: str, role: str) -> str:
 def revoke_token(session_: Session, name: str) -> None:
     record = session_.scalar(select(ApiToken).where(ApiToken.name == name))
     if record is None:
-        raise NotFound(f"没有名为「{name}」的令牌 (token not found)", {"name": ["not found"]})
+        raise NotFound(f"没有名为「{name}」的令牌", english="token not found", fields={"name": ["not found"]})
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session_.commit()

@@ -32,15 +32,17 @@ def password_problem(password: str) -> str | None:
 def _check_new_password(password: str) -> None:
     problem = password_problem(password)
     if problem:
-        raise Invalid(f"{problem} (bad password)", {"password": [problem]})
+        raise Invalid(problem, english="bad password", fields={"password": [problem]})
 
 
 def create_user(session_: Session, username: str, password: str, role: str) -> User:
     if role not in ROLES:
-        raise Invalid(f"角色只能是 {', '.join(ROLES)} (unknown role)", {"role": [f"one of {', '.join(ROLES)}"]})
+        raise Invalid(
+            f"角色只能是 {', '.join(ROLES)}", english="unknown role", fields={"role": [f"one of {', '.join(ROLES)}"]}
+        )
     _check_new_password(password)
     if session_.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"用户「{username}」已存在 (user exists)", {"username": ["already exists"]})
+        raise Conflict(f"用户「{username}」已存在", english="user exists", fields={"username": ["already exists"]})
     user = User(username=username, password_hash=generate_password_hash(password), role=role)
     session_.add(user)
     session_.commit()
@@ -50,7 +52,7 @@ def create_user(session_: Session, username: str, password: str, role: str) -> U
 def find_user(session_: Session, username: str) -> User:
     user = session_.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"没有用户「{username}」 (no such user)", {"username": ["not found"]})
+        raise NotFound(f"没有用户「{username}」", english="no such user", fields={"username": ["not found"]})
     return user
 
 
@@ -99,7 +101,7 @@ def change_password(session_: Session, user: User, current: str, new: str, repea
     if new != repeat:
         fields["new_password2"] = ["两次输入的新密码不一样"]
     if fields:
-        raise Invalid("密码没有修改 (password not changed)", fields)
+        raise Invalid("密码没有修改", english="password not changed", fields=fields)
     user.password_hash = generate_password_hash(new)
     user.failed_logins, user.locked_until = 0, None
     end_sessions(session_, user.id, keep=keep)

@@ -203,14 +203,18 @@ def report_command(fair_id: int | None, month: str | None, pdf_file: str | None,
 
     from ..auth import audit
     from ..db import db
-    from ..errors import JobmatchError
+    from ..errors import JobmatchError, in_both
     from ..reports import build_report, report_pdf, report_text, report_xlsx
-    from ..schemas import ReportQuery
+    from ..schemas import ReportQuery, chinese_of
 
     try:  # the same checks, and the same messages, as the report page's query
         scope = ReportQuery().load({"fair": fair_id, "month": month})
     except ValidationError as err:
-        fail("; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in err.messages_dict.items()))
+        said = {
+            field: " ".join(in_both(chinese_of(m), m) for m in messages)
+            for field, messages in err.messages_dict.items()
+        }
+        fail("; ".join(f"{field}: {text}" for field, text in said.items()))
     taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
     try:
         report = build_report(db.session, taxonomy, fair_id=scope.get("fair"), month=scope.get("month"))

@@ -161,7 +161,9 @@ def month_range(month: str | None) -> tuple[datetime, datetime]:
     """[start, end) of a "YYYY-MM" calendar month in Beijing time; Invalid for anything else."""
     match = MONTH.fullmatch(month or "")
     if not match:
-        raise Invalid("月份应写成 2026-03 这样 (month must be YYYY-MM)", {"month": ["expected YYYY-MM"]})
+        raise Invalid(
+            "月份应写成 2026-03 这样", english="month must be YYYY-MM", fields={"month": ["expected YYYY-MM"]}
+        )
     year, number = int(match.group(1)), int(match.group(2))
     start = datetime(year, number, 1, tzinfo=LOCAL)
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=LOCAL)
@@ -171,8 +173,11 @@ def month_range(month: str | None) -> tuple[datetime, datetime]:
 def build_report(session: Session, taxonomy, *, fair_id: int | None = None, month: str | None = None) -> Report:
     """The report of one fair or one month (exactly one of the two); see the module docstring for what counts."""
     if (fair_id is None) == (month is None):
-        message = "请选一场集市或一个月份，只选一样 (give fair_id or month, exactly one)"
-        raise Invalid(message, {"fair_id": ["give fair_id or month"], "month": ["give fair_id or month"]})
+        raise Invalid(
+            "请选一场集市或一个月份，只选一样",
+            english="give fair_id or month, exactly one",
+            fields={"fair_id": ["give fair_id or month"], "month": ["give fair_id or month"]},
+        )
     profiles: ColumnElement[bool]
     jobs: ColumnElement[bool]
     outcomes: ColumnElement[bool]

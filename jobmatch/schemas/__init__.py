@@ -11,7 +11,6 @@ from .fields import (
     MAX_ID,
     MAX_WAGE,
     MONTH,
-    PHONE_ERROR,
     DemandList,
     Phone,
     StrictSchema,
@@ -21,6 +20,7 @@ from .fields import (
 from .forms import KIOSK_AVAILABILITY, KIOSK_LICENCES, REACH_KM, KioskForm, OutcomeForm
 from .jobs import JobCreateSchema, JobOut, JobSchema
 from .matches import JobMatchesOut, JobMatchOut, ProfileMatchesOut, ProfileMatchOut
+from .messages import CONTROL_CHARACTERS, PHONE_ERROR, TOO_LONG, Message, chinese_of
 from .outcomes import OutcomeOut, OutcomeSchema
 from .profiles import ProfileCreateSchema, ProfileOut, ProfileSchema
 from .queries import (
@@ -40,6 +40,7 @@ from .responses import AuditOut, ErrorBody, ErrorOut, HealthOut, page_schema
 
 __all__ = [
     "AuditOut",
+    "CONTROL_CHARACTERS",
     "DemandList",
     "EmployerOut",
     "EmployerQuery",
@@ -65,6 +66,7 @@ __all__ = [
     "MAX_PAGE",
     "MAX_WAGE",
     "MONTH",
+    "Message",
     "OutcomeForm",
     "OutcomeOut",
     "OutcomeQuery",
@@ -84,7 +86,9 @@ __all__ = [
     "ReportQuery",
     "StrictSchema",
     "Text",
+    "TOO_LONG",
     "TicketMatchQuery",
+    "chinese_of",
     "normalise_phone",
     "page_schema",
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from .fields import StrictSchema, Text, _optional, _phone
+from .messages import Length
 
 
 class EmployerSchema(StrictSchema):
-    name = Text(required=True, max_length=200, validate=validate.Length(min=1))
+    name = Text(required=True, max_length=200, validate=Length(min=1))
     town = _optional(Text, max_length=50)
     community = _optional(Text, max_length=50)
     address = _optional(Text, max_length=300)
@@ -26,10 +27,10 @@ class EmployerOut(Schema):
 
 
 class FairSchema(StrictSchema):
-    name = Text(required=True, max_length=200, validate=validate.Length(min=1))
+    name = Text(required=True, max_length=200, validate=Length(min=1))
     date = fields.Date(required=True)
-    town = Text(required=True, max_length=50, validate=validate.Length(min=1))
-    communities = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=100))
+    town = Text(required=True, max_length=50, validate=Length(min=1))
+    communities = fields.List(Text(max_length=50), load_default=list, validate=Length(max=100))
 
 
 class FairOut(Schema):

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
-from marshmallow.validate import Length, Regexp
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
 from ..matching.demands import DEMAND_CHOICES
 from ..vocabulary import MAX_ID
+from .messages import (
+    CONTROL_CHARACTERS,
+    PHONE_ERROR,
+    SCHEMA_MESSAGES,
+    TOO_LONG,
+    Length,
+    Message,
+    OneOf,
+    Range,
+    Regexp,
+    give_chinese,
+)
 
 # Mainland numbers only: a mobile (11 digits, 1[3-9]…), or a landline with its area code (010, 02x, or 0 and three
 # digits, then 7 or 8 digits). Spaces, hyphens, brackets and a +86/0086 prefix are how people write them.
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})")
-PHONE_ERROR = "手机号是 1 开头的 11 位数字，座机要带区号，例如 0566-1234567 (not a mainland phone number)"
 # A record id: MAX_ID (vocabulary.py) is the largest a 32-bit id column holds.
-ID_RANGE = validate.Range(min=1, max=MAX_ID)
+ID_RANGE = Range(min=1, max=MAX_ID)
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")  # a report month, YYYY-MM
 # Largest believable wage per unit: a higher figure is a typing error, not a job.
 MAX_WAGE = {"month": 100_000, "day": 5_000, "hour": 1_000}
@@ -33,11 +43,9 @@ class Text(fields.String):
 
     def __init__(self, max_length: int = 200, multiline: bool = False, pattern: Regexp | None = None, **kwargs):
         # One pattern per field, since the OpenAPI document can state only one; a given one must exclude controls too.
-        pattern = pattern or Regexp(
-            _NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error="Contains control characters or invalid Unicode."
-        )
+        pattern = pattern or Regexp(_NO_CONTROL_MULTILINE if multiline else _NO_CONTROL, error=CONTROL_CHARACTERS)
         # Emoji and decorations (🔥, ➕, 【急招】) are accepted: real postings carry them, and the matcher ignores them.
-        checks = [Length(max=max_length, error=f"Longer than {max_length} characters."), pattern]
+        checks = [Length(max=max_length, error=TOO_LONG), pattern]
         extra = kwargs.pop("validate", None)
         if extra is not None:
             checks += extra if isinstance(extra, list) else [extra]
@@ -97,7 +105,7 @@ class DemandList(fields.Field):
         if value == self.FROM_TEXT:
             return None
         if not isinstance(value, list) or len(value) > len(DEMAND_CHOICES):
-            raise ValidationError(f'Give a list of demands, or "{self.FROM_TEXT}".')
+            raise ValidationError(Message(f'Give a list of demands, or "{self.FROM_TEXT}".', "岗位要求的格式不对"))
         out = {}
         for item in value:
             if isinstance(item, str):
@@ -107,10 +115,15 @@ class DemandList(fields.Field):
                 or set(item) - {"label", "required"}
                 or not isinstance(item.get("required", True), bool)
             ):
-                raise ValidationError('Each demand is a label or {"label": ..., "required": true/false}.')
+                raise ValidationError(
+                    Message('Each demand is a label or {"label": ..., "required": true/false}.', "岗位要求的格式不对")
+                )
             if item.get("label") not in DEMAND_CHOICES:
                 raise ValidationError(
-                    f"Unknown demand {str(item.get('label'))[:40]!r}: one of {', '.join(DEMAND_CHOICES)}."
+                    Message(
+                        f"Unknown demand {str(item.get('label'))[:40]!r}: one of {', '.join(DEMAND_CHOICES)}.",
+                        "岗位要求不在可选范围内",
+                    )
                 )
             out[item["label"]] = {"label": item["label"], "required": item.get("required", True)}
         return list(out.values())
@@ -118,8 +131,8 @@ class DemandList(fields.Field):
 
 def _labels(choices, description: str):
     return fields.List(
-        fields.String(validate=validate.OneOf(choices)),
-        validate=validate.Length(max=len(choices)),
+        fields.String(validate=OneOf(choices)),
+        validate=Length(max=len(choices)),
         metadata={"description": description},
     )
 
@@ -129,10 +142,16 @@ def _optional(field_cls, *args, **kwargs):
 
 
 class StrictSchema(Schema):
-    """Unknown fields are refused; an explicit null means the same as a missing field (unknown), as in real files."""
+    """Unknown fields are refused; an explicit null means the same as a missing field (unknown), as in real files.
+    Every message carries its Chinese (messages.py)."""
 
     class Meta:
         unknown = RAISE
+
+    error_messages = SCHEMA_MESSAGES  # type: ignore[assignment]  # Message is a str that also carries the Chinese
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        give_chinese(field_obj)
 
     @pre_load
     def _null_is_missing(self, data, **kwargs):

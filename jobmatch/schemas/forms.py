@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, fields, validate
+from marshmallow import RAISE, fields
 
 from ..matching.demands import LIMIT_LABELS
 from ..vocabulary import STAFF_STEPS
 from .fields import ID_RANGE, MAX_WAGE, StrictSchema, Text, _phone
+from .messages import Equal, Length, OneOf, Range, Regexp
 from .profiles import ProfileSchema
 
 # How far a resident will go, as the kiosk asks it, in kilometres.
@@ -22,29 +23,27 @@ class KioskForm(StrictSchema):
         unknown = RAISE
 
     csrf_token = fields.String(load_default="")
-    submission_key = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{16,64}$"))
-    name = Text(required=True, max_length=50, validate=validate.Length(min=1))
+    submission_key = fields.String(required=True, validate=Regexp(r"^[A-Za-z0-9_-]{16,64}$"))
+    name = Text(required=True, max_length=50, validate=Length(min=1))
     phone = _phone(required=True)
-    age = fields.Integer(required=True, validate=validate.Range(min=14, max=100))
-    place = fields.String(required=True, validate=validate.Regexp(r"^[^/]{1,50}/[^/]{0,50}$"))
+    age = fields.Integer(required=True, validate=Range(min=14, max=100))
+    place = fields.String(required=True, validate=Regexp(r"^[^/]{1,50}/[^/]{0,50}$"))
     experience = Text(max_length=2000, multiline=True, load_default="")
     desired = Text(max_length=2000, multiline=True, load_default="")
-    availability = fields.String(required=True, validate=validate.OneOf(KIOSK_AVAILABILITY))
-    expected_wage = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=0, max=MAX_WAGE["month"])
-    )
-    reach = fields.String(required=True, validate=validate.OneOf(tuple(REACH_KM)))
-    consent = fields.String(required=True, validate=validate.Equal("yes"))
+    availability = fields.String(required=True, validate=OneOf(KIOSK_AVAILABILITY))
+    expected_wage = fields.Integer(load_default=None, allow_none=True, validate=Range(min=0, max=MAX_WAGE["month"]))
+    reach = fields.String(required=True, validate=OneOf(tuple(REACH_KM)))
+    consent = fields.String(required=True, validate=Equal("yes"))
     fair_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)
     # Optional taps: what the resident cannot do, and the licence and certificates they hold.
-    limit_light_only = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
-    limit_no_standing = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
-    limit_illiterate = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
-    limit_no_computer = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
-    licence = fields.String(load_default="", validate=validate.OneOf(("", *KIOSK_LICENCES)))
-    cert_forklift = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
-    cert_electric = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
-    cert_weld = fields.String(load_default="", validate=validate.OneOf(("", "yes")))
+    limit_light_only = fields.String(load_default="", validate=OneOf(("", "yes")))
+    limit_no_standing = fields.String(load_default="", validate=OneOf(("", "yes")))
+    limit_illiterate = fields.String(load_default="", validate=OneOf(("", "yes")))
+    limit_no_computer = fields.String(load_default="", validate=OneOf(("", "yes")))
+    licence = fields.String(load_default="", validate=OneOf(("", *KIOSK_LICENCES)))
+    cert_forklift = fields.String(load_default="", validate=OneOf(("", "yes")))
+    cert_electric = fields.String(load_default="", validate=OneOf(("", "yes")))
+    cert_weld = fields.String(load_default="", validate=OneOf(("", "yes")))
 
     @staticmethod
     def to_profile(form: dict) -> dict:
@@ -79,4 +78,4 @@ class KioskForm(StrictSchema):
 class OutcomeForm(StrictSchema):
     csrf_token = fields.String(load_default="")
     job_id = fields.Integer(required=True, validate=ID_RANGE)
-    status = fields.String(required=True, validate=validate.OneOf(STAFF_STEPS))
+    status = fields.String(required=True, validate=OneOf(STAFF_STEPS))

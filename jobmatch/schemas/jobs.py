@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from ..vacancy import STORED, VacancyField
 from ..vocabulary import SHIFTS, WAGE_UNITS
@@ -15,6 +15,7 @@ from .fields import (
     _optional,
     _phone,
 )
+from .messages import LAT_LON_TOGETHER, Length, Message, OneOf, Range
 
 
 class JobSchema(StrictSchema):
@@ -23,39 +24,39 @@ class JobSchema(StrictSchema):
     external_id = _optional(
         Text, max_length=64, data_key="id", metadata={"description": "your own reference, e.g. J001"}
     )
-    title = Text(required=True, max_length=200, validate=validate.Length(min=1))
+    title = Text(required=True, max_length=200, validate=Length(min=1))
     employer = _optional(Text, max_length=200, metadata={"description": "firm name; created if new"})
     employer_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
     fair_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
     description = Text(max_length=4000, multiline=True, load_default="")
-    skills = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
+    skills = fields.List(Text(max_length=50), load_default=list, validate=Length(max=30))
     openings = fields.Integer(
         strict=True,
         load_default=None,
-        validate=validate.Range(min=0, max=10_000),
+        validate=Range(min=0, max=10_000),
         metadata={"description": "missing: read from the words (招10人), else 1"},
     )
     wage_min = _optional(
         fields.Float,
         allow_nan=False,
-        validate=validate.Range(min=0),
+        validate=Range(min=0),
         metadata={"description": "missing with wage_max: read from the words (5-6k, 260/天)"},
     )
-    wage_max = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0))
-    wage_unit = fields.String(load_default="month", validate=validate.OneOf(WAGE_UNITS))
+    wage_max = _optional(fields.Float, allow_nan=False, validate=Range(min=0))
+    wage_unit = fields.String(load_default="month", validate=OneOf(WAGE_UNITS))
     town = _optional(Text, max_length=50)
     community = _optional(Text, max_length=50)
-    lat = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-90, max=90))
-    lon = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-180, max=180))
+    lat = _optional(fields.Float, allow_nan=False, validate=Range(min=-90, max=90))
+    lon = _optional(fields.Float, allow_nan=False, validate=Range(min=-180, max=180))
     shift = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(SHIFTS),
+        validate=OneOf(SHIFTS),
         metadata={"description": "missing: read from the title (长白班, 两班倒 ...), else day"},
     )
-    age_min = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
-    age_max = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
-    perks = fields.List(Text(max_length=50), load_default=list, validate=validate.Length(max=30))
+    age_min = _optional(fields.Integer, strict=True, validate=Range(min=14, max=100))
+    age_max = _optional(fields.Integer, strict=True, validate=Range(min=14, max=100))
+    perks = fields.List(Text(max_length=50), load_default=list, validate=Length(max=30))
     contact_phone = _optional(_phone)
     demands = DemandList(
         metadata={
@@ -70,18 +71,21 @@ class JobSchema(StrictSchema):
         errors = {}
         lo, hi = data.get("wage_min"), data.get("wage_max")
         if lo is not None and hi is not None and lo > hi:
-            errors["wage_min"] = ["wage_min is larger than wage_max."]
+            errors["wage_min"] = [Message("wage_min is larger than wage_max.", "高于最高工资")]
         limit = MAX_WAGE.get(data.get("wage_unit") or "month", MAX_WAGE["month"])
         for key in ("wage_min", "wage_max"):
             if data.get(key) is not None and data[key] > limit:
                 errors.setdefault(key, []).append(
-                    f"Over {limit} per {data.get('wage_unit') or 'month'}: check the unit."
+                    Message(
+                        f"Over {limit} per {data.get('wage_unit') or 'month'}: check the unit.",
+                        "超出合理范围，请检查工资单位",
+                    )
                 )
         amin, amax = data.get("age_min"), data.get("age_max")
         if amin is not None and amax is not None and amin > amax:
-            errors["age_min"] = ["age_min is larger than age_max."]
+            errors["age_min"] = [Message("age_min is larger than age_max.", "高于最大年龄")]
         if (data.get("lat") is None) != (data.get("lon") is None) and not partial:
-            errors["lat" if data.get("lat") is None else "lon"] = ["Give both lat and lon, or neither."]
+            errors["lat" if data.get("lat") is None else "lon"] = [LAT_LON_TOGETHER]
         if errors:
             raise ValidationError(errors)
 
@@ -92,7 +96,7 @@ class JobCreateSchema(JobSchema):
     @validates_schema
     def _check_employer(self, data, **kwargs):
         if not data.get("employer") and not data.get("employer_id"):
-            raise ValidationError("Give employer (a name) or employer_id.", field_name="employer")
+            raise ValidationError(Message("Give employer (a name) or employer_id.", "必须填写"), field_name="employer")
 
 
 def _shown(field: VacancyField) -> fields.Field:

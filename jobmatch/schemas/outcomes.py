@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from ..vocabulary import OUTCOME_STATUSES
 from .fields import ID_RANGE, StrictSchema, Text
+from .messages import OneOf
 
 
 class OutcomeSchema(StrictSchema):
     profile_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     job_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
-    status = fields.String(required=True, validate=validate.OneOf(OUTCOME_STATUSES))
+    status = fields.String(required=True, validate=OneOf(OUTCOME_STATUSES))
     note = Text(max_length=1000, multiline=True, load_default="")
 
 

@@ -3,12 +3,13 @@ shows it (ProfileOut, with the phone masked)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from ..matching.demands import CREDENTIALS, LIMIT_LABELS
 from ..privacy import mask_name, mask_phone
 from ..vocabulary import AVAILABILITIES
 from .fields import ID_RANGE, MAX_WAGE, StrictSchema, Text, _labels, _optional, _phone
+from .messages import LAT_LON_TOGETHER, OneOf, Range
 
 
 class ProfileSchema(StrictSchema):
@@ -17,17 +18,17 @@ class ProfileSchema(StrictSchema):
     external_id = _optional(Text, max_length=64, data_key="id")
     fair_id = _optional(fields.Integer, strict=True, validate=ID_RANGE)
     name = _optional(Text, max_length=50)
-    age = _optional(fields.Integer, strict=True, validate=validate.Range(min=14, max=100))
+    age = _optional(fields.Integer, strict=True, validate=Range(min=14, max=100))
     phone = _optional(_phone)
     town = _optional(Text, max_length=50)
     community = _optional(Text, max_length=50)
-    lat = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-90, max=90))
-    lon = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=-180, max=180))
+    lat = _optional(fields.Float, allow_nan=False, validate=Range(min=-90, max=90))
+    lon = _optional(fields.Float, allow_nan=False, validate=Range(min=-180, max=180))
     experience = Text(max_length=2000, multiline=True, load_default="")
     desired = Text(max_length=2000, multiline=True, load_default="")
-    expected_wage = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=MAX_WAGE["month"]))
-    availability = fields.String(load_default="any", validate=validate.OneOf(AVAILABILITIES))
-    max_commute_km = _optional(fields.Float, allow_nan=False, validate=validate.Range(min=0, max=500))
+    expected_wage = _optional(fields.Float, allow_nan=False, validate=Range(min=0, max=MAX_WAGE["month"]))
+    availability = fields.String(load_default="any", validate=OneOf(AVAILABILITIES))
+    max_commute_km = _optional(fields.Float, allow_nan=False, validate=Range(min=0, max=500))
     limits = _labels(
         LIMIT_LABELS, "what the resident cannot do (the kiosk's taps): light_only, no_standing, illiterate, no_computer"
     )
@@ -37,7 +38,7 @@ class ProfileSchema(StrictSchema):
     @validates_schema
     def _check_place(self, data, **kwargs):
         if (data.get("lat") is None) != (data.get("lon") is None):
-            raise ValidationError("Give both lat and lon, or neither.", field_name="lat")
+            raise ValidationError(LAT_LON_TOGETHER, field_name="lat")
 
 
 class ProfileCreateSchema(ProfileSchema):

@@ -8,26 +8,26 @@ from marshmallow import (
     ValidationError,
     fields,
     pre_load,
-    validate,
     validates_schema,
 )
 
 from ..vocabulary import MAX_ID, OUTCOME_STATUSES, SHIFTS
 from .fields import ID_RANGE, MONTH, StrictSchema, Text
+from .messages import Message, OneOf, Range, Regexp
 
 # The last page a list may ask for: a bigger number would overflow the database's OFFSET, and no list is that long.
 MAX_PAGE = 100_000
 
 
 class PageQuery(StrictSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=20, validate=Range(min=1, max=200))
 
 
 class JobQuery(PageQuery):
     fair = fields.Integer(load_default=None, validate=ID_RANGE)
     town = Text(max_length=50, load_default=None)
-    shift = fields.String(load_default=None, validate=validate.OneOf(SHIFTS))
+    shift = fields.String(load_default=None, validate=OneOf(SHIFTS))
     open = fields.Boolean(load_default=None)
     q = Text(max_length=100, load_default=None)
 
@@ -41,23 +41,23 @@ class ProfileQuery(PageQuery):
 
 
 class TicketMatchQuery(StrictSchema):
-    top = fields.Integer(load_default=5, validate=validate.Range(min=1, max=20))
+    top = fields.Integer(load_default=5, validate=Range(min=1, max=20))
 
 
 class ProfileMatchQuery(StrictSchema):
-    top = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    top = fields.Integer(load_default=10, validate=Range(min=1, max=100))
     fair = fields.Integer(load_default=None, validate=ID_RANGE)
     town = Text(max_length=50, load_default=None)
 
 
 class JobMatchQuery(ProfileMatchQuery):
-    shift = fields.String(load_default=None, validate=validate.OneOf(SHIFTS))
+    shift = fields.String(load_default=None, validate=OneOf(SHIFTS))
 
 
 class OutcomeQuery(PageQuery):
     profile_id = fields.Integer(load_default=None, validate=ID_RANGE)
     job_id = fields.Integer(load_default=None, validate=ID_RANGE)
-    status = fields.String(load_default=None, validate=validate.OneOf(OUTCOME_STATUSES))
+    status = fields.String(load_default=None, validate=OneOf(OUTCOME_STATUSES))
 
 
 class PageNumber(Schema):
@@ -66,7 +66,7 @@ class PageNumber(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE))
 
 
 class ReportQuery(Schema):
@@ -77,11 +77,11 @@ class ReportQuery(Schema):
         unknown = EXCLUDE
 
     fair = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_ID, error="集市编号不对 (fair must be a positive id)"),
-        error_messages={"invalid": "集市编号应是数字 (fair must be a number)"},
+        validate=Range(min=1, max=MAX_ID, error=Message("fair must be a positive id", "集市编号不对")),
+        error_messages={"invalid": Message("fair must be a number", "集市编号应是数字")},
     )
     month = fields.String(
-        validate=validate.Regexp(MONTH.pattern + "$", error="月份应写成 2026-03 这样 (month must be YYYY-MM)"),
+        validate=Regexp(MONTH.pattern + "$", error=Message("month must be YYYY-MM", "月份应写成 2026-03 这样")),
     )
 
     @pre_load
@@ -91,4 +91,4 @@ class ReportQuery(Schema):
     @validates_schema
     def _one_scope(self, data, **kwargs):
         if "fair" in data and "month" in data:
-            raise ValidationError("一次只能选一场集市或一个月份 (give fair or month, not both)", "_schema")
+            raise ValidationError(Message("give fair or month, not both", "一次只能选一场集市或一个月份"), "_schema")

@@ -14,7 +14,7 @@ from .paging import Page, get_or_not_found, paginate
 
 def create_employer(session: Session, data: dict) -> Employer:
     if session.scalar(select(Employer.id).where(Employer.name == data["name"])):
-        raise Conflict(f"企业「{data['name']}」已存在 (employer exists)", {"name": ["already exists"]})
+        raise Conflict(f"企业「{data['name']}」已存在", english="employer exists", fields={"name": ["already exists"]})
     employer = Employer(**data)
     session.add(employer)
     session.commit()
@@ -23,7 +23,7 @@ def create_employer(session: Session, data: dict) -> Employer:
 
 def get_employer(session: Session, employer_id: int) -> Employer:
     return get_or_not_found(
-        session, Employer, employer_id, "employer_id", f"没有编号为 {employer_id} 的企业 (employer not found)"
+        session, Employer, employer_id, "employer_id", f"没有编号为 {employer_id} 的企业", "employer not found"
     )
 
 
@@ -31,7 +31,9 @@ def update_employer(session: Session, employer_id: int, data: dict) -> Employer:
     employer = get_employer(session, employer_id)
     if "name" in data and data["name"] != employer.name:
         if session.scalar(select(Employer.id).where(Employer.name == data["name"])):
-            raise Conflict(f"企业「{data['name']}」已存在 (employer exists)", {"name": ["already exists"]})
+            raise Conflict(
+                f"企业「{data['name']}」已存在", english="employer exists", fields={"name": ["already exists"]}
+            )
     for key, value in data.items():
         setattr(employer, key, value)
     bump_version(session)  # the employer's name is shown with every match

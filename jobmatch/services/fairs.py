@@ -17,7 +17,7 @@ def create_fair(session: Session, data: dict) -> Fair:
 
 
 def get_fair(session: Session, fair_id: int) -> Fair:
-    return get_or_not_found(session, Fair, fair_id, "fair_id", f"没有编号为 {fair_id} 的集市 (fair not found)")
+    return get_or_not_found(session, Fair, fair_id, "fair_id", f"没有编号为 {fair_id} 的集市", "fair not found")
 
 
 def list_fairs(session: Session, page: int = 1, per_page: int = 20) -> Page:

@@ -41,7 +41,9 @@ def _apply_job(session: Session, job: Job, data: dict) -> None:
     if data.get("external_id"):
         clash = session.scalar(select(Job.id).where(Job.external_id == data["external_id"]))
         if clash and clash != job.id:
-            raise Conflict(f"岗位编号 {data['external_id']} 已存在 (duplicate id)", {"id": ["already exists"]})
+            raise Conflict(
+                f"岗位编号 {data['external_id']} 已存在", english="duplicate id", fields={"id": ["already exists"]}
+            )
     if data.get("employer_id") or data.get("employer"):
         job.employer = _resolve_employer(session, data)
     for key in _JOB_FIELDS | {"fair_id"}:
@@ -165,7 +167,7 @@ def create_job(session: Session, data: dict) -> Job:
 
 
 def get_job(session: Session, job_id: int) -> Job:
-    return get_or_not_found(session, Job, job_id, "job_id", f"没有编号为 {job_id} 的岗位 (job not found)")
+    return get_or_not_found(session, Job, job_id, "job_id", f"没有编号为 {job_id} 的岗位", "job not found")
 
 
 def update_job(session: Session, job_id: int, data: dict) -> Job:
@@ -180,9 +182,11 @@ def update_job(session: Session, job_id: int, data: dict) -> Job:
 def _check_job_ranges(job: Job) -> None:
     # A partial update is validated field by field; the pair checks need the merged record.
     if job.wage_min is not None and job.wage_max is not None and job.wage_min > job.wage_max:
-        raise Invalid("最低工资高于最高工资 (wage_min > wage_max)", {"wage_min": ["larger than wage_max"]})
+        raise Invalid(
+            "最低工资高于最高工资", english="wage_min > wage_max", fields={"wage_min": ["larger than wage_max"]}
+        )
     if job.age_min is not None and job.age_max is not None and job.age_min > job.age_max:
-        raise Invalid("最低年龄高于最高年龄 (age_min > age_max)", {"age_min": ["larger than age_max"]})
+        raise Invalid("最低年龄高于最高年龄", english="age_min > age_max", fields={"age_min": ["larger than age_max"]})
 
 
 def close_job(session: Session, job_id: int) -> Job:

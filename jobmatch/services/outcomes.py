@@ -29,7 +29,7 @@ def _lock_resident(session: Session, profile_id: int) -> None:
     )
     # An UPDATE gives a CursorResult; Session.execute is typed as returning the Result base class.
     if done.rowcount == 0:  # type: ignore[attr-defined]
-        raise NotFound(f"居民 {profile_id} 不存在 (profile not found)", {"profile_id": ["not found"]})
+        raise NotFound(f"居民 {profile_id} 不存在", english="profile not found", fields={"profile_id": ["not found"]})
 
 
 def pair_status(session: Session, profile_id: int, job_id: int) -> str | None:
@@ -54,8 +54,9 @@ def _take_opening(session: Session, job: Job) -> None:
     )
     if left is None:
         raise Conflict(
-            f"岗位「{job.title}」已招满或已关闭，不能再录用 (the vacancy has no openings left)",
-            {"status": ["no openings left"]},
+            f"岗位「{job.title}」已招满或已关闭，不能再录用",
+            english="the vacancy has no openings left",
+            fields={"status": ["no openings left"]},
         )
     if left == 0:
         session.execute(
@@ -87,7 +88,8 @@ def record_outcome(
     reason = lifecycle.why_not(current, status)
     if reason is not None:
         session.rollback()
-        raise Conflict(reason, {"status": [f"cannot follow {current or 'nothing'}"]})
+        chinese, english = reason
+        raise Conflict(chinese, english=english, fields={"status": [f"cannot follow {current or 'nothing'}"]})
     if status == lifecycle.HIRED:
         _take_opening(session, job)
     outcome = Outcome(
@@ -107,7 +109,9 @@ def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Out
     only within UNDO_WINDOW_MINUTES. Undoing a hire gives the opening back and reopens a vacancy it had filled."""
     outcome = session.get(Outcome, outcome_id)
     if outcome is None:
-        raise NotFound(f"没有编号为 {outcome_id} 的记录 (outcome not found)", {"outcome_id": ["not found"]})
+        raise NotFound(
+            f"没有编号为 {outcome_id} 的记录", english="outcome not found", fields={"outcome_id": ["not found"]}
+        )
     _lock_resident(session, outcome.profile_id)
     latest = session.scalar(
         select(Outcome.id)
@@ -127,7 +131,7 @@ def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Out
     if refusal is not None:
         session.rollback()
         chinese, english = refusal
-        raise Conflict(f"{chinese} ({english})", {"outcome_id": [english]})
+        raise Conflict(chinese, english=english, fields={"outcome_id": [english]})
     if outcome.status == lifecycle.HIRED:
         job = session.get(Job, outcome.job_id)
         assert job is not None  # an outcome's vacancy is never deleted

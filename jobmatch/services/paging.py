@@ -28,9 +28,10 @@ def paginate(session: Session, stmt, page: int, per_page: int) -> Page:
     return Page(items=list(items), page=page, per_page=per_page, total=total or 0)
 
 
-def get_or_not_found(session: Session, model, record_id: int, field: str, message: str):
-    """The record of `model` with this id; NotFound with `message` when there is none (or the id cannot be one)."""
+def get_or_not_found(session: Session, model, record_id: int, field: str, chinese: str, english: str):
+    """The record of `model` with this id; NotFound saying `chinese` and `english` when there is none (or the id
+    cannot be one)."""
     record = session.get(model, record_id) if 0 < record_id <= MAX_ID else None
     if record is None:
-        raise NotFound(message, {field: ["not found"]})
+        raise NotFound(chinese, english=english, fields={field: ["not found"]})
     return record

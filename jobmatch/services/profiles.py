@@ -32,7 +32,9 @@ def create_profile(session: Session, data: dict, consented: bool = False) -> Pro
     if data.get("fair_id") is not None:
         get_fair(session, data["fair_id"])
     if data.get("external_id") and session.scalar(select(Profile.id).where(Profile.external_id == data["external_id"])):
-        raise Conflict(f"居民编号 {data['external_id']} 已存在 (duplicate id)", {"id": ["already exists"]})
+        raise Conflict(
+            f"居民编号 {data['external_id']} 已存在", english="duplicate id", fields={"id": ["already exists"]}
+        )
     profile = Profile(**profile_columns(data), consented_at=utcnow() if consented else None)
     session.add(profile)
     bump_version(session)
@@ -41,10 +43,10 @@ def create_profile(session: Session, data: dict, consented: bool = False) -> Pro
 
 
 def get_profile(session: Session, profile_id: int) -> Profile:
-    message = f"没有编号为 {profile_id} 的居民信息 (profile not found)"
-    profile = get_or_not_found(session, Profile, profile_id, "profile_id", message)
+    chinese, english = f"没有编号为 {profile_id} 的居民信息", "profile not found"
+    profile = get_or_not_found(session, Profile, profile_id, "profile_id", chinese, english)
     if profile.deleted_at is not None:
-        raise NotFound(message, {"profile_id": ["not found"]})
+        raise NotFound(chinese, english=english, fields={"profile_id": ["not found"]})
     return profile
 
 
@@ -129,8 +131,9 @@ def create_kiosk_profile(session: Session, data: dict, submission_key: str, scop
 def _same_submission(existing: Profile, digest: str) -> Profile:
     if existing.submission_digest != digest:
         raise Conflict(
-            "这个提交编号已经用于另一份不同的信息，请换一个编号重新提交 (Idempotency-Key reused with a different body)",
-            {"Idempotency-Key": ["already used for a different body"]},
+            "这个提交编号已经用于另一份不同的信息，请换一个编号重新提交",
+            english="Idempotency-Key reused with a different body",
+            fields={"Idempotency-Key": ["already used for a different body"]},
         )
     return existing
 
@@ -139,7 +142,9 @@ def check_kiosk_place(gazetteer, town: str | None, community: str | None) -> Non
     """A place chosen at the kiosk must be one the picker offers; anything else is a tampered form."""
     if town is not None and len(gazetteer) and not gazetteer.offers(town, community):
         raise Invalid(
-            "请从列表里选择您住的社区 (unknown town or community)", {"place": ["not a town/community of the gazetteer"]}
+            "请从列表里选择您住的社区",
+            english="unknown town or community",
+            fields={"place": ["not a town/community of the gazetteer"]},
         )
 
 
@@ -147,7 +152,9 @@ def profile_by_ticket(session: Session, ticket: str) -> Profile:
     code = (ticket or "").strip().upper()
     profile = session.scalar(select(Profile).where(Profile.ticket == code)) if 0 < len(code) <= 16 else None
     if profile is None or profile.deleted_at is not None:
-        raise NotFound("没有找到这个号码，请核对单子上的号码 (ticket not found)", {"ticket": ["not found"]})
+        raise NotFound(
+            "没有找到这个号码，请核对单子上的号码", english="ticket not found", fields={"ticket": ["not found"]}
+        )
     return profile
 
 

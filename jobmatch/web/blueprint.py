@@ -55,7 +55,7 @@ def page_number() -> int:
     try:
         return PageNumber().load(request.args)["page"]
     except ValidationError as err:
-        raise Invalid(f"页码（page）应是 1 到 {MAX_PAGE} 之间的整数", err.messages_dict) from None
+        raise Invalid(f"页码（page）应是 1 到 {MAX_PAGE} 之间的整数", fields=err.messages_dict) from None
 
 
 def pdf_response(data: bytes, filename: str):

@@ -14,7 +14,7 @@ from ..db import db
 from ..errors import Conflict, Invalid, JobmatchError, log_storage_fault, storage_fault
 from ..extensions import limiter
 from ..printing import shortlists_pdf
-from ..schemas import KioskForm
+from ..schemas import CONTROL_CHARACTERS, TOO_LONG, KioskForm
 from .blueprint import bp, match_index, pdf_response, record_shown, shortlist_of
 
 KIOSK_MESSAGES = {
@@ -31,8 +31,12 @@ KIOSK_MESSAGES = {
     "submission_key": "页面已过期，请重新填写",
 }
 KIOSK_STORAGE_BUSY = "系统正忙，刚才没有保存成功。您填的内容都还在，请稍等几秒钟再点一次“提交”。"
-# Free text that is there but cannot be kept: say what is wrong with it, not that it is missing.
-KIOSK_TEXT_PROBLEMS = {"Longer than": "太长了，请写短一些", "control characters": "里有无法识别的字符，请删掉重新输入"}
+# Free text that is there but cannot be kept: say what is wrong with it, not that it is missing, in the kiosk's own
+# words for what the schema's message says (by its Chinese).
+KIOSK_TEXT_PROBLEMS = {
+    TOO_LONG.chinese: "太长了，请写短一些",
+    CONTROL_CHARACTERS.chinese: "里有无法识别的字符，请删掉重新输入",
+}
 KIOSK_FIELD_NAMES = {"name": "姓名", "experience": "“做过什么”", "desired": "“想做什么”"}
 REACH_LABELS = {
     "walk": "走路能到（约 2 公里）",
@@ -116,9 +120,9 @@ def _kiosk_scope() -> str:
 
 def _kiosk_message(field: str, reasons) -> str:
     for reason in reasons if isinstance(reasons, list) else []:
-        for problem, message in KIOSK_TEXT_PROBLEMS.items():
-            if field in KIOSK_FIELD_NAMES and problem in str(reason):
-                return KIOSK_FIELD_NAMES[field] + message
+        problem = KIOSK_TEXT_PROBLEMS.get(getattr(reason, "chinese", ""))
+        if field in KIOSK_FIELD_NAMES and problem:
+            return KIOSK_FIELD_NAMES[field] + problem
     return KIOSK_MESSAGES.get(field, "这一项填写有误")
 
 

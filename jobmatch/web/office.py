@@ -3,8 +3,6 @@ and the audit trail are in records.py."""
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     make_response,
     redirect,
@@ -23,7 +21,7 @@ from ..importing import (
     to_job_body,
 )
 from ..printing import SHIFT_LABELS
-from ..schemas import EmployerSchema, JobCreateSchema, JobSchema
+from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, chinese_of
 from ..vacancy import VACANCY_FIELDS
 from .blueprint import bp, page_number
 
@@ -32,34 +30,25 @@ FIELD_LABELS = {f.name: f.heading for f in VACANCY_FIELDS} | {
     "fair_id": "集市",
     "_schema": "整行",
 }
-_MESSAGES = [
-    (re.compile(r"Missing data|Give employer"), "必须填写"),
-    (re.compile(r"Not a valid integer"), "应是整数"),
-    (re.compile(r"Not a valid number"), "应是数字"),
-    (re.compile(r"Must be one of"), "不在可选范围内"),
-    (re.compile(r"wage_min is larger"), "高于最高工资"),
-    (re.compile(r"age_min is larger"), "高于最大年龄"),
-    (re.compile(r"Longer than"), "太长了"),
-    (re.compile(r"control characters"), "含有无法显示的控制字符"),
-    (re.compile(r"spreadsheet formula"), "以“=”等符号开头，像是表格公式（误填或恶意链接），请改成普通文字"),
-    (re.compile(r"^Over "), "超出合理范围，请检查工资单位"),
-    (re.compile(r"greater than or equal|less than or equal|Must be"), "超出范围"),
-    (re.compile(r"phone"), "电话格式不对"),
-    (re.compile(r"both lat and lon"), "经度纬度要一起填"),
-    (re.compile(r"重复"), None),
-]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def chinese_errors(errors: dict) -> list[str]:
-    """Field errors as short Chinese phrases a clerk understands."""
-    out = []
-    for field, messages in errors.items():
-        for message in messages if isinstance(messages, list) else [str(messages)]:
-            text = str(message)
-            phrase = next((p for pattern, p in _MESSAGES if pattern.search(text)), "填写有误")
-            out.append(f"{FIELD_LABELS.get(field, field)}：{phrase or text}")
-    return out
+    """Field errors as the short Chinese phrases their messages carry (schemas/messages.py), each after its field's
+    label and each once (a list's items may share one)."""
+    lines = (
+        f"{FIELD_LABELS.get(field, field)}：{chinese_of(m)}"
+        for field, messages in errors.items()
+        for m in _each(messages)
+    )
+    return list(dict.fromkeys(lines))
+
+
+def _each(messages) -> list:
+    """A field's messages: a list of them, or for a list field's items {index: their messages}."""
+    if isinstance(messages, dict):
+        return [m for inner in messages.values() for m in _each(inner)]
+    return messages if isinstance(messages, list) else [messages]
 
 
 def _attempt(save) -> list[str]:

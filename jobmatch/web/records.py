@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from .. import reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
-from ..errors import JobmatchError, split_message
+from ..errors import JobmatchError
 from ..importing import (
     PREVIEW_TOKEN,
     ImportFileError,
@@ -22,7 +22,7 @@ from ..importing import (
     save_preview,
     template_xlsx,
 )
-from ..schemas import ReportQuery
+from ..schemas import ReportQuery, chinese_of
 from ..spreadsheet import workbook
 from ..vacancy import EXPORTED, export_cells
 from .blueprint import bp, page_number
@@ -181,7 +181,7 @@ def _report_query() -> tuple[reports.Report | None, str | None, int]:
         query = ReportQuery().load(request.args)
     except ValidationError as err:
         messages = [m for value in err.messages_dict.values() for m in (value if isinstance(value, list) else [value])]
-        return None, split_message(str(messages[0]))[0], 422
+        return None, chinese_of(messages[0]), 422
     if not query:
         return None, None, 200
     taxonomy = current_app.extensions["jobmatch.index"].artefacts.taxonomy
