@@ -1,4 +1,4 @@
-"""Thin views: parse with a schema, call a service, serialise."""
+"""Thin views: parse with a schema, call a service, commit what it wrote, serialise."""
 
 from __future__ import annotations
 
@@ -106,7 +106,9 @@ def openapi():
     status=201,
 )
 def create_fair():
-    return s.FairOut().dump(services.create_fair(db.session, load_body(s.FairSchema()))), 201
+    fair = services.create_fair(db.session, load_body(s.FairSchema()))
+    services.commit(db.session)
+    return s.FairOut().dump(fair), 201
 
 
 @route(
@@ -143,7 +145,9 @@ def get_fair(fair_id: int):
     status=201,
 )
 def create_employer():
-    return s.EmployerOut().dump(services.create_employer(db.session, load_body(s.EmployerSchema()))), 201
+    employer = services.create_employer(db.session, load_body(s.EmployerSchema()))
+    services.commit(db.session)
+    return s.EmployerOut().dump(employer), 201
 
 
 @route(
@@ -185,7 +189,9 @@ def get_employer(employer_id: int):
 )
 def update_employer(employer_id: int):
     data = load_body(s.EmployerSchema(), partial=True)
-    return s.EmployerOut().dump(services.update_employer(db.session, employer_id, data))
+    employer = services.update_employer(db.session, employer_id, data)
+    services.commit(db.session)
+    return s.EmployerOut().dump(employer)
 
 
 # --- jobs ------------------------------------------------------------------------------------------
@@ -203,7 +209,9 @@ def update_employer(employer_id: int):
     status=201,
 )
 def create_job():
-    return s.JobOut().dump(services.create_job(db.session, load_body(s.JobCreateSchema()))), 201
+    job = services.create_job(db.session, load_body(s.JobCreateSchema()))
+    services.commit(db.session)
+    return s.JobOut().dump(job), 201
 
 
 @route(
@@ -244,14 +252,18 @@ def get_job(job_id: int):
 )
 def update_job(job_id: int):
     data = load_body(s.JobSchema(), partial=True)
-    return s.JobOut().dump(services.update_job(db.session, job_id, data))
+    job = services.update_job(db.session, job_id, data)
+    services.commit(db.session)
+    return s.JobOut().dump(job)
 
 
 @route(
     bp, "/jobs/<int:job_id>/close", "POST", access=("office",), summary="Close a vacancy", tag=JOBS, response=s.JobOut
 )
 def close_job(job_id: int):
-    return s.JobOut().dump(services.close_job(db.session, job_id))
+    job = services.close_job(db.session, job_id)
+    services.commit(db.session)
+    return s.JobOut().dump(job)
 
 
 # --- profiles --------------------------------------------------------------------------------------
@@ -287,6 +299,7 @@ def create_profile():
         profile = services.create_kiosk_profile(db.session, data, key, api_recorder(), consented)
     else:
         profile = services.create_profile(db.session, data, consented)
+    services.commit(db.session)
     return _profile_out().dump(profile), 201
 
 
@@ -334,7 +347,7 @@ def get_profile(profile_id: int):
 def delete_profile(profile_id: int):
     services.delete_profile(db.session, profile_id, ErasureLog.of(current_app))
     audit(db.session, "delete", f"profile:{profile_id}")
-    db.session.commit()
+    services.commit(db.session)
     return "", 204
 
 
@@ -419,6 +432,7 @@ def create_outcome():
     outcome = services.record_outcome(
         db.session, data.pop("profile_id"), data.pop("job_id"), data.pop("status"), recorder=api_recorder(), **data
     )
+    services.commit(db.session)
     return s.OutcomeOut().dump(outcome), 201
 
 
@@ -434,7 +448,7 @@ def create_outcome():
 def undo_outcome(outcome_id: int):
     outcome = services.undo_outcome(db.session, outcome_id, api_recorder())
     audit(db.session, "undo", f"outcome:{outcome.id}")
-    db.session.commit()
+    services.commit(db.session)
     return "", 204
 
 
