@@ -1,4 +1,5 @@
-"""The rules the layout keeps, read from the import statements of every module (nothing is imported to check them)."""
+"""The rules the layout keeps, read from the import statements and calls of every module (nothing is imported to check
+them)."""
 
 import ast
 from pathlib import Path
