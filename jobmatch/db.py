@@ -36,6 +36,14 @@ def _sqlite_pragmas(dbapi_connection, _record, busy_timeout: float = DEFAULT_BUS
     cursor.close()
 
 
+def _sqlite_savepoint(conn, _name) -> None:
+    """Open the transaction before its first savepoint. Python's sqlite3 begins one only before an INSERT, UPDATE or
+    DELETE, so a savepoint taken first would open it instead, and releasing the savepoint would commit."""
+    raw = conn.connection.dbapi_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 def create_private(path: Path) -> None:
     """Create the SQLite file readable by its owner only (it holds password and token hashes); SQLite gives its
     -wal and -shm files the same mode. A file left more open by an older version is closed up."""
@@ -67,6 +75,7 @@ def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
             path = Path(parsed.database)
             event.listen(engine, "do_connect", lambda *_args: create_private(path))
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout=busy_timeout))
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
     if parsed.get_backend_name() == "postgresql":
         options = f"{parsed.query.get('options', '')} -c lock_timeout={int(busy_timeout * 1000)}".strip()

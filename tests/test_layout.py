@@ -1,4 +1,5 @@
-"""The rules the layout keeps, read from the import statements of every module (nothing is imported to check them)."""
+"""The rules the layout keeps, read from the import statements and calls of every module (nothing is imported to check
+them)."""
 
 import ast
 from pathlib import Path
@@ -137,3 +138,48 @@ def test_views_and_commands_call_services_never_the_database_or_the_matcher(pack
         if _in(module, package)
     }
     assert {m: names for m, names in direct.items() if names} == {}
+
+
+def _commit_calls(module: str) -> list[tuple[str, str]]:
+    """(function, receiver) for every `x.commit(...)` call in `module`; the function is "" at module level."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    found = []
+
+    def visit(node: ast.AST, function: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.func.attr == "commit":
+                found.append((function, ast.unparse(child.func.value)))
+            visit(child, inner)
+
+    visit(tree, "")
+    return found
+
+
+# The heartbeat proves a write can commit on a connection of its own; it carries no caller's writes.
+SERVICE_COMMITS = {("jobmatch.services.transaction", "commit"), ("jobmatch.services.system", "beat")}
+
+
+def test_services_never_commit_the_callers_transaction():
+    """A service writes and flushes; `services.commit` is the one place a transaction of theirs ends."""
+    found = {
+        (module, function)
+        for module in MODULES
+        if _in(module, "jobmatch.services")
+        for function, _ in _commit_calls(module)
+    }
+    assert found <= SERVICE_COMMITS, found - SERVICE_COMMITS
+
+
+@pytest.mark.parametrize("package", ["jobmatch.web", "jobmatch.api", "jobmatch.cli", "jobmatch.demo"])
+def test_views_and_commands_commit_through_the_one_helper(package):
+    """So that a storage fault at the commit is the same StorageUnavailable everywhere, and an erasure's checkpoint
+    follows its commit."""
+    direct = {
+        module: calls
+        for module in MODULES
+        if _in(module, package)
+        for calls in [[receiver for _, receiver in _commit_calls(module) if receiver != "services"]]
+        if calls
+    }
+    assert direct == {}

@@ -228,6 +228,7 @@ def test_office_edit_left_empty_keeps_the_reading_and_filled_in_makes_it_the_off
         from jobmatch import services
 
         job = services.create_job(db.session, {"title": "保洁员 月薪3000", "employer": "东流物业", "description": ""})
+        services.commit(db.session)
         job_id = job.id
     page = clerk.get(f"/office/jobs/{job_id}/edit").get_data(as_text=True)
     form = {
@@ -278,6 +279,7 @@ def test_pdf_leaves_out_glyphs_its_font_lacks(staff, app, tmp_path):
         from jobmatch import services
 
         profile = services.create_profile(db.session, {"name": "王阿姨🌸", "desired": "想做家政保洁", "town": "东流镇"})
+        services.commit(db.session)
         profile_id = profile.id
     pdf = tmp_path / "slip.pdf"
     pdf.write_bytes(staff.get(f"/staff/residents/{profile_id}/shortlist.pdf").data)

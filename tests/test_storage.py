@@ -172,6 +172,7 @@ def test_erased_values_are_gone_from_the_database_file_and_the_wal(app, client, 
         db.session.execute(update(Profile).where(Profile.id == ids["purged"]).values(created_at=long_ago))
         db.session.commit()
         assert services.purge_profiles(db.session, 365, ErasureLog.of(app)) == 1
+        services.commit(db.session)
         assert not stored(secrets["purged"])
         # Freed space in the pages is zeroed, not left for a later reader of the file.
         assert db.session.execute(text("PRAGMA secure_delete")).scalar() == 1

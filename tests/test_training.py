@@ -81,6 +81,7 @@ def record_fair(app, client, pairs) -> None:
                 db.session.commit()
             else:
                 services.record_outcome(db.session, profile_id, job_id, pair.status, recorder="test")
+                services.commit(db.session)
 
 
 def test_outcomes_where_distance_matters_replace_the_weights_and_keep_the_old_ones(app, client, towns, models_dir):

@@ -16,7 +16,9 @@ bp = Blueprint("employers", __name__, url_prefix="/api/v1", description="The fir
 @bp.response(201, s.EmployerOut)
 def create_employer(data):
     """Create an employer"""
-    return services.create_employer(db.session, data)
+    employer = services.create_employer(db.session, data)
+    services.commit(db.session)
+    return employer
 
 
 @bp.route("/employers", methods=["GET"])
@@ -42,4 +44,6 @@ def get_employer(employer_id: int):
 @bp.response(200, s.EmployerOut)
 def update_employer(data, employer_id: int):
     """Update an employer"""
-    return services.update_employer(db.session, employer_id, data)
+    employer = services.update_employer(db.session, employer_id, data)
+    services.commit(db.session)
+    return employer

@@ -16,7 +16,9 @@ bp = Blueprint("fairs", __name__, url_prefix="/api/v1", description="Community s
 @bp.response(201, s.FairOut)
 def create_fair(data):
     """Create a fair"""
-    return services.create_fair(db.session, data)
+    fair = services.create_fair(db.session, data)
+    services.commit(db.session)
+    return fair
 
 
 @bp.route("/fairs", methods=["GET"])

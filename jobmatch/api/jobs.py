@@ -23,7 +23,9 @@ def _sees_closed() -> bool:
 @bp.response(201, s.JobOut)
 def create_job(data):
     """Post a vacancy"""
-    return services.create_job(db.session, data)
+    job = services.create_job(db.session, data)
+    services.commit(db.session)
+    return job
 
 
 @bp.route("/jobs", methods=["GET"])
@@ -55,7 +57,9 @@ def get_job(job_id: int):
 @bp.response(200, s.JobOut)
 def update_job(data, job_id: int):
     """Update a vacancy"""
-    return services.update_job(db.session, job_id, data)
+    job = services.update_job(db.session, job_id, data)
+    services.commit(db.session)
+    return job
 
 
 @bp.route("/jobs/<int:job_id>/close", methods=["POST"])
@@ -63,4 +67,6 @@ def update_job(data, job_id: int):
 @bp.response(200, s.JobOut)
 def close_job(job_id: int):
     """Close a vacancy"""
-    return services.close_job(db.session, job_id)
+    job = services.close_job(db.session, job_id)
+    services.commit(db.session)
+    return job

@@ -17,9 +17,11 @@ bp = Blueprint("outcomes", __name__, url_prefix="/api/v1", description="What hap
 @bp.response(201, s.OutcomeOut)
 def create_outcome(data):
     """Record what happened: contacted, interviewed, hired ..."""
-    return services.record_outcome(
+    outcome = services.record_outcome(
         db.session, data.pop("profile_id"), data.pop("job_id"), data.pop("status"), recorder=api_recorder(), **data
     )
+    services.commit(db.session)
+    return outcome
 
 
 @bp.route("/outcomes/<int:outcome_id>", methods=["DELETE"])
@@ -29,7 +31,7 @@ def undo_outcome(outcome_id: int):
     """Undo a step recorded by mistake (the latest of its pair, by its recorder, within 15 minutes)"""
     outcome = services.undo_outcome(db.session, outcome_id, api_recorder())
     audit(db.session, "undo", f"outcome:{outcome.id}")
-    db.session.commit()
+    services.commit(db.session)
     return "", 204
 
 

@@ -41,6 +41,7 @@ def create_profile(data):
         profile = services.create_kiosk_profile(db.session, data, key, api_recorder(), consented)
     else:
         profile = services.create_profile(db.session, data, consented)
+    services.commit(db.session)
     # The kiosk may read back what it sent, but not the name in full (the screen faces a public square).
     return jsonify(s.ProfileOut(context_role=api_role()).dump(profile)), 201
 
@@ -69,5 +70,5 @@ def delete_profile(profile_id: int):
     """Delete a profile's personal data"""
     services.delete_profile(db.session, profile_id, ErasureLog.of(current_app))
     audit(db.session, "delete", f"profile:{profile_id}")
-    db.session.commit()
+    services.commit(db.session)
     return "", 204

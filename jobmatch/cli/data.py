@@ -42,7 +42,7 @@ def import_jobs_command(file: str, fair_id: int | None):
     from ..db import db
     from ..errors import JobmatchError
     from ..schemas import JobCreateSchema
-    from ..services import import_jobs
+    from ..services import commit, import_jobs
 
     try:
         rows = read_jsonl(file, JobCreateSchema())
@@ -53,6 +53,7 @@ def import_jobs_command(file: str, fair_id: int | None):
     except JobmatchError as err:
         db.session.rollback()
         fail(f"{err.message} {err.fields} (nothing was imported)")
+    commit(db.session)
     click.echo(f"imported {file}: {counts['created']} created, {counts['updated']} updated")
 
 
@@ -69,14 +70,14 @@ def purge_command(days: int):
     from ..db import db
     from ..erasures import ErasureLog
     from ..errors import StorageUnavailable
-    from ..services import purge_profiles
+    from ..services import commit, purge_profiles
 
     try:
         count = purge_profiles(db.session, days, ErasureLog.of(current_app))
+        audit(db.session, "purge", f"{count} profiles older than {days} days")
+        commit(db.session)
     except (DBAPIError, StorageUnavailable) as err:
         _storage_failure(err, "nothing was purged")
-    audit(db.session, "purge", f"{count} profiles older than {days} days")
-    db.session.commit()
     click.echo(f"purged {count} profiles older than {days} days")
 
 
@@ -86,12 +87,13 @@ def recode_command(everything: bool):
     """Store the occupation coding of every vacancy and profile (after a taxonomy update); index builds then skip it."""
     # lazy: 0.7 s for these
     from ..db import db
-    from ..services import recode, record_count
+    from ..services import commit, recode, record_count
 
     index = current_app.extensions["jobmatch.index"]
     total = record_count(db.session)
     with click.progressbar(length=total, label="recoding", file=sys.stderr) as bar:
         for done in recode(db.session, index.coder, everything):
+            commit(db.session)  # batch by batch: an interrupted recode keeps what it did
             bar.update(done)
     click.echo(f"codings current for {total} records ({index.coder.fingerprint})")
 
@@ -124,7 +126,7 @@ def restore_command(file: str, yes: bool):
     from ..db import db, upgrade
     from ..erasures import ErasureLog
     from ..errors import StorageUnavailable
-    from ..services import reapply_erasures
+    from ..services import commit, reapply_erasures
 
     url = current_app.config["DATABASE_URL"]
     if not yes:
@@ -143,10 +145,10 @@ def restore_command(file: str, yes: bool):
         return
     try:
         count = reapply_erasures(db.session, erasures)
+        audit(db.session, "restore", f"{Path(file).name[:50]}; {count} erased again")
+        commit(db.session)
     except (DBAPIError, StorageUnavailable) as err:
         _storage_failure(err, f"the backup is restored, but erasing again failed: run `jobmatch restore {file}` again")
-    audit(db.session, "restore", f"{Path(file).name[:50]}; {count} erased again")
-    db.session.commit()
     click.echo(f"restored {file}; erased again {count} residents listed in {erasures.path}")
 
 
@@ -160,7 +162,7 @@ def print_fair_command(fair_id: int, output: str, top: int):
     from ..db import db
     from ..errors import JobmatchError
     from ..printing import resident_shortlist, shortlists_pdf
-    from ..services import get_fair, record_shown, residents_of_fair, shortlist_with_ruled_out
+    from ..services import commit, get_fair, record_shown, residents_of_fair, shortlist_with_ruled_out
 
     try:
         fair = get_fair(db.session, fair_id)
@@ -179,6 +181,7 @@ def print_fair_command(fair_id: int, output: str, top: int):
     # Only once the file is written: these shortlists now go in front of the residents.
     for profile_id, pairs in shown:
         record_shown(db.session, profile_id, pairs, index.weights, recorder="cli")
+    commit(db.session)
     click.echo(f"wrote {output}: {len(shortlists)} pages")
 
 
@@ -206,6 +209,7 @@ def report_command(fair_id: int | None, month: str | None, pdf_file: str | None,
     from ..errors import JobmatchError, in_both
     from ..reports import build_report, report_pdf, report_text, report_xlsx
     from ..schemas import ReportQuery, chinese_of
+    from ..services import commit
 
     try:  # the same checks, and the same messages, as the report page's query
         scope = ReportQuery().load({"fair": fair_id, "month": month})
@@ -228,7 +232,7 @@ def report_command(fair_id: int | None, month: str | None, pdf_file: str | None,
             except OSError as err:
                 fail(f"cannot write {path}: {err.strerror}")
             audit(db.session, "export", f"report {report.slug} {kind}")
-            db.session.commit()
+            commit(db.session)
             click.echo(f"wrote {path}", err=True)
 
 

@@ -18,6 +18,7 @@ from ..schemas import JobCreateSchema, ProfileSchema
 from ..services import (
     MatchIndex,
     bump_version,
+    commit,
     import_jobs,
     profile_columns,
     record_outcome,
@@ -68,9 +69,9 @@ def load_demo(session: Session, index: MatchIndex | None = None) -> dict[str, in
             )
             added += 1
     bump_version(session)
-    session.commit()
     if counts["created"] or later["created"]:
         _backdate_vacancies(session, {meta["jobs_posted"]: fair_jobs, meta["later_jobs_posted"]: later_jobs})
+    commit(session)  # before the shortlists below read the match index
     outcomes = _record_outcomes(session, index, fair) if index is not None else 0
     return {
         "fair_id": fair.id,
@@ -86,7 +87,6 @@ def _backdate_vacancies(session: Session, posted_on: dict[str, list[dict]]) -> N
         ids = [row["external_id"] for row in rows]
         posted = _at(date.fromisoformat(day), 9)
         session.execute(update(Job).where(Job.external_id.in_(ids)).values(created_at=posted, updated_at=posted))
-    session.commit()
 
 
 # What the stall recorded after the fair, by the resident's place in the queue: (steps for their best vacancy, days
@@ -118,7 +118,7 @@ def _record_outcomes(session: Session, index: MatchIndex, fair: Fair) -> int:
         shown_at = profile.created_at + timedelta(minutes=5)
         recorded += record_shown(session, profile.id, pairs, index.weights, recorder=DEMO_STAFF)
         session.execute(update(Outcome).where(Outcome.profile_id == profile.id).values(created_at=shown_at))
-        session.commit()
+        commit(session)
         eligible = [job for job, match in pairs if match.eligible]
         if i % _EVERY or not eligible:
             continue
@@ -130,6 +130,6 @@ def _record_outcomes(session: Session, index: MatchIndex, fair: Fair) -> int:
                 session.rollback()
                 break
             outcome.created_at = _at(fair.date, 24 * day + 10 + i / 20)
-            session.commit()
+            commit(session)  # a hire changes the vacancy: the next shortlist reads the index
             recorded += 1
     return recorded

@@ -1,6 +1,8 @@
 """Every operation on the data: the API, the pages and the CLI parse, call one of these and serialise.
 
 One module per subject; everything is re-exported here, so callers write `services.create_job(...)`.
+A service writes and flushes but never commits: the caller owns the transaction and ends it with
+`services.commit(session)`, once, together with its audit event.
 """
 
 from ..matching.postings import (
@@ -81,6 +83,7 @@ from .ranking import (
     shortlist_with_ruled_out,
 )
 from .system import beat, database_alive, list_audit, usernames
+from .transaction import commit
 
 __all__ = [
     "FIELD_GROUPS",
@@ -169,4 +172,6 @@ __all__ = [
     "database_alive",
     "list_audit",
     "usernames",
+    # transaction
+    "commit",
 ]

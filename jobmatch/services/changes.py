@@ -15,6 +15,7 @@ from ..models import Change, DataVersion, Employer, Job, Profile
 MATCHING_VERSION = "matching"
 
 CHANGE_LOG_KEPT = 20_000  # versions of change log kept; a worker further behind than this rebuilds
+_BUMPED_IN = "jobmatch.bumped_in"  # the transaction that last marked matchable data as changed
 
 
 def bump_version(session: Session, everything: bool = False) -> None:
@@ -41,6 +42,12 @@ def bump_version(session: Session, everything: bool = False) -> None:
     session.add_all(Change(version=version, kind=kind, record_id=record_id) for kind, record_id in entries)
     if version % 1000 == 0:
         session.execute(delete(Change).where(Change.version <= version - CHANGE_LOG_KEPT))
+    session.info[_BUMPED_IN] = session.get_transaction()
+
+
+def version_pending(session: Session) -> bool:
+    """Whether this session's transaction has changed matchable data and not committed it yet."""
+    return session.in_transaction() and session.info.get(_BUMPED_IN) is session.get_transaction()
 
 
 _KINDS = {Job: "job", Profile: "profile", Employer: "employer"}
@@ -72,7 +79,8 @@ def track_changes(maker, coder=None) -> None:
 
 
 def recode(session: Session, coder, everything: bool = False, batch: int = 2_000) -> Iterator[int]:
-    """Store codings for records whose coding is missing or made by another taxonomy; yields how many each batch."""
+    """Store codings for records whose coding is missing or made by another taxonomy; yields how many each batch,
+    after writing it: the caller commits there, so a long recode keeps what it did and holds no lock for long."""
     for model, columns in (
         (Job, (Job.title, Job.description, Job.skills)),
         (Profile, (Profile.experience, Profile.desired)),
@@ -89,7 +97,6 @@ def recode(session: Session, coder, everything: bool = False, batch: int = 2_000
             if stale:
                 # A bulk update by primary key: no change is logged, since what the index matches is the same.
                 session.execute(update(model), [{"id": r.id, "coding": store_coding(coder, r)} for r in stale])
-                session.commit()
             yield len(rows)
 
 

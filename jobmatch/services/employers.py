@@ -17,7 +17,7 @@ def create_employer(session: Session, data: dict) -> Employer:
         raise Conflict(f"企业「{data['name']}」已存在", english="employer exists", fields={"name": ["already exists"]})
     employer = Employer(**data)
     session.add(employer)
-    session.commit()
+    session.flush()  # its id, for the answer
     return employer
 
 
@@ -37,7 +37,6 @@ def update_employer(session: Session, employer_id: int, data: dict) -> Employer:
     for key, value in data.items():
         setattr(employer, key, value)
     bump_version(session)  # the employer's name is shown with every match
-    session.commit()
     return employer
 
 

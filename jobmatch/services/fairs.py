@@ -12,7 +12,7 @@ from .paging import Page, get_or_not_found, paginate
 def create_fair(session: Session, data: dict) -> Fair:
     fair = Fair(**data)
     session.add(fair)
-    session.commit()
+    session.flush()  # its id, for the answer
     return fair
 
 

@@ -22,7 +22,7 @@ from ..matching.matcher import (
 )
 from ..models import Change, Employer, Job, Profile
 from ..vacancy import MATCHED, record_value
-from .changes import read_version
+from .changes import read_version, version_pending
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,9 @@ class MatchIndex:
         return self.artefacts.model.version
 
     def refresh(self, session: Session) -> Matcher:
+        if version_pending(session):
+            # The index is the worker's, shared by its requests: writes that may yet roll back must not reach it.
+            raise RuntimeError("commit the transaction's writes before reading the match index")
         version = read_version(session)
         if version != self.version or self.matcher is None:
             with self._lock:

@@ -162,7 +162,6 @@ def create_job(session: Session, data: dict) -> Job:
     _apply_job(session, job, data)
     session.add(job)
     bump_version(session)
-    session.commit()
     return job
 
 
@@ -175,7 +174,6 @@ def update_job(session: Session, job_id: int, data: dict) -> Job:
     _apply_job(session, job, data)
     _check_job_ranges(job)
     bump_version(session)
-    session.commit()
     return job
 
 
@@ -195,7 +193,6 @@ def close_job(session: Session, job_id: int) -> Job:
         job.is_open = False
         job.closed_at = utcnow()
         bump_version(session)
-        session.commit()
     return job
 
 
@@ -230,7 +227,7 @@ def list_jobs(
 
 
 def import_jobs(session: Session, rows: Iterable[dict], fair_id: int | None = None) -> dict[str, int]:
-    """Create or update (by `id`) validated jobs in one transaction."""
+    """Create or update (by `id`) validated jobs, all in the caller's transaction."""
     created = updated = 0
     for data in rows:
         if fair_id is not None and data.get("fair_id") is None:
@@ -246,9 +243,8 @@ def import_jobs(session: Session, rows: Iterable[dict], fair_id: int | None = No
         else:
             _apply_job(session, job, data)
             updated += 1
-        session.flush()
+        session.flush()  # the next row's `id` may be this one's
     bump_version(session)
-    session.commit()
     return {"created": created, "updated": updated}
 
 

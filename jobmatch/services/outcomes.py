@@ -20,7 +20,8 @@ from .profiles import get_profile
 
 def _lock_resident(session: Session, profile_id: int) -> None:
     """Serialise outcome writes for one resident: a no-op UPDATE takes the row lock on PostgreSQL and SQLite's write
-    lock, so two clerks pressing buttons for the same pair cannot both pass the transition check."""
+    lock, so two clerks pressing buttons for the same pair cannot both pass the transition check. The lock is held
+    until the caller's transaction ends, refused or not."""
     done = session.execute(
         update(Profile)
         .where(Profile.id == profile_id)
@@ -87,7 +88,6 @@ def record_outcome(
     current = pair_status(session, profile_id, job_id)
     reason = lifecycle.why_not(current, status)
     if reason is not None:
-        session.rollback()
         chinese, english = reason
         raise Conflict(chinese, english=english, fields={"status": [f"cannot follow {current or 'nothing'}"]})
     if status == lifecycle.HIRED:
@@ -96,7 +96,7 @@ def record_outcome(
         profile_id=profile_id, job_id=job_id, status=status, note=note, recorded_by=user_id, recorder=recorder
     )
     session.add(outcome)
-    session.commit()
+    session.flush()  # its id, for the answer
     return outcome
 
 
@@ -129,7 +129,6 @@ def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Out
     else:
         refusal = None
     if refusal is not None:
-        session.rollback()
         chinese, english = refusal
         raise Conflict(chinese, english=english, fields={"outcome_id": [english]})
     if outcome.status == lifecycle.HIRED:
@@ -140,7 +139,7 @@ def undo_outcome(session: Session, outcome_id: int, recorder: str | None) -> Out
             job.is_open, job.closed_at = True, None
         bump_version(session)
     session.delete(outcome)
-    return outcome  # the caller commits, with its audit event
+    return outcome
 
 
 def undoable(outcome: Outcome, recorder: str | None) -> bool:
@@ -181,7 +180,7 @@ def record_shown(
         if job.id not in seen
     ]
     session.add_all(new)
-    session.commit()
+    session.flush()
     return len(new)
 
 

@@ -11,13 +11,13 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import checkpoint
 from ..erasures import ErasureLog
 from ..errors import Conflict, Invalid, NotFound
 from ..models import Outcome, Profile, utcnow
 from .changes import bump_version
 from .fairs import get_fair
 from .paging import Page, get_or_not_found, paginate
+from .transaction import erased_on_commit
 
 
 def profile_columns(data: dict) -> dict:
@@ -38,7 +38,6 @@ def create_profile(session: Session, data: dict, consented: bool = False) -> Pro
     profile = Profile(**profile_columns(data), consented_at=utcnow() if consented else None)
     session.add(profile)
     bump_version(session)
-    session.commit()
     return profile
 
 
@@ -115,16 +114,15 @@ def create_kiosk_profile(session: Session, data: dict, submission_key: str, scop
         ticket=new_ticket(),
         consented_at=utcnow() if consented else None,
     )
-    session.add(profile)
-    bump_version(session)
     try:
-        session.commit()
+        with session.begin_nested():  # a savepoint: a refused insert leaves the caller's transaction as it was
+            session.add(profile)
     except IntegrityError:  # the same key committed by another worker a moment ago
-        session.rollback()
         existing = session.scalar(select(Profile).where(Profile.submission_key == key))
         if existing is None:
             raise
         return _same_submission(existing, digest)
+    bump_version(session)
     return profile
 
 
@@ -164,15 +162,15 @@ def profile_by_ticket(session: Session, ticket: str) -> Profile:
 def delete_profile(session: Session, profile_id: int, erasures: ErasureLog) -> None:
     """Erase a resident's personal fields; outcomes stay for the fair's statistics, tied to no one.
 
-    The erasure log gets its line before the commit: a line for an erasure that then fails is harmless (a restore
-    erases only what still matches, and a resident who asked must be erased anyway), an erasure without one is not.
+    The erasure log gets its line before the caller commits: a line for an erasure that then fails is harmless (a
+    restore erases only what still matches, and a resident who asked must be erased anyway), an erasure without one
+    is not.
     """
     profile = get_profile(session, profile_id)
     erasures.record([profile])
     _erase(session, profile)
     bump_version(session)
-    session.commit()
-    checkpoint(session)
+    erased_on_commit(session)
 
 
 def _erase(session: Session, profile: Profile) -> None:
@@ -197,8 +195,7 @@ def purge_profiles(session: Session, older_than_days: int, erasures: ErasureLog)
         for profile in profiles:
             _erase(session, profile)
         bump_version(session)
-        session.commit()
-        checkpoint(session)
+        erased_on_commit(session)
     return len(profiles)
 
 
@@ -218,8 +215,7 @@ def reapply_erasures(session: Session, erasures: ErasureLog) -> int:
                 erased += 1
     if erased:
         bump_version(session)
-        session.commit()
-        checkpoint(session)
+        erased_on_commit(session)
     return erased
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from .. import services
 from ..auth import from_this_site, page_access
 from ..db import db
-from ..errors import Conflict, Invalid, JobmatchError, log_storage_fault, storage_fault
+from ..errors import Conflict, Invalid, JobmatchError, StorageUnavailable, log_storage_fault, storage_fault
 from ..extensions import limiter
 from ..printing import shortlists_pdf
 from ..schemas import CONTROL_CHARACTERS, TOO_LONG, KioskForm
@@ -75,6 +75,7 @@ def kiosk():
             profile = services.create_kiosk_profile(
                 db.session, data, form["submission_key"], _kiosk_scope(), consented=True
             )
+            services.commit(db.session)
             return redirect(url_for("web.kiosk_ticket", ticket=profile.ticket), code=303)
         except ValidationError as err:
             errors = {field: _kiosk_message(field, reasons) for field, reasons in err.messages.items()}
@@ -85,10 +86,8 @@ def kiosk():
             # The form's key went with another submission: keep what was typed, under a fresh key.
             values["submission_key"] = secrets.token_urlsafe(24)
             errors = {"_form": "这张表格已经提交过别的信息了，请核对后再按一次“提交”"}
-        except JobmatchError as err:
-            errors = {"_form": err.chinese}
-        except DBAPIError as err:
-            fault = storage_fault(err)
+        except (DBAPIError, StorageUnavailable) as err:  # from the writes, or from their commit
+            fault = err if isinstance(err, StorageUnavailable) else storage_fault(err)
             if fault is None:
                 raise
             # The database cannot take the write now: keep what the resident typed (and the form's key, so a
@@ -104,6 +103,8 @@ def kiosk():
                 reach_labels=REACH_LABELS,
             )
             return page, 503, {"Retry-After": str(fault.retry_after)}
+        except JobmatchError as err:
+            errors = {"_form": err.chinese}
     _kiosk_scope()
     status = 422 if errors else 200
     return render_template(
@@ -134,6 +135,7 @@ def kiosk_ticket(ticket: str):
     pairs, ruled_out = services.shortlist_with_ruled_out(db.session, match_index(), profile.id, top=5)
     if from_this_site():  # another site's link to a ticket must not write outcomes
         record_shown(profile.id, pairs)
+        services.commit(db.session)
     return render_template("kiosk_ticket.html", profile=profile, pairs=pairs, ruled_out=ruled_out)
 
 
@@ -142,4 +144,6 @@ def kiosk_ticket(ticket: str):
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_TICKET"], methods=["GET"])
 def kiosk_slip(ticket: str):
     profile = services.profile_by_ticket(db.session, ticket)
-    return pdf_response(shortlists_pdf([shortlist_of(profile)]), f"slip-{profile.ticket}.pdf")
+    shortlist = shortlist_of(profile)
+    services.commit(db.session)  # the shortlist shown, when it was
+    return pdf_response(shortlists_pdf([shortlist]), f"slip-{profile.ticket}.pdf")

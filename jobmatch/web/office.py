@@ -52,15 +52,16 @@ def _each(messages) -> list:
 
 
 def _attempt(save) -> list[str]:
-    """Run a form's save; its problems as Chinese phrases for the form, none when it worked."""
+    """Run a form's save and commit it; its problems as Chinese phrases for the form, none when it worked."""
     try:
         save()
-        return []
     except ValidationError as err:
         return chinese_errors(err.messages_dict)
     except JobmatchError as err:
         db.session.rollback()
         return [err.chinese]
+    services.commit(db.session)  # a storage fault is the 503 page, not a remark on the form
+    return []
 
 
 def xlsx_response(data: bytes, filename: str):
@@ -213,6 +214,7 @@ def office_job_edit(job_id: int):
 @login_required("office")
 def office_job_close(job_id: int):
     services.close_job(db.session, job_id)
+    services.commit(db.session)
     return redirect(
         request.referrer
         if request.referrer and request.referrer.startswith(request.host_url)

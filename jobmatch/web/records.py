@@ -110,7 +110,7 @@ def office_import_confirm():
             "office_import.html", error=err.chinese, fairs=services.list_fairs(db.session, per_page=50).items
         ), 422
     audit(db.session, "import", f"{len(rows)} rows")
-    db.session.commit()
+    services.commit(db.session)
     drop_preview(_previews(), token)
     return render_template("office_import_done.html", counts=counts, skipped=len(pending["rows"]) - len(rows))
 
@@ -142,7 +142,7 @@ def office_export_jobs():
     rows = [(*export_cells(j), "招聘中" if j.is_open else "已关闭") for j in jobs]
     headings = [*(f.heading for f in EXPORTED), "状态"]
     audit(db.session, "export", "jobs")
-    db.session.commit()
+    services.commit(db.session)
     return xlsx_response(workbook("岗位", headings, rows), "jobs.xlsx")
 
 
@@ -164,7 +164,7 @@ def office_export_outcomes():
         for o, j in outcomes
     ]
     audit(db.session, "export", "outcomes")
-    db.session.commit()
+    services.commit(db.session)
     return xlsx_response(
         workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows),
         f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx",
@@ -224,7 +224,7 @@ def _report_download(render, content_type: str, extension: str):
         return _report_page(None, error or "请先选一场集市或一个月份", status if error else 422)
     data = render(report)
     audit(db.session, "export", f"report {report.slug} {extension}")
-    db.session.commit()
+    services.commit(db.session)
     response = make_response(data)
     response.headers["Content-Type"] = content_type
     response.headers["Content-Disposition"] = f"attachment; filename=jobmatch-report-{report.slug}.{extension}"

@@ -73,7 +73,7 @@ def staff_resident(profile_id: int):
 def staff_show_phone(profile_id: int):
     services.get_profile(db.session, profile_id)
     audit(db.session, "show_phone", f"profile:{profile_id}")
-    db.session.commit()
+    services.commit(db.session)
     return _resident_view(profile_id, show_phone=True)
 
 
@@ -85,7 +85,7 @@ def staff_delete_resident(profile_id: int):
     fair_id = profile.fair_id
     services.delete_profile(db.session, profile_id, ErasureLog.of(current_app))
     audit(db.session, "delete", f"profile:{profile_id}")
-    db.session.commit()
+    services.commit(db.session)
     return redirect(url_for("web.staff_residents", fair_id=fair_id) if fair_id else url_for("web.staff_home"), code=303)
 
 
@@ -101,6 +101,7 @@ def staff_record_outcome(profile_id: int):
     services.record_outcome(
         db.session, profile_id, form["job_id"], form["status"], user_id=user.id, recorder=page_recorder()
     )
+    services.commit(db.session)
     return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
 
 
@@ -109,7 +110,7 @@ def staff_record_outcome(profile_id: int):
 def staff_undo_outcome(profile_id: int, outcome_id: int):
     outcome = services.undo_outcome(db.session, outcome_id, page_recorder())
     audit(db.session, "undo", f"outcome:{outcome.id}")
-    db.session.commit()
+    services.commit(db.session)
     return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
 
 
@@ -118,7 +119,7 @@ def _printed_resident(profile_id: int):
     refuse_cross_site()
     shortlist = shortlist_of(services.get_profile(db.session, profile_id))
     audit(db.session, "print", f"profile:{profile_id}")
-    db.session.commit()
+    services.commit(db.session)
     return shortlist
 
 
@@ -167,7 +168,7 @@ def _printed_job(job_id: int):
     refuse_cross_site()
     job, pairs, fair = _candidates(job_id)
     audit(db.session, "print", f"job:{job_id}")
-    db.session.commit()
+    services.commit(db.session)
     return job_shortlist(job, pairs[:10], show_phone=True, fair_name=fair.name if fair else None)
 
 
@@ -203,5 +204,5 @@ def staff_follow_up_print():
     refuse_cross_site()
     calls = followup.call_list(db.session, match_index())
     audit(db.session, "print", "call-list")
-    db.session.commit()
+    services.commit(db.session)
     return render_template("print_call_list.html", calls=calls, today=local_today())
