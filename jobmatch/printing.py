@@ -1,7 +1,7 @@
 """Shortlists for printing: the data, an A4 HTML page (see templates/print_*.html) and a PDF with real Chinese text.
 
-The PDF embeds WenQuanYi Zen Hei from Debian's fonts-wqy-zenhei when it is installed (a TrueType font, so it can be
-subset and embedded); otherwise it uses reportlab's built-in STSong-Light CJK font, which PDF readers supply.
+The PDF embeds the WenQuanYi Zen Hei subset shipped in the package (jobmatch/fonts: a TrueType font, so reportlab can
+subset and embed it), or the TrueType font JOBMATCH_PDF_FONT names; nothing has to be installed on the machine.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from .config import Settings
+from .fonts import cjk_font_file
 from .matching.explain import wage_text
 from .matching.fit import LABELS as FIT_LABELS
 from .matching.fit import WEAK
@@ -29,10 +30,6 @@ SHIFT_LABELS = {
     "flexible": "时间灵活",
 }
 AVAILABILITY_LABELS = {"any": "都可以", "day_only": "只上白班", "part_time": "只做零工/半天"}
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-)
 
 
 @dataclass
@@ -163,7 +160,9 @@ def qr_drawing(value: str, size_mm: float = 20.0):
     widget = QrCodeWidget(value)
     x0, y0, x1, y1 = widget.getBounds()
     size = size_mm * mm
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    # The drawing's initial font is the PDF's own: reportlab's default, Helvetica, would be named and not embedded.
+    transform = [size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
+    drawing = Drawing(size, size, transform=transform, initialFontName=pdf_font())
     drawing.add(widget)
     return drawing
 
@@ -217,17 +216,12 @@ def qr_svg(value: str) -> str:
 def pdf_font() -> str:
     """Register and name the CJK font for PDFs (see the module docstring)."""
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
-    for path in (Settings.from_environment().pdf_font, *FONT_CANDIDATES):
-        if path and os.path.exists(path):
-            from reportlab.pdfbase.ttfonts import TTFont
-
-            pdfmetrics.registerFont(TTFont("JobmatchCJK", path, subfontIndex=0))
-            return "JobmatchCJK"
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+    configured = Settings.from_environment().pdf_font
+    path = configured if configured and os.path.exists(configured) else cjk_font_file()
+    pdfmetrics.registerFont(TTFont("JobmatchCJK", path, subfontIndex=0))
+    return "JobmatchCJK"
 
 
 @lru_cache(maxsize=1)
@@ -245,22 +239,27 @@ def _styles():
     }
 
 
+# The typesetter's mark for a character the type lacks (GB2312 A1FE, so the shipped font has it).
+MISSING_CHARACTER = "〓"
+
+
 @lru_cache(maxsize=1)
-def _font_characters() -> frozenset[int] | None:
-    """The code points the PDF font can draw, or None when the font is a CID font the reader supplies."""
+def _font_characters() -> frozenset[int]:
+    """The code points the PDF font can draw."""
     from reportlab.pdfbase import pdfmetrics
 
-    face = getattr(pdfmetrics.getFont(pdf_font()), "face", None)
-    mapping = getattr(face, "charToGlyph", None)
-    return frozenset(mapping) if mapping else None
+    return frozenset(pdfmetrics.getFont(pdf_font()).face.charToGlyph)
 
 
 def printable(text) -> str:
-    """The text with what the PDF font cannot draw left out (emoji, decorations), so no glyph prints as a box."""
+    """The text as the PDF font can draw it: emoji and decorations left out, so no glyph prints as a box, and a
+    letter the font lacks (a rare name character outside the shipped subset) shown as 〓, so a name never prints
+    shorter without anyone seeing it."""
     plain = strip_pictographs(str(text or ""))
     known = _font_characters()
-    if known is not None:
-        plain = "".join(ch for ch in plain if ord(ch) in known or ch.isspace())
+    plain = "".join(
+        ch if ord(ch) in known or ch.isspace() else MISSING_CHARACTER if ch.isalnum() else "" for ch in plain
+    )
     return " ".join(plain.split()) if plain != str(text or "") else plain
 
 
@@ -310,6 +309,7 @@ def _story(shortlist: Shortlist) -> list:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), pdf_font()),  # else the cells name Helvetica, which is not embedded
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("TOPPADDING", (0, 0), (-1, -1), 6),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
@@ -336,6 +336,7 @@ def shortlists_pdf(shortlists: Iterable[Shortlist], progress: Callable[[int], No
         bottomMargin=15 * mm,
         title="jobmatch shortlist",
         author="jobmatch",
+        initialFontName=pdf_font(),  # else each page names Helvetica, a font the PDF does not embed
     )
     story: list = []
     for number, shortlist in enumerate(shortlists, start=1):

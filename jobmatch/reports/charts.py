@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import lifecycle
 from ..config import Settings
+from ..fonts import cjk_font_file
 from ..text import strip_pictographs
 from .figures import AGE_BANDS, EXITS, Report
 from .layout import funnel_rows
@@ -28,14 +29,10 @@ if TYPE_CHECKING:
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
-# Where to look for a CJK font when JOBMATCH_PDF_FONT names none. The office page goes through the package's
-# reports.charts_svg, which passes the package's reports.CHART_FONT_FILES (the same tuple unless someone sets it).
-CHART_FONT_FILES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc",
-)
+# The CJK font to measure labels with when JOBMATCH_PDF_FONT names none: the one the PDFs embed, shipped in the
+# package (jobmatch/fonts). The office page goes through the package's reports.charts_svg, which passes the package's
+# reports.CHART_FONT_FILES (the same tuple unless someone sets it).
+CHART_FONT_FILES = (cjk_font_file(),)
 # What the browser may draw the labels with (the SVG keeps its text as text); the page's own CSS uses the same list.
 CJK_FAMILIES = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
 # SVG presentation attributes: what matplotlib puts in style="" is moved to these, because the pages' CSP
@@ -85,10 +82,10 @@ def chart_font(paths: tuple[str, ...]) -> tuple[str, int | str] | None:
 def charts_svg(report: Report, font_files: tuple[str, ...] = CHART_FONT_FILES) -> dict[str, str]:
     """Inline SVG charts for the page: "funnel", "ages" and "firms". Text stays text, in a CJK font list.
 
-    The chart font is JOBMATCH_PDF_FONT when set, else the first of `font_files` that exists. Without a CJK font on
-    the server matplotlib measures the labels with DejaVu Sans, which has no Chinese glyphs: its "Glyph ... missing"
-    warnings are silenced on purpose, since the browser draws the text with its own fonts and only the label widths
-    matplotlib reserved are approximate.
+    The chart font is JOBMATCH_PDF_FONT when set, else the first of `font_files` that exists: the shipped CJK font.
+    Without one matplotlib measures the labels with DejaVu Sans, which has no Chinese glyphs; its "Glyph ... missing"
+    warnings (also for a rare character outside the shipped subset) are silenced on purpose, since the browser draws
+    the text with its own fonts and only the label widths matplotlib reserved are approximate.
     """
     from matplotlib import rc_context  # lazy: see the module docstring
     from matplotlib.figure import (
@@ -132,8 +129,7 @@ def charts_svg(report: Report, font_files: tuple[str, ...] = CHART_FONT_FILES) -
     }
     out = {}
     with _CHART_LOCK, rc_context(rc), warnings.catch_warnings():
-        if found is None:
-            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
         for key, (title, items, horizontal, colours) in plans.items():
             figure = Figure(
                 figsize=(6.4, 0.9 + 0.32 * max(len(items), 3)) if horizontal else (6.4, 3.0), layout="constrained"

@@ -22,7 +22,7 @@ def _bars(title: str, items: list[tuple[str, int]], width: float, font: str):
     from reportlab.lib import colors
 
     row, label_width, top = 13, 62, 16
-    drawing = Drawing(width, top + row * len(items) + 4)
+    drawing = Drawing(width, top + row * len(items) + 4, initialFontName=font)  # not Helvetica, never embedded
     height = drawing.height
     drawing.add(String(0, height - 11, title, fontName=font, fontSize=10))
     biggest = max((value for _, value in items), default=0) or 1
@@ -61,6 +61,7 @@ def report_pdf(report: Report) -> bytes:
         return escape_xml(printable(text))
 
     font = pdf_font()
+    cell_font = ("FONTNAME", (0, 0), (-1, -1), font)  # else a grid's cells name Helvetica, which is not embedded
     base = ParagraphStyle("report", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     cell = ParagraphStyle("report-cell", parent=base, fontSize=8.5, leading=10.5)
     number = ParagraphStyle("report-number", parent=cell, alignment=2)  # right-aligned
@@ -83,6 +84,7 @@ def report_pdf(report: Report) -> bytes:
         shown.setStyle(
             TableStyle(
                 [
+                    cell_font,
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.grey),
                     ("TOPPADDING", (0, 0), (-1, -1), 1.2),
@@ -100,6 +102,7 @@ def report_pdf(report: Report) -> bytes:
         both.setStyle(
             TableStyle(
                 [
+                    cell_font,
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -126,7 +129,11 @@ def report_pdf(report: Report) -> bytes:
     )
     key_grid.setStyle(
         TableStyle(
-            [("BOX", (0, 0), (-1, -1), 0.6, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f4f8"))]
+            [
+                cell_font,
+                ("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f1f4f8")),
+            ]
         )
     )
     charts = side_by_side(
@@ -181,6 +188,7 @@ def report_pdf(report: Report) -> bytes:
         bottomMargin=margin,
         title=_heading(report),
         author="jobmatch",
+        initialFontName=font,  # else each page names Helvetica, a font the PDF does not embed
     )
     # Shrinks the whole page when a scope has unusually long names, so the report stays one sheet of paper.
     document.build([KeepInFrame(width, height - 2, story, mode="shrink")])
