@@ -5,11 +5,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     JOBMATCH_INSTANCE_PATH=/data
 
-# A TrueType CJK font that printed PDFs embed (see README, Printing).
-RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
- && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY jobmatch ./jobmatch

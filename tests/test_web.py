@@ -152,8 +152,8 @@ def test_resident_pdf_has_real_chinese_text_and_an_embedded_font(staff, app, cli
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "推荐岗位" in text and "平车工" in text and "东至县示范服饰有限公司" in text and "王*兰" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    # WenQuanYi Zen Hei embedded as a subset (Debian fonts-wqy-zenhei), or reportlab's built-in STSong.
-    assert re.search(r"WenQuanYiZenHei\S*\s+TrueType.*yes yes yes", fonts) or "STSong" in fonts
+    # The WenQuanYi Zen Hei subset shipped in jobmatch/fonts, embedded.
+    assert re.search(r"WenQuanYiZenHei\S*\s+TrueType.*yes yes yes", fonts) and "STSong" not in fonts
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 1000
 
