@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import abort, current_app, make_response, render_template, request
 from marshmallow import ValidationError
 
-from .. import reports, services
+from .. import localtime, reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
 from ..errors import JobmatchError
@@ -22,7 +22,7 @@ from ..importing import (
     save_preview,
     template_xlsx,
 )
-from ..localtime import LABEL, beijing, now
+from ..localtime import LABEL, beijing
 from ..schemas import ReportQuery, chinese_of
 from ..spreadsheet import workbook
 from ..vacancy import EXPORTED, export_cells
@@ -215,7 +215,7 @@ def office_export_outcomes():
     services.commit(db.session)
     return xlsx_response(
         workbook("结果", [f"时间（{LABEL}）", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows),
-        f"outcomes-{beijing(now(), '%Y%m%d')}.xlsx",
+        f"outcomes-{beijing(localtime.now(), '%Y%m%d')}.xlsx",
     )
 
 
