@@ -21,6 +21,7 @@ from marshmallow import ValidationError
 from .schemas import JobCreateSchema, Message
 from .spreadsheet import looks_like_formula, workbook
 from .vacancy import TEMPLATE, VACANCY_FIELDS
+from .vocabulary import SHIFT_LABELS, WAGE_UNIT_LABELS
 
 # Column headings clerks use, and the batch format's own field names: all from the declaration of a vacancy's fields.
 HEADINGS = {heading: f.name for f in VACANCY_FIELDS for heading in (f.heading, *f.aliases)}
@@ -41,6 +42,7 @@ UNITS = {
     "元/小时": "hour",
     "时": "hour",
     "hour": "hour",
+    **{label: unit for unit, label in WAGE_UNIT_LABELS.items()},  # the words a refused unit is answered with
 }
 SHIFTS = {
     "白班": "day",
@@ -63,7 +65,11 @@ SHIFTS = {
     "灵活": "flexible",
     "时间灵活": "flexible",
     "flexible": "flexible",
+    **{label: shift for shift, label in SHIFT_LABELS.items()},  # the words a refused shift is answered with
 }
+# Columns no row can do without (JobCreateSchema refuses a vacancy without a title or a firm): a sheet lacking one is
+# refused once, naming the column, rather than row by row.
+REQUIRED_COLUMNS = ("title", "employer")
 LIST_FIELDS = tuple(f.name for f in VACANCY_FIELDS if f.kind == "list")
 NUMBER_FIELDS = tuple(f.name for f in VACANCY_FIELDS if f.kind in ("integer", "number"))
 INTEGER_FIELDS = tuple(f.name for f in VACANCY_FIELDS if f.kind == "integer")
@@ -244,12 +250,14 @@ def parse(filename: str, data: bytes) -> list[Row]:
         header_number, header = first
         columns = [HEADINGS.get(_cell(h), _cell(h) if _cell(h) in FIELDS else None) for h in header]
         if "title" not in columns:
-            raise ImportFileError(f"第 {header_number} 行应是表头，并包含“岗位名称”列；请使用下载的模板")
+            raise ImportFileError(_missing_columns(header_number, header, columns))
         rows: list[tuple[int, list]] = []
         for number, values in table:
             if len(rows) == MAX_ROWS:  # stop here: the rest of the file is never read
                 raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件")
             rows.append((number, values))
+    if any(name not in columns for name in REQUIRED_COLUMNS):
+        raise ImportFileError(_missing_columns(header_number, header, columns))
     parsed = []
     for number, values in rows:
         raw = {col: _cell(v) for col, v in zip(columns, values) if col}
@@ -272,6 +280,24 @@ def parse(filename: str, data: bytes) -> list[Row]:
                 }
             seen.setdefault(key, row.number)
     return parsed
+
+
+def _missing_columns(header_number: int, header: list, columns: list) -> str:
+    """Once for the whole sheet: which required columns the heading row lacks, the headings the import reads, and
+    the headings it did not recognise (a firm's column headed 招聘单位, say)."""
+    headings = {f.name: f.heading for f in VACANCY_FIELDS}
+    missing = "和".join(f"“{headings[name]}”列" for name in REQUIRED_COLUMNS if name not in columns)
+    if "title" in columns:
+        said = f"表头（第 {header_number} 行）缺少{missing}，每个岗位都必须有，所以整张表没有读入"
+    else:  # perhaps no heading row at all
+        said = f"第 {header_number} 行应是表头，并包含{missing}"
+    required = "、".join(headings[name] for name in REQUIRED_COLUMNS)
+    optional = "、".join(f.heading for f in VACANCY_FIELDS if f.name not in REQUIRED_COLUMNS)
+    said += f"。必须有的列：{required}；可以有的列：{optional}"
+    unknown = [_cell(h) for h, column in zip(header, columns) if column is None and _cell(h)]
+    if unknown:
+        said += f"。没有认出的表头：{'、'.join(unknown[:8])}{' 等' if len(unknown) > 8 else ''}"
+    return said + "。请使用下载的模板，或把表头改成上面的名称"
 
 
 def template_xlsx() -> bytes:

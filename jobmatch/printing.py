@@ -10,9 +10,9 @@ import io
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 
+from . import localtime
 from .config import Settings
 from .fonts import cjk_font_file
 from .matching.explain import wage_text
@@ -69,7 +69,13 @@ class Shortlist:
     residents: list[ResidentLine] = field(default_factory=list)
     # Said above the list when even its best is a weak fit.
     note: str = ""
-    printed_at: str = field(default_factory=lambda: datetime.now(timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M"))
+    # Beijing time; the prints add the label (localtime.LABEL).
+    printed_at: str = field(default_factory=lambda: localtime.beijing(localtime.now()))
+
+
+def printed_time(shortlist: Shortlist) -> str:
+    """When the list was printed, with its label: "2026-03-14 15:24（北京时间）"."""
+    return f"{shortlist.printed_at}（{localtime.LABEL}）"
 
 
 WEAK_NOTE = {
@@ -316,7 +322,7 @@ def _story(shortlist: Shortlist) -> list:
             ]
         )
     )
-    story += [table, Spacer(1, 4 * mm), Paragraph(f"打印时间 {_esc(shortlist.printed_at)}", s["small"])]
+    story += [table, Spacer(1, 4 * mm), Paragraph(f"打印时间 {_esc(printed_time(shortlist))}", s["small"])]
     return story
 
 

@@ -12,6 +12,18 @@ from functools import cache
 
 from marshmallow import Schema, fields, validate
 
+from ..lifecycle import LABELS as OUTCOME_LABELS
+from ..vocabulary import (
+    AVAILABILITIES,
+    AVAILABILITY_LABELS,
+    OUTCOME_STATUSES,
+    SHIFT_LABELS,
+    SHIFTS,
+    STAFF_STEPS,
+    WAGE_UNIT_LABELS,
+    WAGE_UNITS,
+)
+
 
 class Message(str):
     """An English message with its Chinese phrase; formatting fills in both, so "{max}" stays bilingual."""
@@ -91,8 +103,28 @@ class Length(validate.Length):
     message_equal = Message(validate.Length.message_equal, "长度应是 {equal}")
 
 
+# The Chinese words of the closed lists a person types or picks from: a refused value is answered with the choices.
+CHOICE_LABELS = {
+    SHIFTS: SHIFT_LABELS,
+    WAGE_UNITS: WAGE_UNIT_LABELS,
+    AVAILABILITIES: AVAILABILITY_LABELS,
+    OUTCOME_STATUSES: OUTCOME_LABELS,
+    STAFF_STEPS: OUTCOME_LABELS,
+}
+
+
 class OneOf(validate.OneOf):
+    """The Chinese lists the choices in their Chinese words when the list has them ("不在可选范围内，可选：白班、…");
+    the English is marshmallow's."""
+
     default_message = Message(validate.OneOf.default_message, "不在可选范围内")
+
+    def __init__(self, choices, labels=None, *, error=None):
+        super().__init__(choices, labels, error=error)
+        words = CHOICE_LABELS.get(tuple(self.choices))
+        if error is None and words:
+            allowed = "、".join(words[choice] for choice in self.choices)
+            self.error = Message(self.default_message, f"{self.default_message.chinese}，可选：{allowed}")
 
 
 class Regexp(validate.Regexp):

@@ -10,6 +10,7 @@ from .. import lifecycle, services
 from ..auth import current_user, from_this_site, page_recorder
 from ..db import db
 from ..errors import Invalid
+from ..localtime import LABEL, beijing
 from ..printing import AVAILABILITY_LABELS, FIT_LABELS, SHIFT_LABELS, resident_shortlist
 from ..privacy import mask_name, mask_phone
 from ..schemas import MAX_PAGE, PageNumber
@@ -32,7 +33,12 @@ def _template_globals():
         "fit_labels": FIT_LABELS,
         "text_summary": services.text_summary,
         "demands_summary": services.demands_summary,
+        "time_label": LABEL,
     }
+
+
+# Every time a page shows goes through this filter: stored UTC, read in Beijing time (label it once with time_label).
+bp.add_app_template_filter(beijing, "beijing")
 
 
 @bp.record_once

@@ -3,13 +3,13 @@ audit trail. (office.py holds the vacancies and employers.)"""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
 from pathlib import Path
 
 from flask import abort, current_app, make_response, render_template, request
 from marshmallow import ValidationError
 
-from .. import reports, services
+from .. import localtime, reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
 from ..errors import JobmatchError
@@ -22,6 +22,7 @@ from ..importing import (
     save_preview,
     template_xlsx,
 )
+from ..localtime import LABEL, beijing
 from ..schemas import ReportQuery, chinese_of
 from ..spreadsheet import workbook
 from ..vacancy import EXPORTED, export_cells
@@ -121,14 +122,61 @@ def office_import_template():
     return xlsx_response(template_xlsx(), "jobmatch-template.xlsx")
 
 
+# What each stored action means to the office; the stored values stay as they are (the API shows them raw).
+AUDIT_ACTIONS = {
+    "show_phone": "显示电话",
+    "print": "打印",
+    "delete": "删除居民信息",
+    "undo": "撤销结果记录",
+    "import": "导入",
+    "export": "导出",
+    "purge": "定期清理",
+    "restore": "从备份恢复",
+    "disable_user": "停用账号",
+    "enable_user": "启用账号",
+    "set_password": "重设密码",
+    "change_password": "修改自己的密码",
+}
+_RECORD_TARGET = re.compile(r"(profile|job|outcome|user):(.+)")
+_RECORD_WORDS = {"profile": "居民 {} 号", "job": "岗位 {} 号", "outcome": "结果记录 {} 号", "user": "账号 {}"}
+_IMPORTED = re.compile(r"(\d+) rows(?: from (.+))?")
+_PURGED = re.compile(r"(\d+) profiles older than (\d+) days")
+_RESTORED = re.compile(r"(.+); (\d+) erased again")
+_REPORT = re.compile(r"report (fair-(\d+)|month-(\d{4})-(\d{2})) (\w+)")
+_EXPORTS = {"jobs": "岗位表", "outcomes": "结果表"}
+_FORMATS = {"pdf": "PDF", "xlsx": "Excel 表格"}
+
+
+def audit_target_words(target: str) -> str:
+    """An audit entry's target in plain Chinese ("profile:101" → "居民 101 号"); one it does not know, as stored."""
+    if found := _RECORD_TARGET.fullmatch(target):
+        return _RECORD_WORDS[found[1]].format(found[2])
+    if target in _EXPORTS:
+        return _EXPORTS[target]
+    if target == "call-list":
+        return "回访电话单"
+    if found := _IMPORTED.fullmatch(target):
+        return f"{found[1]} 个岗位" + (f"（文件 {found[2]}）" if found[2] else "")
+    if found := _PURGED.fullmatch(target):
+        return f"{found[1]} 位登记超过 {found[2]} 天的居民"
+    if found := _RESTORED.fullmatch(target):
+        return f"备份文件 {found[1]}，已按删除记录重新删除 {found[2]} 位居民"
+    if found := _REPORT.fullmatch(target):
+        scope = f"集市 {found[2]} 号" if found[2] else f"{found[3]} 年 {int(found[4])} 月"
+        return f"{scope}的报表（{_FORMATS.get(found[5], found[5])}）"
+    return target
+
+
 @bp.get("/office/audit")
 @login_required("office")
 def office_audit():
-    """The audit trail, newest first; there is no way to edit it from the service."""
+    """The audit trail, newest first, in Chinese; there is no way to edit it from the service."""
     page = page_number()
     result = services.list_audit(db.session, page=page, per_page=50)
     users = services.usernames(db.session)
-    return render_template("office_audit.html", result=result, users=users)
+    return render_template(
+        "office_audit.html", result=result, users=users, actions=AUDIT_ACTIONS, target_words=audit_target_words
+    )
 
 
 # --- exports ---------------------------------------------------------------------------------------
@@ -154,7 +202,7 @@ def office_export_outcomes():
     # No names or phones: the office reports counts, and the stall holds the contacts.
     rows = [
         (
-            o.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            beijing(o.created_at),
             o.profile_id,
             j.external_id or j.id,
             j.title,
@@ -166,8 +214,8 @@ def office_export_outcomes():
     audit(db.session, "export", "outcomes")
     services.commit(db.session)
     return xlsx_response(
-        workbook("结果", ["时间 (UTC)", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows),
-        f"outcomes-{datetime.now(timezone.utc):%Y%m%d}.xlsx",
+        workbook("结果", [f"时间（{LABEL}）", "居民编号", "岗位编号", "岗位名称", "企业名称", "结果"], rows),
+        f"outcomes-{beijing(localtime.now(), '%Y%m%d')}.xlsx",
     )
 
 
