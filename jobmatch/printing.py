@@ -21,15 +21,7 @@ from .matching.fit import WEAK
 from .privacy import mask_name, mask_phone
 from .services import job_record
 from .text import strip_pictographs
-
-SHIFT_LABELS = {
-    "day": "白班",
-    "two_shift": "两班倒",
-    "three_shift": "三班倒",
-    "part_time": "钟点/半天",
-    "flexible": "时间灵活",
-}
-AVAILABILITY_LABELS = {"any": "都可以", "day_only": "只上白班", "part_time": "只做零工/半天"}
+from .vocabulary import AVAILABILITY_LABELS, SHIFT_LABELS
 
 
 @dataclass

@@ -13,7 +13,7 @@ TOKEN_ROLES = ("office", "staff", "kiosk")
 STAFF_STEPS = tuple(s for s in OUTCOME_STATUSES if s != "shown")
 
 # The Chinese a person reads for a value, where people type or pick it: a refused value lists these (schemas/messages).
-# printing.py prints shifts and availabilities with the same words.
+# printing.py and the pages print shifts and availabilities with the same words.
 SHIFT_LABELS = {
     "day": "白班",
     "two_shift": "两班倒",

@@ -11,10 +11,10 @@ from ..auth import current_user, from_this_site, page_recorder
 from ..db import db
 from ..errors import Invalid
 from ..localtime import LABEL, beijing
-from ..printing import AVAILABILITY_LABELS, FIT_LABELS, SHIFT_LABELS, resident_shortlist
+from ..printing import FIT_LABELS, resident_shortlist
 from ..privacy import mask_name, mask_phone
 from ..schemas import MAX_PAGE, PageNumber
-from ..vocabulary import STAFF_STEPS
+from ..vocabulary import AVAILABILITY_LABELS, SHIFT_LABELS, STAFF_STEPS
 from . import display
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")

@@ -20,9 +20,9 @@ from ..importing import (
     FIELDS,
     to_job_body,
 )
-from ..printing import SHIFT_LABELS
 from ..schemas import EmployerSchema, JobCreateSchema, JobSchema, chinese_of
 from ..vacancy import VACANCY_FIELDS
+from ..vocabulary import SHIFT_LABELS
 from .blueprint import bp, page_number
 
 FIELD_LABELS = {f.name: f.heading for f in VACANCY_FIELDS} | {
