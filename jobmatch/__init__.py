@@ -65,15 +65,25 @@ def create_app(config: dict | None = None):
     return app
 
 
-# No script at all, styles and images from this server only, never framed.
+# No script at all (but on SCRIPT_PAGES, below), styles and images from this server only, never framed.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+# The kiosk's matches page alone runs a script: read-aloud.js, which reads the matches aloud with the browser's own
+# Chinese voice. There, 'self' lets files from this server run (the one script, nothing inline); every other page keeps
+# 'none'. A source naming the file's path would be narrower still, but needs the site's full origin, which each proxy
+# in front of the service may change.
+SCRIPT_PAGES = frozenset({"web.kiosk_ticket"})
+SCRIPT_PAGE_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'none'", "script-src 'self'")
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    from flask import request
+
+    script_page = request.endpoint in SCRIPT_PAGES
+    policy = SCRIPT_PAGE_CONTENT_SECURITY_POLICY if script_page else CONTENT_SECURITY_POLICY
+    response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

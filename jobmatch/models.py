@@ -142,6 +142,10 @@ class Profile(Base):
     # What the resident tapped at the kiosk or sent as fields (light work only, licences held ...): personal, erased
     # with the name. {"limits": ["light_only"], "holds": ["licence:C1"], "lacks": []}; merged with what their words say.
     limits: Mapped[dict | None] = mapped_column(JSON)
+    # The kinds of work tapped at the kiosk, as the taxonomy's occupation names (["缝纫工"]): done before, and wanted.
+    # The matcher reads them after the resident's own words, as if typed there; personal, erased with the words.
+    experience_occupations: Mapped[list | None] = mapped_column(JSON)
+    desired_occupations: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Deletion keeps the row (outcome statistics stay) but removes every personal field.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -74,7 +74,7 @@ def test_a_first_schema_database_upgrades_in_place_without_loss(tmp_path):
         assert tuple(row) == ("王桂兰", "13812345678", None, None, None)
         assert conn.scalar(text("SELECT name FROM employers WHERE id = 1")) == "东流服饰"
         head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head == "0008"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == head == "0009"
     engine.dispose()
 
 
@@ -117,4 +117,33 @@ def test_the_old_declined_button_becomes_a_decline_by_the_resident(tmp_path):
     upgrade(url)
     with engine.connect() as conn:
         assert sorted(conn.scalars(text("SELECT status FROM outcomes"))) == ["declined_by_resident", "hired"]
+    engine.dispose()
+
+
+def test_the_kinds_of_work_tapped_come_with_0009_and_go_with_its_downgrade(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from jobmatch.db import alembic_config, upgrade
+
+    url = f"sqlite:///{tmp_path / 'taps.sqlite3'}"
+    upgrade(url, "0008")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO profiles (id, name, experience, desired, availability, created_at) "
+                "VALUES (3, '王桂兰', '平车', '', 'any', '2026-01-01')"
+            )
+        )
+    upgrade(url, "0009")
+    with engine.begin() as conn:
+        row = conn.execute(text("SELECT experience_occupations, desired_occupations FROM profiles WHERE id = 3")).one()
+        assert tuple(row) == (None, None)  # a profile from before the buttons tapped none
+        conn.execute(text("""UPDATE profiles SET desired_occupations = '["保洁员"]' WHERE id = 3"""))
+    command.downgrade(alembic_config(url), "0008")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("profiles")}
+        assert "desired_occupations" not in columns and "experience_occupations" not in columns
+        assert conn.execute(text("SELECT name, experience FROM profiles WHERE id = 3")).one() == ("王桂兰", "平车")
     engine.dispose()

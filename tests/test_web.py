@@ -74,6 +74,91 @@ def test_a_form_without_its_csrf_token_is_refused(client, app):
     assert count(app, Profile) == 0
 
 
+def test_kiosk_work_kinds_name_occupations_of_the_taxonomy_that_the_coder_reads_as_themselves():
+    from jobmatch.config import DEFAULT_MODELS_DIR
+    from jobmatch.matching.artifacts import Artefacts
+    from jobmatch.schemas.forms import WORK_KINDS
+
+    coder = Artefacts.load(DEFAULT_MODELS_DIR).coder
+    curated = {coder.taxonomy.occupations[o].name: o for o in coder.taxonomy.curated}
+    assert 12 <= len(WORK_KINDS) <= 16 and len({k.key for k in WORK_KINDS}) == len({k.label for k in WORK_KINDS})
+    for kind in WORK_KINDS:
+        assert 1 <= len(kind.occupations) <= 2, kind
+        for name in kind.occupations:
+            assert coder.code(name).scores.get(curated[name]) == 1.0, name
+
+
+def test_kiosk_taps_alone_store_occupations_that_match_like_typed_words(client, app, staff):
+    make_job(client)  # 平车工
+    make_job(client, title="保洁员", description="小区打扫卫生", skills=["打扫卫生"], age_max=63)
+    form = kiosk_form(client, experience="", desired="", experience_kinds=["sewing"], desired_kinds=["cleaning"])
+    response = client.post("/kiosk", data=form)
+    assert response.status_code == 303
+    with app.app_context():
+        profile = db.session.query(Profile).one()
+        assert (profile.experience, profile.desired) == ("", "")
+        assert profile.experience_occupations == ["缝纫工"]
+        assert profile.desired_occupations == ["保洁员"]
+        # The coder's reading stored with the profile holds the taps, as the index reads it.
+        assert profile.coding["kind"]["sewing_machinist"] == "done"
+        assert profile.coding["kind"]["cleaner"] == "want"
+        pid = profile.id
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "做过缝纫工，对口" in page and "想做保洁员，对口" in page
+    resident = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
+    assert "做过：在自助机上点选：缝纫工" in resident and "想做：在自助机上点选：保洁员" in resident
+
+
+def test_kiosk_typed_words_and_taps_count_together(client, app, staff):
+    form = kiosk_form(client, desired="想看大门", desired_kinds=["cleaning", "guard"])
+    assert client.post("/kiosk", data=form).status_code == 303
+    with app.app_context():
+        profile = db.session.query(Profile).one()
+        assert profile.desired_occupations == ["保洁员", "保安", "门卫"]
+        assert {"gatekeeper", "cleaner", "security_guard"} <= set(profile.coding["want"])
+        pid = profile.id
+    resident = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
+    assert "想做：想看大门；在自助机上点选：保洁员、保安、门卫" in resident
+
+
+def test_kiosk_taps_stay_tapped_when_the_form_comes_back_with_an_error(client, app):
+    form = kiosk_form(client, phone="123", experience_kinds=["sewing", "farming"], desired_kinds=["cleaning"])
+    page = client.post("/kiosk", data=form).get_data(as_text=True)
+    checked = set(re.findall(r'id="([a-z]+-[a-z]+)" name="[a-z_]+" value="[a-z]+" checked', page))
+    assert checked == {"done-sewing", "done-farming", "want-cleaning"}
+    assert count(app, Profile) == 0
+
+
+def test_kiosk_refuses_a_kind_of_work_it_does_not_offer(client, app):
+    response = client.post("/kiosk", data=kiosk_form(client, desired_kinds=["astronaut"]))
+    assert response.status_code == 422 and "“想做”请点下面的按钮选" in response.get_data(as_text=True)
+    assert count(app, Profile) == 0
+
+
+def test_kiosk_ticket_page_alone_may_run_its_one_script(client, anonymous):
+    response = client.post("/kiosk", data=kiosk_form(client))
+    page = client.get(response.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/read-aloud.js" defer>']
+    assert re.search(r'<button[^>]*id="read-aloud"[^>]*hidden', html)
+    assert "script-src 'none'" in client.get("/kiosk").headers["Content-Security-Policy"]
+    with anonymous.get("/static/read-aloud.js") as script:
+        assert script.status_code == 200 and "javascript" in script.mimetype
+        assert "speechSynthesis" in script.get_data(as_text=True)
+
+
+def test_erasing_a_resident_erases_what_they_tapped(client, app, staff):
+    client.post("/kiosk", data=kiosk_form(client, experience_kinds=["sewing"], desired_kinds=["cleaning"]))
+    with app.app_context():
+        pid = db.session.query(Profile).one().id
+    assert client.delete(f"/api/v1/profiles/{pid}").status_code == 204
+    with app.app_context():
+        profile = db.session.get(Profile, pid)
+        assert (profile.experience_occupations, profile.desired_occupations) == (None, None)
+
+
 # --- logins ----------------------------------------------------------------------------------------
 
 

@@ -83,7 +83,10 @@ def recode(session: Session, coder, everything: bool = False, batch: int = 2_000
     after writing it: the caller commits there, so a long recode keeps what it did and holds no lock for long."""
     for model, columns in (
         (Job, (Job.title, Job.description, Job.skills)),
-        (Profile, (Profile.experience, Profile.desired)),
+        (
+            Profile,
+            (Profile.experience, Profile.desired, Profile.experience_occupations, Profile.desired_occupations),
+        ),
     ):
         last = 0
         while True:
@@ -107,8 +110,18 @@ def store_coding(coder, obj) -> dict:
             id="", title=obj.title or "", description=obj.description or "", skills=tuple(obj.skills or ())
         )
         return coding_to_json(code_job(coder, record), coder.fingerprint)
-    profile = ProfileRecord(id="", experience=obj.experience or "", desired=obj.desired or "")
+    profile = ProfileRecord(
+        id="",
+        experience=with_tapped(obj.experience, obj.experience_occupations),
+        desired=with_tapped(obj.desired, obj.desired_occupations),
+    )
     return coding_to_json(code_profile(coder, profile), coder.fingerprint)
+
+
+def with_tapped(words: str | None, occupations: list | None) -> str:
+    """A resident's words with the occupations they tapped at the kiosk after them, as the matcher reads them: as if
+    typed there, each its own clause (so no 不想 of theirs reaches it)."""
+    return "，".join(part for part in (words or "", *(occupations or ())) if part)
 
 
 def read_version(session: Session) -> int:

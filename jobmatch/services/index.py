@@ -22,7 +22,7 @@ from ..matching.matcher import (
 )
 from ..models import Change, Employer, Job, Profile
 from ..vacancy import MATCHED, record_value
-from .changes import read_version, version_pending
+from .changes import read_version, version_pending, with_tapped
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,9 @@ def profile_record(profile) -> ProfileRecord:
         community=profile.community,
         lat=profile.lat,
         lon=profile.lon,
-        experience=profile.experience or "",
-        desired=profile.desired or "",
+        # what they tapped at the kiosk counts as if typed after their words
+        experience=with_tapped(profile.experience, profile.experience_occupations),
+        desired=with_tapped(profile.desired, profile.desired_occupations),
         expected_wage=profile.expected_wage,
         availability=profile.availability,
         max_commute_km=profile.max_commute_km,
@@ -77,6 +78,8 @@ _PROFILE_COLUMNS = (
     Profile.lon,
     Profile.experience,
     Profile.desired,
+    Profile.experience_occupations,
+    Profile.desired_occupations,
     Profile.expected_wage,
     Profile.availability,
     Profile.max_commute_km,
@@ -150,10 +153,17 @@ class MatchIndex:
         texts = [job_text(job) for job in jobs]
         count = session.scalar(select(func.count()).select_from(Profile).where(active)) or 0
         step = max(1, -(-count // VOCABULARY_SAMPLE))  # every step-th profile teaches the vocabulary
-        for experience, desired in session.execute(
-            select(Profile.experience, Profile.desired).where(active, Profile.id % step == 0)
+        for row in session.execute(
+            select(
+                Profile.experience, Profile.desired, Profile.experience_occupations, Profile.desired_occupations
+            ).where(active, Profile.id % step == 0)
         ):
-            texts.append(profile_text(ProfileRecord(id="", experience=experience or "", desired=desired or "")))
+            words = ProfileRecord(
+                id="",
+                experience=with_tapped(row.experience, row.experience_occupations),
+                desired=with_tapped(row.desired, row.desired_occupations),
+            )
+            texts.append(profile_text(words))
         matcher = self.artefacts.matcher(keep_profiles=False).begin(texts)
         del texts
         job_codings = [coding_from_json(row.coding, fingerprint) for row in job_rows]

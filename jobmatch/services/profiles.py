@@ -21,10 +21,13 @@ from .transaction import erased_on_commit
 
 
 def profile_columns(data: dict) -> dict:
-    """A loaded profile body as columns: its limits, holds and lacks go together into `limits`."""
+    """A loaded profile body as columns: its limits, holds and lacks go together into `limits`; no kind of work tapped
+    is stored as none (NULL), as on profiles from before the kiosk's buttons."""
     data = dict(data)
     said = {key: data.pop(key) for key in ("limits", "holds", "lacks") if key in data}
     data["limits"] = {key: value for key, value in said.items() if value} or None
+    for key in ("experience_occupations", "desired_occupations"):
+        data[key] = list(data.get(key) or ()) or None
     return data
 
 
@@ -179,6 +182,8 @@ def _erase(session: Session, profile: Profile) -> None:
     profile.experience = ""
     profile.desired = ""
     profile.limits = None  # health and what they cannot do: as personal as the words
+    profile.experience_occupations = None  # what they tapped, as personal as what they typed
+    profile.desired_occupations = None
     profile.ticket = None
     profile.submission_key = None
     profile.deleted_at = utcnow()

@@ -15,6 +15,7 @@ from ..errors import Conflict, Invalid, JobmatchError, StorageUnavailable, log_s
 from ..extensions import limiter
 from ..printing import shortlists_pdf
 from ..schemas import CONTROL_CHARACTERS, TOO_LONG, KioskForm
+from ..schemas.forms import WORK_KINDS
 from .blueprint import bp, match_index, pdf_response, record_shown, shortlist_of
 
 KIOSK_MESSAGES = {
@@ -28,6 +29,8 @@ KIOSK_MESSAGES = {
     "consent": "请勾选同意，我们才能为您推荐岗位",
     "experience": "“做过什么”最多 2000 字",
     "desired": "“想做什么”最多 2000 字",
+    "experience_kinds": "“以前做过”请点下面的按钮选",
+    "desired_kinds": "“想做”请点下面的按钮选",
     "submission_key": "页面已过期，请重新填写",
 }
 KIOSK_STORAGE_BUSY = "系统正忙，刚才没有保存成功。您填的内容都还在，请稍等几秒钟再点一次“提交”。"
@@ -68,6 +71,9 @@ def kiosk():
     values = {"submission_key": secrets.token_urlsafe(24), "fair_id": str(fair.id) if fair else ""}
     if request.method == "POST":
         values = request.form.to_dict()
+        # The kinds of work are checkboxes that share a name: every one tapped, not the first.
+        for field in ("experience_kinds", "desired_kinds"):
+            values[field] = request.form.getlist(field)
         try:
             form = KioskForm().load(KioskForm.clean(values))
             data = KioskForm.to_profile(form)
@@ -101,6 +107,7 @@ def kiosk():
                 values=values,
                 errors={"_form": KIOSK_STORAGE_BUSY},
                 reach_labels=REACH_LABELS,
+                work_kinds=WORK_KINDS,
             )
             return page, 503, {"Retry-After": str(fault.retry_after)}
         except JobmatchError as err:
@@ -108,7 +115,13 @@ def kiosk():
     _kiosk_scope()
     status = 422 if errors else 200
     return render_template(
-        "kiosk.html", fair=fair, places=_places(fair), values=values, errors=errors, reach_labels=REACH_LABELS
+        "kiosk.html",
+        fair=fair,
+        places=_places(fair),
+        values=values,
+        errors=errors,
+        reach_labels=REACH_LABELS,
+        work_kinds=WORK_KINDS,
     ), status
 
 
