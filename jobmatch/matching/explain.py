@@ -78,11 +78,10 @@ def explain(
         hi = job.age_max if job.age_max is not None else "不限"
         problems.append(naming_the_resident(lambda who: f"年龄要求 {lo}-{hi} 岁，{who} {profile.age} 岁，不符合"))
     if not f["shift_ok"]:
+        shift = _shift_name(job.shift)
         if profile.availability == "part_time":
-            shift = _shift_name(job.shift)
             problems.append(naming_the_resident(lambda who: f"要全职上班（{shift}），{who}只能做零工"))
         else:
-            shift = _shift_name(job.shift)
             problems.append(naming_the_resident(lambda who: f"要上夜班（{shift}），{who}只能上白班"))
     if not f.get("demand_ok", True):
         problems += [Reason(u.reason, u.reason_for_staff) for u in unmet(job_demands(job), profile_limits(profile))]
