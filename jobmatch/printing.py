@@ -128,7 +128,7 @@ def job_shortlist(job, pairs, show_phone: bool, fair_name: str | None = None) ->
             place=_place(p.town, p.community),
             phone=(p.phone or "") if show_phone else (mask_phone(p.phone) or ""),
             availability=AVAILABILITY_LABELS.get(p.availability, p.availability),
-            reasons=m.reasons,
+            reasons=m.reasons_for_staff,  # a candidate list is for staff: it speaks about the resident
             eligible=m.eligible,
             fit=FIT_LABELS.get(m.fit, ""),
         )

@@ -300,6 +300,77 @@ def test_staff_find_the_resident_record_contacted_and_print(server, browser):
     shot(browser, "print-job")
 
 
+def test_staff_record_contacted_and_stay_at_the_card_confirmed_with_its_undo(server, browser):
+    """Issue 16: after 已联系 the page comes back at the card, which says what was recorded and offers the undo; the
+    delete section comes after every card and deletes nothing without its ticked confirmation."""
+    from selenium.webdriver.common.by import By
+
+    login(browser, server, "stall", "stall-password")
+    browser.get(server.base + "/staff")
+    click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "东流镇"))
+    fill(browser, "q", "陈秀英")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form[role=search] button"))
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "陈秀英"))
+    resident_url = browser.current_url.split("#")[0]
+    # The lowest card not yet contacted, so that coming back to the top of the page would lose it.
+    fresh = [
+        card
+        for card in browser.find_elements(By.CSS_SELECTOR, "section.card[id^=job-]")
+        if card.find_elements(By.XPATH, ".//button[text()='已联系']")
+    ]
+    card_id = fresh[-1].get_attribute("id")
+    job_title = fresh[-1].find_element(By.CSS_SELECTOR, "h3 a").text
+    click_and_wait(browser, fresh[-1].find_element(By.XPATH, ".//button[text()='已联系']"))
+
+    assert browser.current_url == f"{resident_url}#{card_id}"
+    card = browser.find_element(By.ID, card_id)
+    top, bottom, height, scrolled, page_end = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return [r.top, r.bottom, window.innerHeight, window.scrollY, document.documentElement.scrollHeight];",
+        card,
+    )
+    # The card is in view, whole: at the top of the window, or as near as the end of the page lets it come.
+    assert scrolled > 0 and 0 <= top and bottom <= height
+    assert top < 100 or scrolled + height >= page_end - 1
+    assert job_title in card.text and "已记录：已联系 · " in card.text and "撤销「已联系」" in card.text
+    assert card.find_element(By.CSS_SELECTOR, ".recorded [role=status]").is_displayed()
+    assert axe_violations(browser) == []
+    browser.save_screenshot(str(ARTIFACTS / "staff-resident-recorded-in-view.png"))  # the window as staff see it
+    shot(browser, "staff-resident-recorded")
+
+    # The delete section comes after every card, closed; a plain click on 删除 deletes nothing.
+    heading = browser.find_element(By.XPATH, "//h2[text()='删除这位居民的信息']")
+    after_every_card = browser.execute_script(
+        "const h = arguments[0];"
+        "return [...document.querySelectorAll('section.card')].every("
+        "c => c.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING);",
+        heading,
+    )
+    assert after_every_card
+    delete = browser.find_element(By.XPATH, "//button[text()='删除']")
+    assert not delete.is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "details.danger summary").click()
+    delete.click()  # the box is not ticked: the browser does not send the form
+    assert browser.current_url.startswith(resident_url) and "陈秀英" in browser.find_element(By.TAG_NAME, "h1").text
+    # Nor does the server delete when the form comes without the tick.
+    browser.execute_script("document.querySelector('details.danger input[name=confirm]').removeAttribute('required')")
+    click_and_wait(browser, delete)
+    assert "请先勾选“居民本人要求删除”" in browser.page_source and browser.current_url.endswith("/delete#delete")
+    assert browser.find_element(By.CSS_SELECTOR, "details.danger .error").is_displayed()
+    shot(browser, "staff-resident-delete-confirm")
+    browser.get(resident_url)
+    assert "陈秀英" in browser.find_element(By.TAG_NAME, "h1").text
+
+    # The undo on the card takes the step back and comes back to the same card.
+    click_and_wait(
+        browser,
+        browser.find_element(By.ID, card_id).find_element(By.XPATH, ".//button[text()='按错了？撤销「已联系」']"),
+    )
+    assert browser.current_url == f"{resident_url}#{card_id}"
+    card = browser.find_element(By.ID, card_id)
+    assert "已记录" not in card.text and card.find_elements(By.XPATH, ".//button[text()='已联系']")
+
+
 def test_a_clerk_sees_what_a_vacancy_demands_and_corrects_it(server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select

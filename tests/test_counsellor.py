@@ -258,3 +258,11 @@ def test_evaluate_scores_a_counsellor_set_with_its_metrics_and_the_reader():
     assert part["counsellor"]["conflict_in_top3"] <= 0.10  # 0.742 before demands were read
     assert part["systems"]["jobmatch"]["ndcg5"] > part["systems"]["tfidf_char_1_3"]["ndcg5"]
     assert set(part["reading"]["by_label"]["limits"]) >= {"light_only", "no_standing", "illiterate", "no_computer"}
+
+
+def test_a_demand_the_resident_cannot_meet_is_told_to_staff_about_the_resident(matcher):
+    driver = resident(experience="开了五年小车跑外卖", desired="想开车送货，驾照是C1")
+    truck = {m.job_id: m for m in matcher.jobs_for(driver, top=6)}["truck"]
+    assert truck.reasons[0].startswith("要B2驾照，您是C1") and truck.reasons_for_staff[0].startswith(
+        "要B2驾照，居民是C1"
+    )

@@ -206,3 +206,14 @@ def test_a_resident_who_names_the_firm_is_told_so_in_the_features(desired, named
     assert matches["hf"].features["employer_named"] is named
     assert matches["xx"].features["employer_named"] is False
     assert matcher.profiles_for(firm)[0].features["employer_named"] is named  # the other direction agrees
+
+
+def test_every_reason_has_a_wording_for_staff_that_names_the_resident_instead_of_addressing_them():
+    older = ProfileRecord(id="p2", age=60, desired="想做平车缝纫", availability="day_only", lat=30.2152, lon=116.8752)
+    for match in rank(older, JOBS, top=4):
+        assert len(match.reasons_for_staff) == len(match.reasons)
+        for to_resident, for_staff in zip(match.reasons, match.reasons_for_staff):
+            assert "您" not in for_staff and for_staff == to_resident.replace("您", "居民")
+    matches = {m.job_id: m for m in rank(older, JOBS, top=4)}
+    assert "年龄要求 18-55 岁，居民 60 岁，不符合" in matches["sew"].reasons_for_staff
+    assert "要上夜班（两班倒），居民只能上白班" in matches["sew-nights"].reasons_for_staff

@@ -438,3 +438,55 @@ def test_staff_delete_a_resident_on_request_and_the_office_reads_the_audit(app, 
     login(client, "clerk", "clerk-password")
     page = client.get("/office/audit").get_data(as_text=True)
     assert "显示电话" in page and "删除居民信息" in page and "stall" in page
+
+
+# --- the stall's resident page (issue 16) ------------------------------------------------------------------------
+
+REASONS = re.compile(r'<ul class="reasons">(.*?)</ul>', re.S)
+
+
+def test_staff_pages_speak_about_the_resident_and_the_kiosk_speaks_to_them(staff, app, client):
+    far = make_job(client, town="大渡口镇", community=None, perks=[])
+    visit = client.post("/kiosk", data=kiosk_form(client))
+    ticket = client.get(visit.headers["Location"]).get_data(as_text=True)
+    assert "超出您能去的" in ticket and "超出居民能去的" not in ticket  # the kiosk speaks to the resident
+    with app.app_context():
+        pid = db.session.query(Profile).one().id
+    vacancy = staff.get(f"/staff/jobs/{far['id']}").get_data(as_text=True)
+    resident = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
+    for page in (vacancy, resident):
+        reasons = "".join(REASONS.findall(page))
+        assert "超出居民能去的" in reasons and "您" not in reasons and "你" not in reasons
+
+
+def test_a_recorded_step_brings_staff_back_to_its_card_confirmed_with_its_undo(staff, app, client):
+    job = make_job(client)
+    client.post("/kiosk", data=kiosk_form(client))
+    with app.app_context():
+        pid = db.session.query(Profile).one().id
+    token = csrf(staff, f"/staff/residents/{pid}")
+    recorded = staff.post(
+        f"/staff/residents/{pid}/outcomes", data={"csrf_token": token, "job_id": job["id"], "status": "contacted"}
+    )
+    assert recorded.status_code == 303 and recorded.headers["Location"].endswith(
+        f"/staff/residents/{pid}#job-{job['id']}"
+    )
+    page = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
+    shortlist, under_way = page.split("<h2>跟进中的岗位</h2>")
+    card = shortlist.split(f'id="job-{job["id"]}"', 1)[1]  # the card stays where it was in the shortlist
+    assert re.search(r"已记录：<strong>已联系</strong> · \d\d:\d\d · ", card) and "撤销「已联系」" in card
+    assert f'href="#job-{job["id"]}"' in under_way and "已联系" in under_way
+    assert page.index("删除这位居民的信息") > page.index("跟进中的岗位")  # the delete section comes last
+
+
+def test_deleting_a_resident_needs_the_ticked_confirmation(staff, app, client):
+    client.post("/kiosk", data=kiosk_form(client))
+    with app.app_context():
+        pid = db.session.query(Profile).one().id
+    token = csrf(staff, f"/staff/residents/{pid}")
+    refused = staff.post(f"/staff/residents/{pid}/delete", data={"csrf_token": token})
+    assert refused.status_code == 422 and "请先勾选“居民本人要求删除”" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Profile, pid).name == "王桂兰"
+        assert db.session.query(AuditEvent).filter_by(action="delete").count() == 0
+    assert staff.get(f"/staff/residents/{pid}").status_code == 200

@@ -1,4 +1,4 @@
-"""Short reasons in plain Chinese for one match, for residents and stall staff."""
+"""Short reasons in plain Chinese for one match, for residents and stall staff, each in both wordings (wording.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .features import job_demands, profile_limits
 from .postings import UNIT_NAMES, figure
 from .records import JobRecord, ProfileRecord
 from .text import normalise
+from .wording import Reason, naming_the_resident, plain
 
 _SHIFT_NAMES = {
     "day": "只有白班",
@@ -67,35 +68,37 @@ def wage_text(job: JobRecord) -> str | None:
 
 
 def explain(
-    job: JobRecord, profile: ProfileRecord, f: dict[str, float], profile_text: str, occupation: str | None = None
-) -> list[str]:
+    job: JobRecord, profile: ProfileRecord, f: dict[str, float], profile_text: str, occupation: Reason | None = None
+) -> list[Reason]:
     """2-5 reasons: hard problems first, then occupation, shift, distance and pay."""
-    problems, reasons = [], []
+    problems: list[Reason] = []
+    reasons: list[Reason] = []
     if not f["age_ok"]:
         lo = job.age_min if job.age_min is not None else "不限"
         hi = job.age_max if job.age_max is not None else "不限"
-        problems.append(f"年龄要求 {lo}-{hi} 岁，您 {profile.age} 岁，不符合")
+        problems.append(naming_the_resident(lambda who: f"年龄要求 {lo}-{hi} 岁，{who} {profile.age} 岁，不符合"))
     if not f["shift_ok"]:
+        shift = _shift_name(job.shift)
         if profile.availability == "part_time":
-            problems.append(f"要全职上班（{_shift_name(job.shift)}），您只能做零工")
+            problems.append(naming_the_resident(lambda who: f"要全职上班（{shift}），{who}只能做零工"))
         else:
-            problems.append(f"要上夜班（{_shift_name(job.shift)}），您只能上白班")
+            problems.append(naming_the_resident(lambda who: f"要上夜班（{shift}），{who}只能上白班"))
     if not f.get("demand_ok", True):
-        problems += [u.reason for u in unmet(job_demands(job), profile_limits(profile))]
+        problems += [Reason(u.reason, u.reason_for_staff) for u in unmet(job_demands(job), profile_limits(profile))]
     if f.get("new_hand"):
-        problems.append("只招有经验的熟手，您说没做过")
+        problems.append(naming_the_resident(lambda who: f"只招有经验的熟手，{who}说没做过"))
     elif f.get("new_to_occ"):  # their words say what they have done, and this vacancy's work is none of it
-        problems.append("只招有经验的熟手，您没做过这一行")
+        problems.append(naming_the_resident(lambda who: f"只招有经验的熟手，{who}没做过这一行"))
 
     terms = shared_terms(job, profile_text)
     if occupation:
         reasons.append(occupation)
     elif terms:
-        reasons.append("、".join(f"「{t}」" for t in terms) + "，与岗位对口")
+        reasons.append(plain("、".join(f"「{t}」" for t in terms) + "，与岗位对口"))
     elif f["text"] < 0.05 and f.get("occ_near", 0) < 0.4:
-        reasons.append("工种不太对口")
+        reasons.append(plain("工种不太对口"))
     if f["shift_ok"]:
-        reasons.append(_shift_name(job.shift))
+        reasons.append(plain(_shift_name(job.shift)))
 
     distance = f["distance_km"]
     if not math.isnan(distance):
@@ -107,19 +110,21 @@ def explain(
         )
         text = f"离家 {distance:.1f} 公里{helps}"
         if f["reach_ratio"] > 1:
-            text += f"，超出您能去的 {f['reach_km']:.0f} 公里"
-        reasons.append(text)
+            reach = f"{f['reach_km']:.0f}"
+            reasons.append(naming_the_resident(lambda who: f"{text}，超出{who}能去的 {reach} 公里"))
+        else:
+            reasons.append(plain(text))
 
     wage = wage_text(job)
     if wage:
         ratio = f["pay_ratio"]
         if math.isnan(ratio) or profile.expected_wage is None:  # no expected wage gives no ratio
-            reasons.append(wage)
+            reasons.append(plain(wage))
         elif ratio >= 1:
-            reasons.append(f"{wage}，能达到期望")
+            reasons.append(plain(f"{wage}，能达到期望"))
         elif ratio >= 0.8:
-            reasons.append(f"{wage}，略低于期望的 {figure(profile.expected_wage)}")
+            reasons.append(plain(f"{wage}，略低于期望的 {figure(profile.expected_wage)}"))
         else:
-            reasons.append(f"{wage}，低于期望的 {figure(profile.expected_wage)}")
+            reasons.append(plain(f"{wage}，低于期望的 {figure(profile.expected_wage)}"))
 
     return (problems + reasons)[:5]

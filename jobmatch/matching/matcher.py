@@ -47,6 +47,7 @@ from .rows import (
 )
 from .store import OccupationPostings
 from .taxonomy import Taxonomy
+from .wording import Reason, naming_the_resident, plain
 
 SCORE_CHUNK = 32_768  # pairs scored at once
 PRUNE_FROM = 512  # below this many candidates, scoring them all is cheaper than deciding which to skip
@@ -303,7 +304,8 @@ class Matcher(Rows):
                     profile_id=profile.id,
                     score=round(float(scores[at]), 4),
                     eligible=bool(eligible[at]),
-                    reasons=reasons,
+                    reasons=[reason.to_resident for reason in reasons],
+                    reasons_for_staff=[reason.about_resident for reason in reasons],
                     features=row,
                     fit=self.fit_scale.label(float(scores[at]), bool(eligible[at])),
                 )
@@ -317,12 +319,15 @@ class Matcher(Rows):
         sources = [o for o in scores if occ_id in codes_of.get(o, ())]
         return self.taxonomy.occupations[max(sources, key=scores.__getitem__) if sources else occ_id].name
 
-    def _occupation_reason(self, job: JobRecord, row: dict, job_codes: dict[str, float], profile_codes) -> str | None:
+    def _occupation_reason(
+        self, job: JobRecord, row: dict, job_codes: dict[str, float], profile_codes
+    ) -> Reason | None:
         wanted, negated, evidence = profile_codes
         if row["occ_negated"] >= 0.5:
             turned_down = max((o for o in job_codes if o in negated), key=lambda o: negated[o], default=None)
             if turned_down:
-                return f"您说过不想做{self._occupation_name(turned_down, negated)}"
+                name = self._occupation_name(turned_down, negated)
+                return naming_the_resident(lambda who: f"{who}说过不想做{name}")
         if row["occ_same"] >= 0.4:
             shared = max(
                 (o for o in job_codes if o in wanted), key=lambda o: min(wanted[o], job_codes[o]), default=None
@@ -331,12 +336,14 @@ class Matcher(Rows):
                 if shared not in evidence:  # reached through a broad wish such as 想进厂
                     title = clean_title(job.title) or job.title
                     # Only true of a vacancy that does not ask for experience.
-                    return f"{title}，要有经验" if EXPERIENCED in job_demands(job).required else f"{title}，新手也能做"
+                    return plain(
+                        f"{title}，要有经验" if EXPERIENCED in job_demands(job).required else f"{title}，新手也能做"
+                    )
                 name = self._occupation_name(shared, wanted)
-                return f"{'做过' if evidence[shared][0] == 'done' else '想做'}{name}，对口"
+                return plain(f"{'做过' if evidence[shared][0] == 'done' else '想做'}{name}，对口")
         if row["occ_near"] >= 0.4 and wanted:
             curated = [o for o in wanted if o in self.taxonomy.codes_of] or list(wanted)
-            return f"和{self._occupation_name(max(curated, key=wanted.get), wanted)}相近，可作备选"
+            return plain(f"和{self._occupation_name(max(curated, key=wanted.get), wanted)}相近，可作备选")
         return None
 
 

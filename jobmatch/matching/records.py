@@ -63,6 +63,8 @@ class Match:
     features: dict[str, float] = field(default_factory=dict)
     # good, possible or weak (fit.FitScale): what the kiosk and the prints say of the match
     fit: str = "possible"
+    # the same reasons spoken about the resident, not to them ("超出居民能去的…"), for stall staff's pages
+    reasons_for_staff: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {

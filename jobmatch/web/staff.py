@@ -10,7 +10,7 @@ from .. import lifecycle, services
 from ..auth import audit, current_user, login_required, page_recorder, refuse_cross_site
 from ..db import db
 from ..erasures import ErasureLog
-from ..localtime import local_today
+from ..localtime import LOCAL, local_today
 from ..printing import job_shortlist, qr_svg, shortlists_pdf
 from ..schemas import OutcomeForm
 from ..services import followup
@@ -37,7 +37,7 @@ def staff_residents(fair_id: int):
 # --- one resident ----------------------------------------------------------------------------------
 
 
-def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200):
+def _resident_view(profile_id: int, show_phone: bool = False, delete_error: str | None = None, status: int = 200):
     profile = services.get_profile(db.session, profile_id)
     steps = services.latest_steps(db.session, profile.id)
     statuses = {job_id: step.status for job_id, step in steps.items()}
@@ -45,21 +45,34 @@ def _resident_view(profile_id: int, show_phone: bool = False, status: int = 200)
     undo = {
         job_id: step for job_id, step in steps.items() if step.status != lifecycle.SHOWN and services.undoable(step, me)
     }
+    # What was just recorded is confirmed on its card, in Beijing time, for as long as it can be undone.
+    recorded_at = {job_id: step.created_at.astimezone(LOCAL).strftime("%H:%M") for job_id, step in undo.items()}
     pairs = services.jobs_for_profile(db.session, match_index(), profile.id, top=15)
-    # Vacancies already under way (contacted and beyond) leave the suggestions and are listed with their next steps.
-    open_pairs = [(job, match) for job, match in pairs if statuses.get(job.id) in (None, lifecycle.SHOWN)]
+    # Vacancies already under way (contacted and beyond) leave the suggestions and are listed with their next steps;
+    # a step just recorded keeps its card in place, so the staff member sees what they pressed and can undo it.
+    open_pairs = [
+        (job, match) for job, match in pairs if statuses.get(job.id) in (None, lifecycle.SHOWN) or job.id in undo
+    ][:10]
     under_way = services.jobs_by_id(db.session, [j for j, st in statuses.items() if st != lifecycle.SHOWN])
     fair = services.fair_of(db.session, profile.fair_id)
     return render_template(
         "staff_resident.html",
         profile=profile,
-        pairs=open_pairs[:10],
+        pairs=open_pairs,
+        suggested={job.id: place for place, (job, _) in enumerate(open_pairs, start=1)},
         under_way=under_way,
         statuses=statuses,
         undo=undo,
+        recorded_at=recorded_at,
         show_phone=show_phone,
+        delete_error=delete_error,
         fair=fair,
     ), status
+
+
+def _back_to_card(profile_id: int, job_id: int):
+    """Back to the resident page at the vacancy's card, where the staff member pressed the button."""
+    return redirect(url_for("web.staff_resident", profile_id=profile_id, _anchor=f"job-{job_id}"), code=303)
 
 
 @bp.get("/staff/residents/<int:profile_id>")
@@ -80,8 +93,13 @@ def staff_show_phone(profile_id: int):
 @bp.post("/staff/residents/<int:profile_id>/delete")
 @login_required("staff")
 def staff_delete_resident(profile_id: int):
-    """Erase a resident's personal data on their request (the outcome statistics stay)."""
+    """Erase a resident's personal data on their request (the outcome statistics stay), once the box saying so is
+    ticked: the browser asks for it, and a form sent without it deletes nothing."""
     profile = services.get_profile(db.session, profile_id)
+    if request.form.get("confirm") != "yes":
+        return _resident_view(
+            profile_id, delete_error="请先勾选“居民本人要求删除”，再按删除。什么都还没有删。", status=422
+        )
     fair_id = profile.fair_id
     services.delete_profile(db.session, profile_id, ErasureLog.of(current_app))
     audit(db.session, "delete", f"profile:{profile_id}")
@@ -102,16 +120,17 @@ def staff_record_outcome(profile_id: int):
         db.session, profile_id, form["job_id"], form["status"], user_id=user.id, recorder=page_recorder()
     )
     services.commit(db.session)
-    return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
+    return _back_to_card(profile_id, form["job_id"])
 
 
 @bp.post("/staff/residents/<int:profile_id>/outcomes/<int:outcome_id>/undo")
 @login_required("staff")
 def staff_undo_outcome(profile_id: int, outcome_id: int):
     outcome = services.undo_outcome(db.session, outcome_id, page_recorder())
+    job_id = outcome.job_id  # read before the commit: the step is deleted
     audit(db.session, "undo", f"outcome:{outcome.id}")
     services.commit(db.session)
-    return redirect(url_for("web.staff_resident", profile_id=profile_id), code=303)
+    return _back_to_card(profile_id, job_id)
 
 
 def _printed_resident(profile_id: int):
