@@ -474,7 +474,7 @@ def test_a_recorded_step_brings_staff_back_to_its_card_confirmed_with_its_undo(s
     page = staff.get(f"/staff/residents/{pid}").get_data(as_text=True)
     shortlist, under_way = page.split("<h2>跟进中的岗位</h2>")
     card = shortlist.split(f'id="job-{job["id"]}"', 1)[1]  # the card stays where it was in the shortlist
-    assert re.search(r"已记录：<strong>已联系</strong> · \d\d:\d\d · ", card) and "撤销「已联系」" in card
+    assert re.search(r"已记录：<strong>已联系</strong> · \d\d:\d\d（北京时间） · ", card) and "撤销「已联系」" in card
     assert f'href="#job-{job["id"]}"' in under_way and "已联系" in under_way
     assert page.index("删除这位居民的信息") > page.index("跟进中的岗位")  # the delete section comes last
 
