@@ -37,9 +37,13 @@ def local_postgres_candidates() -> list[str]:
     """The URLs a local PostgreSQL usually answers at: TCP on 127.0.0.1:5432 as postgres, and each socket found as
     the current user and as postgres."""
     urls = ["postgresql+psycopg://postgres@127.0.0.1:5432/postgres"]
+    try:
+        users = list(dict.fromkeys([getpass.getuser(), "postgres"]))
+    except (KeyError, OSError):  # no login name in the environment nor in the password database
+        users = ["postgres"]
     for folder in SOCKET_DIRS:
         if Path(folder, ".s.PGSQL.5432").exists():
-            for user in dict.fromkeys([getpass.getuser(), "postgres"]):
+            for user in users:
                 urls.append(f"postgresql+psycopg://{user}@/postgres?host={folder}")
     return urls
 
@@ -85,7 +89,7 @@ class PostgresForTests:
         if not cls.chosen:
             cls.chosen = True
             if PG_URL:
-                cls.url, cls.said = PG_URL, "from JOBMATCH_TEST_DATABASE_URL"
+                cls.url, cls.said = PG_URL, f"{where(PG_URL)} from JOBMATCH_TEST_DATABASE_URL"
             elif PG_URL == "":
                 cls.said = "JOBMATCH_TEST_DATABASE_URL is empty, which leaves PostgreSQL out"
             else:
