@@ -1,12 +1,16 @@
-"""Fixtures: the real app on a real database, SQLite always and PostgreSQL when JOBMATCH_TEST_DATABASE_URL is set."""
+"""Fixtures: the real app on a real database, SQLite always and PostgreSQL when one is there: the server that
+JOBMATCH_TEST_DATABASE_URL names, or else a local one found by itself (JOBMATCH_TEST_DATABASE_URL="" turns it off)."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
 import sqlite3
 import uuid
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from helpers import login, token_for
@@ -18,29 +22,101 @@ from jobmatch.auth import create_user
 from jobmatch.config import DEFAULT_MODELS_DIR
 from jobmatch.db import db, upgrade
 
+# None when unset (look for a local server), "" to leave PostgreSQL out, or the server to use.
 PG_URL = os.environ.get("JOBMATCH_TEST_DATABASE_URL")
 # CI sets this, so a missing PostgreSQL fails the run instead of skipping its tests.
 REQUIRE_PG = os.environ.get("JOBMATCH_REQUIRE_POSTGRES") == "1"
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
+# Where Debian and most others put the server's socket.
+SOCKET_DIRS = ("/var/run/postgresql", "/tmp")
 
-def _pg_admin():
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+def local_postgres_candidates() -> list[str]:
+    """The URLs a local PostgreSQL usually answers at: TCP on 127.0.0.1:5432 as postgres, and each socket found as
+    the current user and as postgres."""
+    urls = ["postgresql+psycopg://postgres@127.0.0.1:5432/postgres"]
+    try:
+        users = list(dict.fromkeys([getpass.getuser(), "postgres"]))
+    except (KeyError, OSError):  # no login name in the environment nor in the password database
+        users = ["postgres"]
+    for folder in SOCKET_DIRS:
+        if Path(folder, ".s.PGSQL.5432").exists():
+            for user in users:
+                urls.append(f"postgresql+psycopg://{user}@/postgres?host={folder}")
+    return urls
+
+
+def where(url: str) -> str:
+    """A server URL as a person reads it: user@host:port, or user@socket-folder."""
+    parts = make_url(url)
+    return (
+        f"{parts.username}@{parts.host}:{parts.port}" if parts.host else f"{parts.username}@{parts.query.get('host')}"
+    )
+
+
+def find_local_postgres(candidates: list[str], timeout: int = 2) -> tuple[str | None, str]:
+    """The first URL whose user may create databases, and where it is; (None, why not) when none of them."""
+    tried = []
+    for url in candidates:
+        engine = create_engine(url, connect_args={"connect_timeout": timeout})
+        try:
+            with engine.connect() as conn:
+                may_create = conn.scalar(
+                    text("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")
+                )
+        except Exception as err:  # refused, no such role, no password: each only means "not this one"
+            tried.append(f"{where(url)}: {str(getattr(err, 'orig', err)).strip().splitlines()[0]}")
+            continue
+        finally:
+            engine.dispose()
+        if may_create:
+            return url, f"found {where(url)} by itself"
+        tried.append(f"{where(url)}: may not create databases")
+    return None, "no local server where this user may create databases (tried " + "; ".join(tried) + ")"
+
+
+class PostgresForTests:
+    """The server the PostgreSQL tests use, chosen once per session when the first of them asks."""
+
+    url: str | None = None
+    said: str = ""  # where it came from, or why there is none
+    chosen = False
+
+    @classmethod
+    def choose(cls) -> str | None:
+        if not cls.chosen:
+            cls.chosen = True
+            if PG_URL:
+                cls.url, cls.said = PG_URL, f"{where(PG_URL)} from JOBMATCH_TEST_DATABASE_URL"
+            elif PG_URL == "":
+                cls.said = "JOBMATCH_TEST_DATABASE_URL is empty, which leaves PostgreSQL out"
+            else:
+                cls.url, cls.said = find_local_postgres(local_postgres_candidates())
+                if not cls.url:
+                    cls.said += "; set JOBMATCH_TEST_DATABASE_URL to one"
+        return cls.url
+
+
+def _pg_admin(url: str):
+    return create_engine(url, isolation_level="AUTOCOMMIT")
 
 
 @pytest.fixture(scope="session")
 def pg_template():
     """A migrated PostgreSQL database that each test copies (CREATE DATABASE ... TEMPLATE is fast)."""
-    if not PG_URL:
+    url = PostgresForTests.choose()
+    if not url:
         if REQUIRE_PG:
-            pytest.fail("JOBMATCH_REQUIRE_POSTGRES=1 but JOBMATCH_TEST_DATABASE_URL is not set")
-        pytest.skip("PostgreSQL tests need JOBMATCH_TEST_DATABASE_URL")
-    admin = _pg_admin()
+            pytest.fail(f"JOBMATCH_REQUIRE_POSTGRES=1 but {PostgresForTests.said}")
+        # The same reason for every test, so the closing summary counts them on one line.
+        pytest.skip(f"PostgreSQL tests: {PostgresForTests.said}")
+    admin = _pg_admin(url)
     name = f"jobmatch_tpl_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    upgrade(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    upgrade(make_url(url).set(database=name).render_as_string(hide_password=False))
     yield admin, name
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -73,7 +149,7 @@ def new_database_url(request, backend: str, tmp_path) -> str:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     request.addfinalizer(drop)
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    return admin.url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -111,15 +187,33 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_terminal_summary(terminalreporter):
-    """Say how many PostgreSQL tests ran, so a CI log shows they were not skipped."""
-    counts = {}
-    for outcome in ("passed", "failed", "error", "skipped"):
-        counts[outcome] = sum(
-            1 for r in terminalreporter.stats.get(outcome, []) if "[postgresql" in getattr(r, "nodeid", "")
-        )
+    """End with how many PostgreSQL tests ran and what was skipped and why, after pytest's short summary (-ra) and
+    just before its closing count line: a fresh machine says there what it could not run."""
+    result = yield
+    stats = terminalreporter.stats
+    counts = {
+        outcome: sum(1 for r in stats.get(outcome, []) if "[postgresql" in getattr(r, "nodeid", ""))
+        for outcome in ("passed", "failed", "error", "skipped")
+    }
     line = "PostgreSQL backend: " + " / ".join(f"{outcome} {n}" for outcome, n in counts.items())
-    terminalreporter.write_line(line + ("" if PG_URL else " (JOBMATCH_TEST_DATABASE_URL not set)"))
+    if PostgresForTests.url:  # when there is none, the skipped line below says why
+        line += f" ({PostgresForTests.said})"
+    terminalreporter.write_line(line)
+    reasons = Counter(skip_reason(r) for r in stats.get("skipped", []))
+    for reason, n in reasons.most_common():
+        terminalreporter.write_line(f"Skipped: {n} — {reason}")
+    if not reasons:
+        terminalreporter.write_line("Skipped: none")
+    return result
+
+
+def skip_reason(report) -> str:
+    """A skipped test's reason as the test gave it (pytest keeps it as (file, line, "Skipped: reason"))."""
+    if isinstance(report.longrepr, tuple):
+        return report.longrepr[2].removeprefix("Skipped: ")
+    return str(report.longrepr)
 
 
 # --- people and places the tests share ------------------------------------------------------------------

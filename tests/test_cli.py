@@ -358,3 +358,39 @@ def test_disable_user_ends_their_sessions_and_refuses_logins_until_enabled(tmp_p
     assert events == [("disable_user", "cli", None), ("enable_user", "cli", None)]
     unknown = run("disable-user", "nobody", env=cli_env)
     assert unknown.returncode == 2 and "没有用户「nobody」" in unknown.stderr
+
+
+def test_a_password_without_a_terminal_is_asked_for_plainly(cli_env):
+    """No terminal and no password: what to do instead, exit code 2, and no "Aborted!", getpass warning or traceback."""
+
+    def without_terminal(*args, given=None):
+        return subprocess.run(
+            [JOBMATCH, *args],
+            input=given,
+            stdin=None if given is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=cli_env,
+            timeout=120,
+            start_new_session=True,  # no controlling terminal for getpass to fall back on
+        )
+
+    for args in (["create-user", "stall", "--role", "staff"], ["set-password", "clerk"]):
+        if args[0] == "set-password":
+            assert (
+                run("create-user", "clerk", "--role", "office", "--password", "clerk-password", env=cli_env).returncode
+                == 0
+            )
+        refused = without_terminal(*args)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.startswith("error: 需要密码，但这里没有终端可以输入")
+        assert f"| jobmatch {' '.join(args)} --password-stdin" in refused.stderr
+        for noise in ("Aborted", "Warning", "GetPassWarning", "Traceback"):
+            assert noise not in refused.stderr + refused.stdout
+        one_line = without_terminal(*args, given="only-once-password\n")  # a prompt needs it twice
+        assert one_line.returncode == 2 and "--password-stdin" in one_line.stderr
+    # Nothing was created by the refused ones; the way the message gives works.
+    piped = without_terminal("create-user", "stall", "--role", "staff", "--password-stdin", given="stall-password\n")
+    assert piped.returncode == 0 and piped.stdout.strip() == "created staff user stall", piped.stderr
+    both = without_terminal("create-user", "x", "--role", "staff", "--password", "p-password", "--password-stdin")
+    assert both.returncode == 2 and "--password-stdin" in both.stderr

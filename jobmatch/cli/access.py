@@ -15,14 +15,44 @@ from flask import current_app
 from .base import fail, main
 
 
+def new_password(from_stdin: bool, prompt: str, how_to_pipe: str) -> str:
+    """A new password: the first line of standard input, or asked for twice on the terminal (or answered twice by
+    what is piped in when there is no terminal). Without a terminal or an answer, a plain error, exit code 2."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    # No terminal (a script, cron, ssh without -t): getpass would warn that it cannot hide the typing, and at the end
+    # of the input click would say only "Aborted!". So read the two answers from standard input as they come.
+    first, again = sys.stdin.readline(), sys.stdin.readline()
+    if not first or not again:
+        fail(
+            "需要密码，但这里没有终端可以输入 (a password is needed and there is no terminal to ask for it).\n"
+            "请用 --password-stdin 从标准输入的第一行给出 (pipe it in with --password-stdin), 例如 (for example):\n"
+            f"    {how_to_pipe}"
+        )
+    if first.rstrip("\r\n") != again.rstrip("\r\n"):
+        fail("两次输入的密码不一样 (the two entered values do not match)")
+    return first.rstrip("\r\n")
+
+
 @main.command("create-user")
 @click.argument("username")
 @click.option(
     "--role", type=click.Choice(["staff", "office"]), required=True, help="staff: the stall; office: vacancies only."
 )
-@click.password_option(help="At least 8 characters; asked for when not given.")
-def create_user_command(username: str, role: str, password: str):
+@click.option("--password", help="At least 8 characters; asked for when not given.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def create_user_command(username: str, role: str, password: str | None, password_stdin: bool):
     """Create a login for the staff or office pages."""
+    if password is not None and password_stdin:
+        fail("--password 和 --password-stdin 只能用一个 (give --password or --password-stdin, not both)")
+    if password is None:
+        password = new_password(
+            password_stdin,
+            "Password",
+            f"printf '%s\\n' \"$PASSWORD\" | jobmatch create-user {username} --role {role} --password-stdin",
+        )
     # lazy: 0.6 s for these three
     from ..auth import create_user
     from ..db import db, upgrade
@@ -49,10 +79,11 @@ def set_password_command(username: str, password_stdin: bool):
     upgrade(current_app.config["DATABASE_URL"])
     try:
         find_user(db.session, username)  # before the prompt: no password typed for a user who does not exist
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        password = new_password(
+            password_stdin,
+            "New password",
+            f"printf '%s\\n' \"$PASSWORD\" | jobmatch set-password {username} --password-stdin",
+        )
         set_password(db.session, username, password)
     except JobmatchError as err:
         fail(err.message)
