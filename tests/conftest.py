@@ -187,12 +187,13 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_terminal_summary(terminalreporter):
-    """End with how many PostgreSQL tests ran and what was skipped and why, after pytest's short summary (-ra) and
-    just before its closing count line: a fresh machine says there what it could not run."""
-    result = yield
-    stats = terminalreporter.stats
+def pytest_unconfigure(config):
+    """End the output with how many PostgreSQL tests ran and what was skipped and why, after pytest's own summary and
+    its closing count line: the very last lines say what a fresh machine could not run."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:  # e.g. pytest -p no:terminal
+        return
+    stats = reporter.stats
     counts = {
         outcome: sum(1 for r in stats.get(outcome, []) if "[postgresql" in getattr(r, "nodeid", ""))
         for outcome in ("passed", "failed", "error", "skipped")
@@ -200,13 +201,12 @@ def pytest_terminal_summary(terminalreporter):
     line = "PostgreSQL backend: " + " / ".join(f"{outcome} {n}" for outcome, n in counts.items())
     if PostgresForTests.url:  # when there is none, the skipped line below says why
         line += f" ({PostgresForTests.said})"
-    terminalreporter.write_line(line)
+    reporter.write_line(line)
     reasons = Counter(skip_reason(r) for r in stats.get("skipped", []))
     for reason, n in reasons.most_common():
-        terminalreporter.write_line(f"Skipped: {n} — {reason}")
+        reporter.write_line(f"Skipped: {n} — {reason}")
     if not reasons:
-        terminalreporter.write_line("Skipped: none")
-    return result
+        reporter.write_line("Skipped: none")
 
 
 def skip_reason(report) -> str:
