@@ -117,3 +117,20 @@ def test_the_command_says_why_it_cannot_start(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot start: the models folder") and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_pdf_font_and_its_licence_and_finds_them(unpacked_wheel, tmp_path):
+    fonts = unpacked_wheel / "jobmatch" / "fonts"
+    font = "WenQuanYiZenHei-subset.ttf"
+    assert all((fonts / name).is_file() for name in (font, "LICENSE", "GPL-2"))
+    found = subprocess.run(
+        [sys.executable, "-c", "from jobmatch.fonts import cjk_font_file; print(cjk_font_file())"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(unpacked_wheel)},
+    )
+    assert Path(found.stdout.strip()) == fonts / font
+    assert (fonts / font).read_bytes() == (ROOT / "jobmatch" / "fonts" / font).read_bytes()

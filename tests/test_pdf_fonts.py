@@ -10,8 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -200,29 +198,3 @@ def test_the_font_ships_with_its_licence_and_stays_small():
     assert "WenQuanYi Zen Hei, version 0.9.45" in licence and "Font embedding exception" in licence
     assert "scripts/subset_font.py" in licence and (ROOT / "scripts" / "subset_font.py").is_file()
     assert "GNU GENERAL PUBLIC LICENSE" in (FONTS / "GPL-2").read_text(encoding="utf-8")
-
-
-@pytest.mark.slow
-def test_the_wheel_ships_the_font_and_its_licence(tmp_path):
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert built.returncode == 0, built.stderr
-    (wheel,) = tmp_path.glob("jobmatch-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        names = set(archive.namelist())
-        archive.extractall(tmp_path / "site")
-    assert {f"jobmatch/fonts/{name}" for name in (CJK_FONT, "LICENSE", "GPL-2")} <= names
-    found = subprocess.run(
-        [sys.executable, "-c", "from jobmatch.fonts import cjk_font_file; print(cjk_font_file())"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
-    )
-    assert Path(found.stdout.strip()) == tmp_path / "site" / "jobmatch" / "fonts" / CJK_FONT
-    assert (tmp_path / "site" / "jobmatch" / "fonts" / CJK_FONT).read_bytes() == (FONTS / CJK_FONT).read_bytes()
