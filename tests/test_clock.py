@@ -116,4 +116,5 @@ def test_the_outcomes_export_is_in_beijing_time_and_says_so(fixed_clock, app, cl
     response = clerk.get("/office/export/outcomes.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.cell(1, 1).value == "时间（北京时间）" and sheet.cell(2, 1).value == SHOWN
+    assert sheet.cell(1, 6).value == "结果" and sheet.cell(2, 6).value == "已联系"  # the step as the stall says it
     assert "outcomes-20260315.xlsx" in response.headers["Content-Disposition"]

@@ -46,7 +46,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from .. import lifecycle
+from .. import lifecycle, localtime
 from ..errors import Invalid
 from ..localtime import LOCAL, local_date
 from ..models import Employer, Fair, Job, Outcome, Profile
@@ -206,7 +206,7 @@ def build_report(session: Session, taxonomy, *, fair_id: int | None = None, mont
         fair_name=fair_name,
         fair_date=fair_date,
         month=month,
-        generated_at=datetime.now(LOCAL).isoformat(timespec="seconds"),
+        generated_at=localtime.now().astimezone(LOCAL).isoformat(timespec="seconds"),
         residents=sum(row.residents for row in by_age),
         residents_by_community=by_community,
         residents_by_age=by_age,

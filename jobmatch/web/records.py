@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import abort, current_app, make_response, render_template, request
 from marshmallow import ValidationError
 
-from .. import localtime, reports, services
+from .. import lifecycle, localtime, reports, services
 from ..auth import audit, current_user, login_required, refuse_cross_site
 from ..db import db
 from ..errors import JobmatchError
@@ -207,7 +207,7 @@ def office_export_outcomes():
             j.external_id or j.id,
             j.title,
             j.employer.name,
-            o.status,
+            lifecycle.LABELS.get(o.status, o.status),
         )
         for o, j in outcomes
     ]
