@@ -401,3 +401,26 @@ def test_openapi_document_stays_compatible_with_version_1(client):
         }, name
         assert {k: now["properties"][k] for k in schema.get("properties", {})} == schema.get("properties", {}), name
     assert spec["components"]["securitySchemes"] == published["components"]["securitySchemes"]
+
+
+# --- the kiosk's taps through the API ----------------------------------------------------------------------------
+
+
+def test_a_profile_given_tapped_occupations_alone_is_matched_as_if_it_had_typed_them(client):
+    job = make_job(client, title="保洁员", description="商场保洁，白班")
+    make_job(client, title="装卸工", description="仓库搬货")
+    profile = make_profile(client, experience="", desired="", desired_occupations=["保洁员"])
+    assert profile["desired_occupations"] == ["保洁员"] and profile["experience_occupations"] == []
+    matches = client.get(f"/api/v1/profiles/{profile['id']}/matches?top=1").json["matches"]
+    assert matches[0]["job"]["id"] == job["id"] and "想做保洁员，对口" in matches[0]["reasons"]
+
+
+@pytest.mark.parametrize(
+    "taps, bad",
+    [(["挖掘机司机"], "desired_occupations"), ("保洁员", "desired_occupations"), ([1], "desired_occupations")],
+)
+def test_a_tap_the_kiosk_does_not_offer_is_refused_with_its_field(client, taps, bad):
+    response = client.post(
+        "/api/v1/profiles", json={"name": "王桂兰", "phone": "13812345678", "desired_occupations": taps}
+    )
+    assert response.status_code == 422 and bad in response.json["error"]["fields"]

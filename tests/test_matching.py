@@ -217,3 +217,11 @@ def test_every_reason_has_a_wording_for_staff_that_names_the_resident_instead_of
     matches = {m.job_id: m for m in rank(older, JOBS, top=4)}
     assert "年龄要求 18-55 岁，居民 60 岁，不符合" in matches["sew"].reasons_for_staff
     assert "要上夜班（两班倒），居民只能上白班" in matches["sew-nights"].reasons_for_staff
+
+
+def test_a_batch_profile_s_taps_are_read_as_the_same_words_typed():
+    from jobmatch.matching import profile_from_dict
+
+    tapped = profile_from_dict({"id": "r1", "experience": "在厂里干过", "experience_occupations": ["缝纫工"]})
+    typed = profile_from_dict({"id": "r1", "experience": "在厂里干过，缝纫工"})
+    assert tapped.experience == typed.experience == "在厂里干过，缝纫工"

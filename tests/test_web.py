@@ -77,7 +77,7 @@ def test_a_form_without_its_csrf_token_is_refused(client, app):
 def test_kiosk_work_kinds_name_occupations_of_the_taxonomy_that_the_coder_reads_as_themselves():
     from jobmatch.config import DEFAULT_MODELS_DIR
     from jobmatch.matching.artifacts import Artefacts
-    from jobmatch.schemas.forms import WORK_KINDS
+    from jobmatch.schemas.work_kinds import WORK_KINDS
 
     coder = Artefacts.load(DEFAULT_MODELS_DIR).coder
     curated = {coder.taxonomy.occupations[o].name: o for o in coder.taxonomy.curated}

@@ -89,8 +89,17 @@ def job_from_dict(data: dict) -> JobRecord:
     return JobRecord(**known)
 
 
+def with_tapped(words: str | None, occupations: list | None) -> str:
+    """A resident's words with the occupations they tapped at the kiosk after them, as the matcher reads them: as if
+    typed there, each its own clause (so no 不想 of theirs reaches it)."""
+    return "，".join(part for part in (words or "", *(occupations or ())) if part)
+
+
 def profile_from_dict(data: dict) -> ProfileRecord:
     known: dict[str, Any] = {k: data.get(k) for k in ProfileRecord.__dataclass_fields__ if data.get(k) is not None}
+    for text, tapped in (("experience", "experience_occupations"), ("desired", "desired_occupations")):
+        if data.get(tapped):  # a batch file or the API may give the kiosk's taps: read as the same words typed
+            known[text] = with_tapped(data.get(text), data[tapped])
     known["id"] = str(data["id"])
     if not isinstance(data.get("limits"), dict):  # structured fields as a batch file or the API gives them
         said = {key: list(data[key]) for key in ("limits", "holds", "lacks") if data.get(key)}

@@ -9,7 +9,18 @@ from ..matching.demands import CREDENTIALS, LIMIT_LABELS
 from ..privacy import mask_name, mask_phone
 from ..vocabulary import AVAILABILITIES
 from .fields import ID_RANGE, MAX_WAGE, StrictSchema, Text, _labels, _optional, _phone
-from .messages import LAT_LON_TOGETHER, OneOf, Range
+from .messages import LAT_LON_TOGETHER, Length, OneOf, Range
+from .work_kinds import TAPPABLE_OCCUPATIONS
+
+
+def _tapped(description: str) -> fields.List:
+    """Occupations tapped instead of typed; the matcher reads them like the same words typed."""
+    return fields.List(
+        fields.String(validate=OneOf(TAPPABLE_OCCUPATIONS)),
+        load_default=list,
+        validate=Length(max=len(TAPPABLE_OCCUPATIONS)),
+        metadata={"description": description + ": " + ", ".join(TAPPABLE_OCCUPATIONS)},
+    )
 
 
 class ProfileSchema(StrictSchema):
@@ -34,6 +45,8 @@ class ProfileSchema(StrictSchema):
     )
     holds = _labels(CREDENTIALS, 'licences and certificates held: "licence:C1", "cert:forklift"')
     lacks = _labels(CREDENTIALS, 'licences and certificates the resident said they lack: "licence" for none at all')
+    experience_occupations = _tapped("the kinds of work done before, tapped at the kiosk, by occupation name")
+    desired_occupations = _tapped("the kinds of work wanted, tapped at the kiosk, by occupation name")
 
     @validates_schema
     def _check_place(self, data, **kwargs):
@@ -87,6 +100,14 @@ class ProfileOut(Schema):
     lacks = fields.Function(
         lambda p: list((p.limits or {}).get("lacks", ())),
         metadata=_LABELS_OUT | {"description": "licences and certificates lacking (taps or fields)"},
+    )
+    experience_occupations = fields.Function(
+        lambda p: list(p.experience_occupations or ()),
+        metadata=_LABELS_OUT | {"description": "kinds of work done before, tapped instead of typed"},
+    )
+    desired_occupations = fields.Function(
+        lambda p: list(p.desired_occupations or ()),
+        metadata=_LABELS_OUT | {"description": "kinds of work wanted, tapped instead of typed"},
     )
     created_at = fields.DateTime()
 

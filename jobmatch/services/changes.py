@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..matching import JobRecord, ProfileRecord
 from ..matching.matcher import code_job, code_profile, coding_from_json, coding_to_json
+from ..matching.records import with_tapped
 from ..models import Change, DataVersion, Employer, Job, Profile
 
 MATCHING_VERSION = "matching"
@@ -116,12 +117,6 @@ def store_coding(coder, obj) -> dict:
         desired=with_tapped(obj.desired, obj.desired_occupations),
     )
     return coding_to_json(code_profile(coder, profile), coder.fingerprint)
-
-
-def with_tapped(words: str | None, occupations: list | None) -> str:
-    """A resident's words with the occupations they tapped at the kiosk after them, as the matcher reads them: as if
-    typed there, each its own clause (so no 不想 of theirs reaches it)."""
-    return "，".join(part for part in (words or "", *(occupations or ())) if part)
 
 
 def read_version(session: Session) -> int:

@@ -20,9 +20,10 @@ from ..matching.matcher import (
     job_text,
     profile_text,
 )
+from ..matching.records import with_tapped
 from ..models import Change, Employer, Job, Profile
 from ..vacancy import MATCHED, record_value
-from .changes import read_version, version_pending, with_tapped
+from .changes import read_version, version_pending
 
 log = logging.getLogger(__name__)
 

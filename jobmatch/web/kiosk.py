@@ -15,7 +15,7 @@ from ..errors import Conflict, Invalid, JobmatchError, StorageUnavailable, log_s
 from ..extensions import limiter
 from ..printing import shortlists_pdf
 from ..schemas import CONTROL_CHARACTERS, TOO_LONG, KioskForm
-from ..schemas.forms import WORK_KINDS
+from ..schemas.work_kinds import WORK_KINDS
 from .blueprint import bp, match_index, pdf_response, record_shown, shortlist_of
 
 KIOSK_MESSAGES = {
