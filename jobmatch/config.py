@@ -79,7 +79,8 @@ class Settings:
     log_level: str = _setting("JOBMATCH_LOG_LEVEL", "logging level, default INFO", "INFO")
     pdf_font: str | None = _setting(
         "JOBMATCH_PDF_FONT",
-        "a TrueType font file for printed PDFs and the report's charts; default the WenQuanYi Zen Hei subset shipped in jobmatch/fonts",
+        "a TrueType font file for printed PDFs and the report's charts; "
+        "default the WenQuanYi Zen Hei subset shipped in jobmatch/fonts",
     )
     redis_url: str | None = _setting(
         "JOBMATCH_REDIS_URL", "redis://... for rate-limit counters shared by all workers; default in memory per worker"

@@ -13,7 +13,8 @@ log = logging.getLogger(__name__)
 
 
 def in_both(chinese: str, english: str) -> str:
-    """A message as the API and the commands give it: "中文 (english)", or the Chinese alone when there is no English."""
+    """A message as the API and the commands give it: "中文 (english)", or the Chinese alone when there is no
+    English."""
     return f"{chinese} ({english})" if english else chinese
 
 

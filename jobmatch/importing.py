@@ -154,7 +154,8 @@ def _check_unpacked(data: bytes) -> None:
     strings = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
     if sum(m.file_size for m in members) > MAX_UNPACKED or strings > MAX_UNPACKED // 4:
         raise ImportFileError(
-            f"这个 Excel 文件解压后太大（超过 {MAX_UNPACKED // 2**20} MB），一次最多导入 {MAX_ROWS} 行，请删去多余的工作表或拆分文件"
+            f"这个 Excel 文件解压后太大（超过 {MAX_UNPACKED // 2**20} MB），"
+            f"一次最多导入 {MAX_ROWS} 行，请删去多余的工作表或拆分文件"
         )
 
 

@@ -114,7 +114,8 @@ def evaluate_command(
         graded = qrels_or_fail(pool_qrels, load_qrels)
         if not set(graded) & {p.id for p in profiles}:
             fail(
-                f"{pool_qrels}: its judgements name none of the profiles in {profiles_file}; a pool is graded for the same profiles"
+                f"{pool_qrels}: its judgements name none of the profiles in {profiles_file}; "
+                "a pool is graded for the same profiles"
             )
         extra[_pool_name(pool_jobs)] = (load_jobs(pool_jobs, "nothing was evaluated"), graded)
     artefacts = load_artefacts()
@@ -201,7 +202,8 @@ def _counsellor_report(artefacts, folder: Path) -> dict:
     missing = [name for name in ("conflicts.tsv", "labels.jsonl") if not (folder / name).is_file()]
     if missing:
         fail(
-            f"{folder}: no {' or '.join(missing)}; a counsellor set has conflicts.tsv and labels.jsonl; nothing was evaluated"
+            f"{folder}: no {' or '.join(missing)}; a counsellor set has conflicts.tsv and labels.jsonl; "
+            "nothing was evaluated"
         )
     systems, _ = compare(artefacts.matcher, jobs, profiles, graded)
     matcher = artefacts.matcher().fit(jobs, profiles)

@@ -59,7 +59,8 @@ def train_command(
     elif any(graded):
         if not (jobs_file and profiles_file and qrels):
             fail(
-                "graded training needs --jobs, --profiles and --qrels together (without them, train learns from outcomes)"
+                "graded training needs --jobs, --profiles and --qrels together "
+                "(without them, train learns from outcomes)"
             )
         _train_graded(jobs_file, profiles_file, qrels, output)
     else:
@@ -75,7 +76,8 @@ def _train_graded(jobs_file: str, profiles_file: str, qrels: str, output: str | 
 
     jobs, profiles = load_records(jobs_file, profiles_file, "nothing was trained")
     artefacts = load_artefacts()
-    description = f"{Path(jobs_file).name}, {Path(profiles_file).name}, {Path(qrels).name} ({len(jobs)} jobs, {len(profiles)} profiles)"
+    files = ", ".join(Path(name).name for name in (jobs_file, profiles_file, qrels))
+    description = f"{files} ({len(jobs)} jobs, {len(profiles)} profiles)"
     model = train(artefacts.matcher, jobs, profiles, qrels_or_fail(qrels, load_qrels), description)
     target = Path(output) if output else Path(models_dir()) / "weights.json"
     model.save(target)
@@ -121,12 +123,8 @@ def _train_coder(csco_file: str, titles_file: str) -> None:
         f"({len(coder.classes_)} codes, {used['used']} labelled titles, {used['left_out']} left out)"
     )
     click.echo(f"cross-validated top-1, split by title ({cv['folds']} folds):")
-    click.echo(
-        f"  detailed occupation {cv['mean_top1_detailed']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_detailed'])}"
-    )
-    click.echo(
-        f"  minor group         {cv['mean_top1_minor_group']:.4f}  by fold {' '.join(f'{a:.3f}' for a in cv['top1_minor_group'])}"
-    )
+    click.echo(f"  detailed occupation {cv['mean_top1_detailed']:.4f}  by fold {_folds(cv['top1_detailed'])}")
+    click.echo(f"  minor group         {cv['mean_top1_minor_group']:.4f}  by fold {_folds(cv['top1_minor_group'])}")
 
 
 def _train_outcomes() -> None:
@@ -141,7 +139,8 @@ def _train_outcomes() -> None:
             decision, written = train_from_outcomes(db.session, folder)
         except OSError as err:  # e.g. a read-only models folder in a container
             fail(
-                f"cannot write the new weights to {folder}: {err.strerror}; point JOBMATCH_MODELS_DIR at a writable copy"
+                f"cannot write the new weights to {folder}: {err.strerror}; "
+                "point JOBMATCH_MODELS_DIR at a writable copy"
             )
     m = decision.metrics
     if "candidate" in m:
@@ -152,3 +151,7 @@ def _train_outcomes() -> None:
     click.echo(decision.reason)
     if written is not None:
         click.echo(f"wrote {written} (weights {decision.model.version}); restart `jobmatch serve` to rank with them")
+
+
+def _folds(figures) -> str:
+    return " ".join(f"{a:.3f}" for a in figures)

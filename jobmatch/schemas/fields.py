@@ -96,8 +96,9 @@ def _phone(**kwargs):
 
 
 class DemandList(fields.Field):
-    """What the office sets a vacancy to demand: a list of labels ("licence:B2") or of {"label", "required"} (false: only
-    a plus, "有证优先"); "from_text" goes back to what the title and description say (loaded as None)."""
+    """What the office sets a vacancy to demand: a list of labels ("licence:B2") or of {"label", "required"}
+    (false: only a plus, "有证优先"); "from_text" goes back to what the title and description say (loaded as
+    None)."""
 
     FROM_TEXT = "from_text"
 

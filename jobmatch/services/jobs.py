@@ -136,7 +136,8 @@ def words_demand(title: str | None, description: str | None) -> list[str]:
 
 
 def text_summary(job) -> list[str]:
-    """What was read from a vacancy's words into fields the office left empty: ["月薪 5000-6000", "包吃住", "长白班"]."""
+    """What was read from a vacancy's words into fields the office left empty, e.g.
+    ["月薪 5000-6000", "包吃住", "长白班"]."""
     stored = job.read_from_text or {}
     reading = PostingReading.from_dict(stored.get("read"))
     fields = tuple(name for group in stored.get("filled", ()) for name in FIELD_GROUPS.get(group, ()))

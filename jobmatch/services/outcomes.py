@@ -157,7 +157,8 @@ def record_shown(
     recorder: str | None = None,
 ) -> int:
     """Note that a shortlist was put in front of a resident (printed, or shown at the kiosk), with the weights that
-    ranked it and each vacancy's place on it. Pairs already under way are left as they stand. Returns how many were new."""
+    ranked it and each vacancy's place on it. Pairs already under way are left as they stand. Returns how many were
+    new."""
     if not pairs:
         return 0
     _lock_resident(session, profile_id)

@@ -1,6 +1,7 @@
 """`jobmatch train` from recorded outcomes: read the pairs, learn with the graded prior, keep or replace the weights.
 
-The matching package does the learning (matching/fitting/outcomes.py); this module only reads the database and the files.
+The matching package does the learning (matching/fitting/outcomes.py); this module only reads the database and the
+files.
 """
 
 from __future__ import annotations
