@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -138,18 +138,12 @@ class Database:
 db = Database()
 
 
-@contextmanager
-def session_scope(engine: Engine):
-    """A session outside Flask (CLI), committed on success."""
-    session = sessionmaker(bind=engine, expire_on_commit=False)()
+def rollback_quietly(session: Session) -> None:
+    """Roll back after a failure, even when the connection itself is gone (the session is discarded anyway)."""
     try:
-        yield session
-        session.commit()
-    except BaseException:
         session.rollback()
-        raise
-    finally:
-        session.close()
+    except DBAPIError:
+        pass
 
 
 def alembic_config(url: str):

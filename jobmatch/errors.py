@@ -248,9 +248,6 @@ def register_error_handlers(app) -> None:
 
 
 def _rollback() -> None:
-    from .db import db
+    from .db import db, rollback_quietly
 
-    try:
-        db.session.rollback()
-    except DBAPIError:  # the connection itself may be gone; the session is discarded at teardown anyway
-        pass
+    rollback_quietly(db.session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
+from flask_smorest import current_api
 from sqlalchemy.exc import DBAPIError
 
 from .. import schemas as s
@@ -43,4 +44,4 @@ def readyz():
 @bp.response(200)
 def openapi():
     """This API's OpenAPI 3 document"""
-    return jsonify(current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict())
+    return jsonify(current_api.spec.to_dict())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ..db import checkpoint
+from ..db import checkpoint, rollback_quietly
 from ..errors import storage_fault
 
 _ERASED = "jobmatch.erased"
@@ -21,7 +21,7 @@ def commit(session: Session) -> None:
         if erased:
             checkpoint(session)
     except DBAPIError as err:
-        _rollback(session)
+        rollback_quietly(session)
         fault = storage_fault(err)
         if fault is None:
             raise
@@ -32,10 +32,3 @@ def erased_on_commit(session: Session) -> None:
     """Mark this transaction as erasing personal data: once it commits, SQLite's WAL is checkpointed, so the erased
     values leave its files too."""
     session.info[_ERASED] = True
-
-
-def _rollback(session: Session) -> None:
-    try:
-        session.rollback()
-    except DBAPIError:  # the connection itself may be gone; the session is discarded anyway
-        pass

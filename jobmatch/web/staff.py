@@ -10,7 +10,7 @@ from .. import lifecycle, services
 from ..auth import audit, current_user, login_required, page_recorder, refuse_cross_site
 from ..db import db
 from ..erasures import ErasureLog
-from ..localtime import beijing, local_today
+from ..localtime import local_today
 from ..printing import job_shortlist, qr_svg, shortlists_pdf
 from ..schemas import OutcomeForm
 from ..services import followup
@@ -45,8 +45,6 @@ def _resident_view(profile_id: int, show_phone: bool = False, delete_error: str 
     undo = {
         job_id: step for job_id, step in steps.items() if step.status != lifecycle.SHOWN and services.undoable(step, me)
     }
-    # What was just recorded is confirmed on its card, in Beijing time, for as long as it can be undone.
-    recorded_at = {job_id: beijing(step.created_at, "%H:%M") for job_id, step in undo.items()}
     pairs = services.jobs_for_profile(db.session, match_index(), profile.id, top=15)
     # Vacancies already under way (contacted and beyond) leave the suggestions and are listed with their next steps;
     # a step just recorded keeps its card in place, so the staff member sees what they pressed and can undo it.
@@ -63,7 +61,6 @@ def _resident_view(profile_id: int, show_phone: bool = False, delete_error: str 
         under_way=under_way,
         statuses=statuses,
         undo=undo,
-        recorded_at=recorded_at,
         show_phone=show_phone,
         delete_error=delete_error,
         fair=fair,
